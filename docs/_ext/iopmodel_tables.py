@@ -1,0 +1,114 @@
+"""Generate documentation tables from iopmodel's own data.
+
+The level-of-care table (and, as later modules arrive, the rule catalogue and
+the transition table) are written to ``docs/generated/`` when the build starts,
+so the docs can never disagree with the code.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from iopmodel import Framework, LevelOfCare, Population
+
+
+def _cell(text: object) -> str:
+    return str(text).replace("|", "\\|")
+
+
+def levels_table() -> str:
+    """Markdown table of every level with its codes, setting and hour bands."""
+    header = (
+        "| Level (key) | Label | ASAM 3rd | ASAM 4th | LOCUS | Setting | 24 h | WM "
+        "| Adult hours | Adolescent hours |\n"
+        "|---|---|---|---|---|---|---|---|---|---|\n"
+    )
+    rows = []
+    for level in sorted(LevelOfCare):
+        bands = [level.hours_band(p) for p in (Population.ADULT, Population.ADOLESCENT)]
+        rows.append(
+            "| "
+            + " | ".join(
+                _cell(c)
+                for c in (
+                    f"`{level.key}`",
+                    level.label,
+                    level.code(Framework.ASAM_3) or "",
+                    level.code(Framework.ASAM_4) or "",
+                    level.code(Framework.LOCUS) or "",
+                    level.setting.value,
+                    "yes" if level.round_the_clock else "",
+                    "yes" if level.withdrawal_management else "",
+                    *(str(b) if b else "" for b in bands),
+                )
+            )
+            + " |"
+        )
+    return header + "\n".join(rows) + "\n"
+
+
+def band_sources() -> str:
+    """Markdown list of each band bound and its citation."""
+    lines = []
+    for level in sorted(LevelOfCare):
+        for population in Population:
+            band = level.hours_band(population)
+            if band is None:
+                continue
+            text = f"- **{level.label}, {population.value}**: {band}. Minimum: {band.minimum_source}"
+            if band.maximum_source is not None:
+                text += f"; maximum: {band.maximum_source}"
+            lines.append(text + ".")
+    return "\n".join(lines) + "\n"
+
+
+GENERATORS = {
+    "levels.md": levels_table,
+    "band-sources.md": band_sources,
+}
+
+
+def generate(app: Any) -> None:
+    """Write every generated table into ``docs/generated``."""
+    out = Path(app.srcdir) / "generated"
+    out.mkdir(exist_ok=True)
+    for name, make in GENERATORS.items():
+        text = make()
+        target = out / name
+        if not target.exists() or target.read_text() != text:
+            target.write_text(text)
+
+
+def resolve_reexports(app: Any, env: Any, node: Any, contnode: Any) -> Any:
+    """Resolve ``iopmodel.Name`` to the module that defines ``Name``.
+
+    Docstrings and type hints may use the short, re-exported path; autodoc
+    documents each object in its defining module.
+    """
+    import importlib  # noqa: PLC0415
+
+    if node.get("refdomain") != "py":
+        return None
+    target = node.get("reftarget", "")
+    if not target.startswith("iopmodel."):
+        return None
+    iopmodel = importlib.import_module("iopmodel")
+    name, _, rest = target[len("iopmodel.") :].partition(".")
+    if name not in iopmodel.__all__:
+        return None
+    module = getattr(getattr(iopmodel, name), "__module__", None)
+    if not module or module == "iopmodel":
+        return None
+    new_target = f"{module}.{name}" + (f".{rest}" if rest else "")
+    domain = env.get_domain("py")
+    return domain.resolve_xref(
+        env, node.get("refdoc"), app.builder, node["reftype"], new_target, node, contnode
+    )
+
+
+def setup(app: Any) -> dict[str, Any]:
+    """Register the generator and the re-export resolver with Sphinx."""
+    app.connect("builder-inited", generate)
+    app.connect("missing-reference", resolve_reexports)
+    return {"parallel_read_safe": True, "version": "1"}

@@ -1,0 +1,231 @@
+"""Private attrs validators and converters that raise iopmodel errors.
+
+attrs' own validators raise plain ``TypeError``/``ValueError`` with a noisy
+``Attribute`` repr; these raise :class:`~iopmodel.errors.InvalidValueError` and
+:class:`~iopmodel.errors.InvalidTypeError`, naming the field and the value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from fractions import Fraction
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from iopmodel.errors import InvalidTypeError, InvalidValueError, UnknownCodeError
+
+T = TypeVar("T")
+Validator = Callable[[Any, Any, Any], None]
+
+MINUTE = dt.timedelta(minutes=1)
+
+
+def type_name(types: type | tuple[type, ...]) -> str:
+    """Describe one type or a tuple of types for an error message."""
+    if isinstance(types, tuple):
+        return " or ".join(t.__name__ for t in types)
+    return types.__name__
+
+
+def instance_of(types: type | tuple[type, ...]) -> Validator:
+    """Validate ``isinstance(value, types)``, excluding bool where int is asked."""
+
+    def check(_instance: object, attribute: Any, value: Any) -> None:
+        if isinstance(value, bool) and bool not in (
+            types if isinstance(types, tuple) else (types,)
+        ):
+            raise InvalidTypeError(attribute.name, value, type_name(types))
+        if not isinstance(value, types):
+            raise InvalidTypeError(attribute.name, value, type_name(types))
+
+    return check
+
+
+def optional_instance_of(types: type | tuple[type, ...]) -> Validator:
+    """Like :func:`instance_of` but also accept ``None``."""
+    inner = instance_of(types)
+
+    def check(instance: object, attribute: Any, value: Any) -> None:
+        if value is not None:
+            inner(instance, attribute, value)
+
+    return check
+
+
+def tuple_of(types: type | tuple[type, ...]) -> Validator:
+    """Validate that every member of a tuple field has the given type."""
+
+    def check(_instance: object, attribute: Any, value: Any) -> None:
+        for index, item in enumerate(value):
+            if not isinstance(item, types):
+                raise InvalidTypeError(
+                    f"{attribute.name}[{index}]", item, type_name(types)
+                )
+
+    return check
+
+
+def to_tuple(value: Iterable[T]) -> tuple[T, ...]:
+    """Convert any iterable (but not a string) to a tuple."""
+    if isinstance(value, str | bytes):
+        # A string is iterable, but never a meaningful collection of records.
+        return (value,)  # type: ignore[return-value]
+    return tuple(value)
+
+
+def check_tzinfo(field: str, tzinfo: dt.tzinfo | None, value: object) -> None:
+    """Reject missing and pytz time zones, which break wall-time arithmetic."""
+    if tzinfo is None:
+        raise InvalidValueError(field, value, "must be timezone-aware")
+    if type(tzinfo).__module__.split(".")[0] == "pytz":
+        raise InvalidValueError(
+            field, value, "pytz time zones are not supported, use zoneinfo.ZoneInfo"
+        )
+
+
+def aware_datetime(_instance: object, attribute: Any, value: Any) -> None:
+    """Validate a timezone-aware :class:`datetime.datetime` (not pytz)."""
+    if not isinstance(value, dt.datetime):
+        raise InvalidTypeError(attribute.name, value, "datetime")
+    check_tzinfo(attribute.name, value.tzinfo, value)
+    if value.utcoffset() is None:
+        raise InvalidValueError(attribute.name, value, "must be timezone-aware")
+
+
+def plain_date(_instance: object, attribute: Any, value: Any) -> None:
+    """Validate a :class:`datetime.date` that is not a datetime."""
+    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+        raise InvalidTypeError(attribute.name, value, "date")
+
+
+def optional_plain_date(instance: object, attribute: Any, value: Any) -> None:
+    """Validate ``None`` or a :class:`datetime.date` that is not a datetime."""
+    if value is not None:
+        plain_date(instance, attribute, value)
+
+
+def duration_between(
+    minimum: dt.timedelta, maximum: dt.timedelta, *, whole_minutes: bool = True
+) -> Validator:
+    """Validate a timedelta with ``minimum < value <= maximum``."""
+
+    def check(_instance: object, attribute: Any, value: Any) -> None:
+        if not isinstance(value, dt.timedelta):
+            raise InvalidTypeError(attribute.name, value, "timedelta")
+        if value <= minimum:
+            raise InvalidValueError(
+                attribute.name, value, f"must be longer than {minimum}"
+            )
+        if value > maximum:
+            raise InvalidValueError(attribute.name, value, f"must be at most {maximum}")
+        if whole_minutes and value % MINUTE:
+            raise InvalidValueError(
+                attribute.name, value, "must be a whole number of minutes"
+            )
+
+    return check
+
+
+def positive_int(_instance: object, attribute: Any, value: Any) -> None:
+    """Validate an int greater than zero."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidTypeError(attribute.name, value, "int")
+    if value <= 0:
+        raise InvalidValueError(attribute.name, value, "must be greater than zero")
+
+
+def optional_positive_int(instance: object, attribute: Any, value: Any) -> None:
+    """Validate ``None`` or an int greater than zero."""
+    if value is not None:
+        positive_int(instance, attribute, value)
+
+
+def non_negative_int(_instance: object, attribute: Any, value: Any) -> None:
+    """Validate an int of zero or more."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidTypeError(attribute.name, value, "int")
+    if value < 0:
+        raise InvalidValueError(attribute.name, value, "must not be negative")
+
+
+def non_empty_str(_instance: object, attribute: Any, value: Any) -> None:
+    """Validate a string with at least one non-space character."""
+    if not isinstance(value, str):
+        raise InvalidTypeError(attribute.name, value, "str")
+    if not value.strip():
+        raise InvalidValueError(attribute.name, value, "must not be empty")
+
+
+def optional_non_empty_str(instance: object, attribute: Any, value: Any) -> None:
+    """Validate ``None`` or a non-empty string."""
+    if value is not None:
+        non_empty_str(instance, attribute, value)
+
+
+def to_zone(value: object) -> object:
+    """Convert an IANA name to :class:`zoneinfo.ZoneInfo`; leave others as they are.
+
+    Unknown names raise :class:`~iopmodel.errors.UnknownCodeError`.
+    """
+    if isinstance(value, str):
+        try:
+            return ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise UnknownCodeError("IANA time zone", value, ()) from error
+    return value
+
+
+def iana_zone(_instance: object, attribute: Any, value: Any) -> None:
+    """Validate a :class:`zoneinfo.ZoneInfo` built from an IANA key."""
+    if not isinstance(value, ZoneInfo):
+        raise InvalidTypeError(attribute.name, value, "zoneinfo.ZoneInfo or IANA name")
+    if value.key is None:
+        raise InvalidValueError(
+            attribute.name, value, "must be an IANA zone loaded by name"
+        )
+
+
+def enum_converter(enum_type: type[T]) -> Callable[[object], object]:
+    """Convert an enum's value to the member; leave anything else for validation."""
+
+    def convert(value: object) -> object:
+        if isinstance(value, enum_type):
+            return value
+        if isinstance(value, str):
+            try:
+                return enum_type(value)  # type: ignore[call-arg]
+            except ValueError:
+                known = [m.value for m in enum_type]  # type: ignore[attr-defined]
+                raise UnknownCodeError(enum_type.__name__, value, known) from None
+        return value
+
+    return convert
+
+
+def to_hours(field: str, value: object) -> Fraction:
+    """Convert a number of hours to an exact :class:`~fractions.Fraction`.
+
+    Floats are read as their shortest decimal repr (``8.99`` is 899/100), so
+    the value a person typed is the value compared.
+    """
+    if isinstance(value, bool):
+        raise InvalidTypeError(field, value, "int, Fraction, Decimal, float or str")
+    if isinstance(value, Fraction):
+        result = value
+    elif isinstance(value, int):
+        result = Fraction(value)
+    elif isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):  # noqa: PLR0124
+            raise InvalidValueError(field, value, "must be a finite number")
+        result = Fraction(repr(value))
+    else:
+        try:
+            result = Fraction(str(value))  # Decimal or text such as "7.5"
+        except (ValueError, ZeroDivisionError):
+            raise InvalidTypeError(
+                field, value, "int, Fraction, Decimal, float or str"
+            ) from None
+    if result < 0:
+        raise InvalidValueError(field, value, "must not be negative")
+    return result

@@ -1,0 +1,186 @@
+"""The exceptions raised by iopmodel.
+
+Every exception the library raises derives from :class:`IopModelError`.
+Each subclass also inherits the builtin exception that fits its meaning, so
+``except ValueError`` keeps working in code that does not know iopmodel.
+
+*Invariants raise, rules report*: these errors are for data that is
+meaningless (a naive datetime, a negative duration, an unknown code) or for
+moves that are impossible. A clinical shortfall such as too few weekly hours is
+never an exception; it is a :class:`~iopmodel.Finding` in a
+:class:`~iopmodel.ValidationReport`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from iopmodel.reports import Finding
+
+__all__ = [
+    "ClinicalRuleError",
+    "InvalidTypeError",
+    "InvalidValueError",
+    "IopModelError",
+    "TransitionError",
+    "UnknownCodeError",
+]
+
+
+class IopModelError(Exception):
+    """Base class for every exception raised by iopmodel.
+
+    Example:
+        >>> import datetime as dt
+        >>> from iopmodel import IopModelError, Session, SessionKind
+        >>> try:
+        ...     Session(kind=SessionKind.GROUP_THERAPY,
+        ...             start=dt.datetime(2026, 3, 2, 18),
+        ...             duration=dt.timedelta(hours=3))
+        ... except IopModelError as error:
+        ...     print(error)
+        start: must be timezone-aware, got datetime.datetime(2026, 3, 2, 18, 0)
+    """
+
+
+class InvalidValueError(IopModelError, ValueError):
+    """A value is of the right type but meaningless for its field.
+
+    Attributes:
+        field: The name (or path) of the offending field.
+        value: The offending value.
+
+    Example:
+        >>> import datetime as dt
+        >>> from iopmodel import InvalidValueError, SessionTemplate, SessionKind
+        >>> try:
+        ...     SessionTemplate(kind=SessionKind.GROUP_THERAPY, rrule="FREQ=WEEKLY",
+        ...                     start_time=dt.time(18), duration=dt.timedelta(0))
+        ... except InvalidValueError as error:
+        ...     (error.field, error.value)
+        ('duration', datetime.timedelta(0))
+    """
+
+    def __init__(self, field: str, value: object, problem: str) -> None:
+        super().__init__(f"{field}: {problem}, got {value!r}")
+        self.field = field
+        self.value = value
+        self.problem = problem
+
+    def __reduce__(self) -> tuple[type[InvalidValueError], tuple[str, object, str]]:
+        return (type(self), (self.field, self.value, self.problem))
+
+
+class InvalidTypeError(IopModelError, TypeError):
+    """A value has the wrong type for its field.
+
+    Attributes:
+        field: The name (or path) of the offending field.
+        value: The offending value.
+        expected: A description of the accepted types.
+
+    Example:
+        >>> from iopmodel import InvalidTypeError, Program
+        >>> try:
+        ...     Program(name="x", level="iop", population="adult", timezone="UTC")
+        ... except InvalidTypeError as error:
+        ...     print(error)
+        level: expected LevelOfCare, got 'iop' (str)
+    """
+
+    def __init__(self, field: str, value: object, expected: str) -> None:
+        super().__init__(
+            f"{field}: expected {expected}, got {value!r} ({type(value).__name__})"
+        )
+        self.field = field
+        self.value = value
+        self.expected = expected
+
+    def __reduce__(self) -> tuple[type[InvalidTypeError], tuple[str, object, str]]:
+        return (type(self), (self.field, self.value, self.expected))
+
+
+class UnknownCodeError(IopModelError, LookupError):
+    """A code, key or name is not in the vocabulary it was looked up in.
+
+    The message lists the known values, so the fix is visible at once.
+
+    Attributes:
+        field: What was being looked up (for example ``"asam-3 code"``).
+        value: The code that was not found.
+        known: The codes that would have been accepted.
+
+    Example:
+        >>> from iopmodel import Framework, LevelOfCare, UnknownCodeError
+        >>> try:
+        ...     LevelOfCare.from_code(Framework.LOCUS, "7")
+        ... except UnknownCodeError as error:
+        ...     print(error)
+        unknown locus code '7'; known: '0', '1', '2', '3', '4', '5', '6'
+    """
+
+    def __init__(self, field: str, value: object, known: Iterable[object]) -> None:
+        self.field = field
+        self.value = value
+        self.known = tuple(known)
+        listing = ", ".join(repr(k) for k in self.known)
+        super().__init__(f"unknown {field} {value!r}; known: {listing}")
+
+    def __str__(self) -> str:
+        # LookupError/KeyError-style repr quoting would wrap the message in quotes.
+        return str(self.args[0])
+
+    def __reduce__(
+        self,
+    ) -> tuple[type[UnknownCodeError], tuple[str, object, tuple[object, ...]]]:
+        return (type(self), (self.field, self.value, self.known))
+
+
+class TransitionError(IopModelError, ValueError):
+    """A level-of-care move is not allowed, with the reason why.
+
+    Attributes:
+        move: The name of the refused move (``"step_down"``, ``"discharge"``...).
+        reason: Why the move was refused, in plain English.
+
+    Example:
+        >>> from iopmodel import TransitionError
+        >>> str(TransitionError("step_down", "target is more intensive"))
+        'cannot step_down: target is more intensive'
+    """
+
+    def __init__(self, move: str, reason: str) -> None:
+        super().__init__(f"cannot {move}: {reason}")
+        self.move = move
+        self.reason = reason
+
+    def __reduce__(self) -> tuple[type[TransitionError], tuple[str, str]]:
+        return (type(self), (self.move, self.reason))
+
+
+class ClinicalRuleError(IopModelError, ValueError):
+    """Raised on request by :meth:`ValidationReport.raise_for_errors`.
+
+    It carries every error finding of the report, not only the first.
+
+    Attributes:
+        findings: The error findings, in report order.
+
+    Example:
+        >>> from iopmodel import ClinicalRuleError
+        >>> ClinicalRuleError([]).findings
+        ()
+    """
+
+    def __init__(self, findings: Sequence[Finding]) -> None:
+        self.findings = tuple(findings)
+        lines = [f"{len(self.findings)} clinical rule error(s)"]
+        lines.extend(f"  {f.rule_id}: {f.message}" for f in self.findings)
+        super().__init__("\n".join(lines))
+
+    def __reduce__(
+        self,
+    ) -> tuple[type[ClinicalRuleError], tuple[tuple[Finding, ...]]]:
+        return (type(self), (self.findings,))

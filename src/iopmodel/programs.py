@@ -1,0 +1,268 @@
+"""Programs: a level of care, a population, a time zone and recurring sessions.
+
+A :class:`Program` is a *design*: "group therapy Mon/Wed/Thu 18:00-21:00 and
+one individual session a week, in New York". It knows its exact weekly hours
+and expands into dated sessions with :meth:`Program.schedule`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from fractions import Fraction
+from typing import Final
+from zoneinfo import ZoneInfo
+
+import attrs
+
+from iopmodel._validators import (
+    MINUTE,
+    aware_datetime,
+    iana_zone,
+    instance_of,
+    non_empty_str,
+    optional_positive_int,
+    plain_date,
+    positive_int,
+    to_tuple,
+    to_zone,
+    tuple_of,
+)
+from iopmodel.care import LevelOfCare, Population
+from iopmodel.errors import InvalidValueError
+from iopmodel.schedules import SessionTemplate, expand_template
+from iopmodel.sessions import Attendance, Session
+
+__all__ = ["MAX_SCHEDULE_DAYS", "RECOMMENDED_MINIMUM_DAYS", "Program"]
+
+#: Recommended days in treatment; NIDA says most people need at least three
+#: months (:data:`iopmodel.sources.NIDA_PRINCIPLES`).
+RECOMMENDED_MINIMUM_DAYS: Final = 90
+
+#: The longest window :meth:`Program.schedule` expands (about five years), so
+#: an open-ended RRULE can never expand without bound.
+MAX_SCHEDULE_DAYS: Final = 5 * 366
+
+#: The typical week is the first week of a schedule that starts on this Monday.
+_REFERENCE_MONDAY: Final = dt.date(2024, 1, 1)
+
+
+def _zone(value: ZoneInfo | str) -> ZoneInfo:
+    return to_zone(value)  # type: ignore[return-value]
+
+
+def _templates(value: Iterable[SessionTemplate]) -> tuple[SessionTemplate, ...]:
+    return to_tuple(value)
+
+
+@attrs.frozen(kw_only=True)
+class Program:
+    """A treatment program design: level, population, zone and session templates.
+
+    Args:
+        name: Display name.
+        level: The level of care the program delivers.
+        population: Adult or adolescent (hour thresholds differ).
+        timezone: IANA time zone (a :class:`zoneinfo.ZoneInfo` or its name).
+            Weeks, wall times and DST follow this zone.
+        templates: The recurring sessions.
+        capacity: Optional number of patient slots.
+        recommended_minimum_days: Recommended total length of treatment,
+            90 days by default (NIDA, :data:`~iopmodel.sources.NIDA_PRINCIPLES`).
+
+    Raises:
+        InvalidTypeError: Values of the wrong type.
+        InvalidValueError: Empty name, non-positive capacity.
+        UnknownCodeError: A time-zone name that is not an IANA zone.
+
+    Example:
+        >>> import datetime as dt
+        >>> from iopmodel import LevelOfCare, Population, Program, SessionKind, SessionTemplate
+        >>> evening = Program(
+        ...     name="Evening IOP",
+        ...     level=LevelOfCare.INTENSIVE_OUTPATIENT,
+        ...     population=Population.ADULT,
+        ...     timezone="America/New_York",
+        ...     templates=[
+        ...         SessionTemplate(kind=SessionKind.GROUP_THERAPY,
+        ...                         rrule="FREQ=WEEKLY;BYDAY=MO,WE,TH",
+        ...                         start_time=dt.time(18), duration=dt.timedelta(hours=3)),
+        ...         SessionTemplate(kind=SessionKind.INDIVIDUAL_THERAPY,
+        ...                         rrule="FREQ=WEEKLY;BYDAY=TU",
+        ...                         start_time=dt.time(17), duration=dt.timedelta(hours=1)),
+        ...     ],
+        ... )
+        >>> evening.weekly_hours
+        Fraction(10, 1)
+        >>> sessions = evening.schedule(dt.date(2026, 3, 2), dt.date(2026, 3, 16))
+        >>> len(sessions), sessions[0].start.isoformat()
+        (8, '2026-03-02T18:00:00-05:00')
+        >>> sessions[-1].start.isoformat()  # after the DST change, still 18:00
+        '2026-03-12T18:00:00-04:00'
+    """
+
+    name: str = attrs.field(validator=non_empty_str)
+    level: LevelOfCare = attrs.field(validator=instance_of(LevelOfCare))
+    population: Population = attrs.field(validator=instance_of(Population))
+    timezone: ZoneInfo = attrs.field(converter=_zone, validator=iana_zone)
+    templates: tuple[SessionTemplate, ...] = attrs.field(
+        default=(), converter=_templates, validator=tuple_of(SessionTemplate)
+    )
+    capacity: int | None = attrs.field(default=None, validator=optional_positive_int)
+    recommended_minimum_days: int = attrs.field(
+        default=RECOMMENDED_MINIMUM_DAYS, validator=positive_int
+    )
+
+    def __repr__(self) -> str:
+        return (
+            f"Program(name={self.name!r}, level={self.level.key}, "
+            f"population={self.population.value}, timezone={self.timezone.key!r}, "
+            f"templates={len(self.templates)}, weekly_hours={_hours(self.weekly_minutes)})"
+        )
+
+    # -- the typical week ------------------------------------------------------
+
+    def typical_week(self) -> tuple[Session, ...]:
+        """The sessions of a full typical week.
+
+        The typical week is the first week of a schedule that starts on a
+        Monday; for weekly templates every full week is the same. Templates with
+        ``INTERVAL`` or ``COUNT`` differ between weeks: use :meth:`schedule`
+        for those.
+
+        Example:
+            >>> from iopmodel.examples import evening_iop
+            >>> [s.kind.value for s in evening_iop().typical_week()][:2]
+            ['group_therapy', 'individual_therapy']
+        """
+        return self.schedule(_REFERENCE_MONDAY, _REFERENCE_MONDAY + dt.timedelta(7))
+
+    @property
+    def weekly_minutes(self) -> int:
+        """Exact minutes of program hours in a typical week.
+
+        Kinds that do not count toward program hours (mutual-support meetings,
+        by default) are left out; see
+        :data:`~iopmodel.sessions.COUNTS_TOWARD_PROGRAM_HOURS`.
+        """
+        return sum(
+            s.duration // MINUTE
+            for s in self.typical_week()
+            if s.kind.counts_toward_program_hours
+        )
+
+    @property
+    def weekly_hours(self) -> Fraction:
+        """Exact program hours in a typical week, as a :class:`~fractions.Fraction`.
+
+        Example:
+            >>> from iopmodel.examples import evening_iop
+            >>> evening_iop().weekly_hours == 10
+            True
+        """
+        return Fraction(self.weekly_minutes, 60)
+
+    # -- expansion --------------------------------------------------------------
+
+    def schedule(
+        self,
+        start: dt.date,
+        end: dt.date,
+        *,
+        skip: Iterable[dt.date] = (),
+        cancel: Iterable[dt.datetime] = (),
+        move: Mapping[dt.datetime, dt.datetime] | None = None,
+    ) -> tuple[Session, ...]:
+        """Expand the templates into dated sessions for days in ``[start, end)``.
+
+        Sessions are sorted, in the program's zone, and keep their local wall
+        time across DST changes. Each template's recurrence starts on *start*.
+
+        Args:
+            start: First day of the window (inclusive).
+            end: Day after the last day of the window (exclusive).
+            skip: Local dates with no sessions at all (holidays).
+            cancel: Original starts of single occurrences the program cancelled;
+                they stay in the result with :attr:`~iopmodel.sessions.Attendance.CANCELLED`.
+            move: Original start to new start for single moved occurrences.
+
+        Raises:
+            InvalidValueError: ``end <= start``, a window over
+                :data:`MAX_SCHEDULE_DAYS`, or a *cancel* or *move* entry that
+                matches no session (so a typo never passes silently).
+
+        Example:
+            >>> import datetime as dt
+            >>> from iopmodel.examples import evening_iop
+            >>> program = evening_iop()
+            >>> week = program.schedule(dt.date(2026, 3, 2), dt.date(2026, 3, 9),
+            ...                         skip=[dt.date(2026, 3, 4)])
+            >>> [s.start.strftime("%a %H:%M") for s in week]
+            ['Mon 18:00', 'Tue 17:00', 'Thu 18:00']
+        """
+        plain_date(None, _Named("start"), start)
+        plain_date(None, _Named("end"), end)
+        if end <= start:
+            raise InvalidValueError("end", end, f"must be after start {start}")
+        if (end - start).days > MAX_SCHEDULE_DAYS:
+            raise InvalidValueError(
+                "end", end, f"window must be at most {MAX_SCHEDULE_DAYS} days"
+            )
+        skipped = frozenset(skip)
+        sessions = [
+            session
+            for template in self.templates
+            for session in expand_template(template, self.timezone, start, end)
+            if session.start.date() not in skipped
+        ]
+        cancelled = frozenset(cancel)
+        moves = dict(move or {})
+        if cancelled or moves:
+            sessions = self._apply_exceptions(sessions, cancelled, moves)
+        sessions.sort(key=_session_order)
+        return tuple(sessions)
+
+    def _apply_exceptions(
+        self,
+        sessions: list[Session],
+        cancelled: frozenset[dt.datetime],
+        moves: dict[dt.datetime, dt.datetime],
+    ) -> list[Session]:
+        starts = {s.start for s in sessions}
+        for field, wanted in (("cancel", cancelled), ("move", moves.keys())):
+            for original in wanted:
+                if original not in starts:
+                    raise InvalidValueError(
+                        field, original, "matches no session in the schedule"
+                    )
+        result = []
+        for session in sessions:
+            if session.start in cancelled:
+                result.append(session.with_attendance(Attendance.CANCELLED))
+            elif session.start in moves:
+                new_start = moves[session.start]
+                aware_datetime(
+                    None, _Named(f"move[{session.start.isoformat()}]"), new_start
+                )
+                result.append(
+                    attrs.evolve(session, start=new_start.astimezone(self.timezone))
+                )
+            else:
+                result.append(session)
+        return result
+
+
+@attrs.frozen
+class _Named:
+    """Stands in for an attrs Attribute when a validator checks an argument."""
+
+    name: str
+
+
+def _session_order(session: Session) -> tuple[dt.datetime, str]:
+    return (session.start, session.kind.value)
+
+
+def _hours(minutes: int) -> str:
+    hours = Fraction(minutes, 60)
+    return str(hours.numerator) if hours.denominator == 1 else f"{float(hours):g}"

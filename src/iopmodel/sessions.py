@@ -1,0 +1,164 @@
+"""Therapy sessions: one dated, timed contact between a patient and a program.
+
+A :class:`Session` is immutable and always carries a timezone-aware start and
+an exact duration (a :class:`~datetime.timedelta` of whole minutes), so weekly
+hours are sums of integers and 9 hours is never 8.999.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Final
+
+import attrs
+
+from iopmodel._validators import (
+    MINUTE,
+    aware_datetime,
+    duration_between,
+    instance_of,
+    optional_non_empty_str,
+)
+
+__all__ = [
+    "COUNTS_TOWARD_PROGRAM_HOURS",
+    "MAX_SESSION_DURATION",
+    "Attendance",
+    "Session",
+    "SessionKind",
+]
+
+#: The longest session accepted; longer contacts are data errors, not sessions.
+MAX_SESSION_DURATION: Final = dt.timedelta(hours=12)
+
+
+class SessionKind(enum.Enum):
+    """What happens in a session.
+
+    Whether a kind counts toward program hours is data, in
+    :data:`COUNTS_TOWARD_PROGRAM_HOURS` (rules can be given another set).
+
+    Example:
+        >>> from iopmodel import SessionKind
+        >>> SessionKind.GROUP_THERAPY.counts_toward_program_hours
+        True
+        >>> SessionKind.MUTUAL_SUPPORT.counts_toward_program_hours
+        False
+    """
+
+    GROUP_THERAPY = "group_therapy"
+    INDIVIDUAL_THERAPY = "individual_therapy"
+    FAMILY_THERAPY = "family_therapy"
+    PSYCHOEDUCATION = "psychoeducation"
+    MEDICATION_MANAGEMENT = "medication_management"
+    CASE_MANAGEMENT = "case_management"
+    MUTUAL_SUPPORT = "mutual_support"
+    """A mutual-support meeting such as AA or NA, usually outside the program."""
+
+    @property
+    def counts_toward_program_hours(self) -> bool:
+        """Whether this kind counts toward program hours by default."""
+        return COUNTS_TOWARD_PROGRAM_HOURS[self]
+
+
+#: Which kinds count toward a program's weekly clinical hours by default.
+#: Mutual-support meetings (AA, NA) are encouraged but are not program services.
+COUNTS_TOWARD_PROGRAM_HOURS: Final[Mapping[SessionKind, bool]] = MappingProxyType(
+    {
+        SessionKind.GROUP_THERAPY: True,
+        SessionKind.INDIVIDUAL_THERAPY: True,
+        SessionKind.FAMILY_THERAPY: True,
+        SessionKind.PSYCHOEDUCATION: True,
+        SessionKind.MEDICATION_MANAGEMENT: True,
+        SessionKind.CASE_MANAGEMENT: True,
+        SessionKind.MUTUAL_SUPPORT: False,
+    }
+)
+
+
+class Attendance(enum.Enum):
+    """The state of a session for a patient.
+
+    Example:
+        >>> from iopmodel import Attendance
+        >>> Attendance.ATTENDED.is_scheduled, Attendance.CANCELLED.is_scheduled
+        (True, False)
+    """
+
+    SCHEDULED = "scheduled"
+    """Planned, with no outcome recorded yet."""
+    ATTENDED = "attended"
+    ABSENT = "absent"
+    """Scheduled, and the patient did not come."""
+    EXCUSED = "excused"
+    """Scheduled, and the patient's absence was excused."""
+    CANCELLED = "cancelled"
+    """Cancelled by the program; it no longer counts as scheduled."""
+
+    @property
+    def is_scheduled(self) -> bool:
+        """Whether the session counts toward *scheduled* hours."""
+        return self is not Attendance.CANCELLED
+
+    @property
+    def is_recorded(self) -> bool:
+        """Whether an outcome has been recorded (anything but ``SCHEDULED``)."""
+        return self is not Attendance.SCHEDULED
+
+
+@attrs.frozen(kw_only=True)
+class Session:
+    """One therapeutic contact: a kind, a timezone-aware start and an exact length.
+
+    Args:
+        kind: What happens.
+        start: Timezone-aware start; ``zoneinfo`` or fixed offsets, never pytz.
+        duration: More than zero, at most 12 hours, whole minutes.
+        attendance: Scheduled (default), attended, absent, excused or cancelled.
+        clinician: Optional opaque clinician id.
+        telehealth: Whether the session is delivered remotely.
+
+    Raises:
+        InvalidValueError: Naive or pytz datetimes, durations out of range.
+        InvalidTypeError: Values of the wrong type.
+
+    Example:
+        >>> import datetime as dt
+        >>> from zoneinfo import ZoneInfo
+        >>> from iopmodel import Attendance, Session, SessionKind
+        >>> s = Session(kind=SessionKind.GROUP_THERAPY,
+        ...             start=dt.datetime(2026, 3, 2, 18, tzinfo=ZoneInfo("America/New_York")),
+        ...             duration=dt.timedelta(hours=3))
+        >>> s.minutes, s.end.time(), s.attendance.value
+        (180, datetime.time(21, 0), 'scheduled')
+        >>> s.with_attendance(Attendance.ATTENDED).attendance.value
+        'attended'
+    """
+
+    kind: SessionKind = attrs.field(validator=instance_of(SessionKind))
+    start: dt.datetime = attrs.field(validator=aware_datetime)
+    duration: dt.timedelta = attrs.field(
+        validator=duration_between(dt.timedelta(0), MAX_SESSION_DURATION)
+    )
+    attendance: Attendance = attrs.field(
+        default=Attendance.SCHEDULED, validator=instance_of(Attendance)
+    )
+    clinician: str | None = attrs.field(default=None, validator=optional_non_empty_str)
+    telehealth: bool = attrs.field(default=False, validator=instance_of(bool))
+
+    @property
+    def end(self) -> dt.datetime:
+        """When the session ends (start plus duration, in the start's zone)."""
+        return self.start + self.duration
+
+    @property
+    def minutes(self) -> int:
+        """The exact duration in whole minutes."""
+        return self.duration // MINUTE
+
+    def with_attendance(self, attendance: Attendance) -> Session:
+        """Return a copy with *attendance* recorded."""
+        return attrs.evolve(self, attendance=attendance)

@@ -1,0 +1,253 @@
+"""Hypothesis strategies for iopmodel's types (needs the ``strategies`` extra).
+
+Install with ``pip install "iopmodel[strategies]"``. Every strategy generates
+objects that are valid by construction, so you can property-test your own
+application code against the whole space of valid programs and sessions::
+
+    from hypothesis import given
+    from iopmodel import strategies as ios
+
+    @given(ios.programs())
+    def test_my_scheduler_accepts_any_program(program): ...
+
+Strategies are plural nouns returning ``SearchStrategy[T]``. Time zones include
+zones with daylight saving time in both hemispheres and zones without it, and
+datetimes cover DST-change dates. Installing iopmodel also registers these
+strategies with :func:`hypothesis.strategies.from_type` through Hypothesis'
+plugin entry point, so ``st.from_type(Session)`` works in your tests.
+
+``import iopmodel`` never imports this module or Hypothesis.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Final
+from zoneinfo import ZoneInfo
+
+from hypothesis import strategies as st
+
+from iopmodel.care import LevelOfCare, Population
+from iopmodel.programs import Program
+from iopmodel.schedules import SessionTemplate
+from iopmodel.sessions import MAX_SESSION_DURATION, Attendance, Session, SessionKind
+
+__all__ = [
+    "DST_ZONES",
+    "attendances",
+    "aware_datetimes",
+    "durations",
+    "levels",
+    "populations",
+    "programs",
+    "rrules",
+    "session_kinds",
+    "session_templates",
+    "sessions",
+    "time_zones",
+    "wall_times",
+]
+
+#: IANA zones used by :func:`time_zones`: DST in the north and the south,
+#: half-hour offsets, and zones without DST.
+DST_ZONES: Final = (
+    "America/New_York",
+    "America/Los_Angeles",
+    "Europe/London",
+    "Europe/Berlin",
+    "Australia/Sydney",
+    "Pacific/Auckland",
+    "America/Santiago",
+    "Australia/Adelaide",
+    "Asia/Kolkata",
+    "Asia/Tokyo",
+    "UTC",
+)
+
+_WEEKDAYS: Final = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+def levels() -> st.SearchStrategy[LevelOfCare]:
+    """Any :class:`~iopmodel.LevelOfCare`; shrinks towards early intervention."""
+    return st.sampled_from(list(LevelOfCare))
+
+
+def populations() -> st.SearchStrategy[Population]:
+    """Adult or adolescent; shrinks towards adult."""
+    return st.sampled_from(list(Population))
+
+
+def session_kinds() -> st.SearchStrategy[SessionKind]:
+    """Any :class:`~iopmodel.SessionKind`; shrinks towards group therapy."""
+    return st.sampled_from(list(SessionKind))
+
+
+def attendances() -> st.SearchStrategy[Attendance]:
+    """Any :class:`~iopmodel.Attendance`; shrinks towards scheduled."""
+    return st.sampled_from(list(Attendance))
+
+
+def time_zones() -> st.SearchStrategy[ZoneInfo]:
+    """IANA zones from :data:`DST_ZONES`; shrinks towards America/New_York."""
+    return st.sampled_from(DST_ZONES).map(ZoneInfo)
+
+
+def aware_datetimes(
+    *,
+    zones: st.SearchStrategy[ZoneInfo] | None = None,
+    min_value: dt.datetime = dt.datetime(2020, 1, 1),
+    max_value: dt.datetime = dt.datetime(2035, 12, 31),
+) -> st.SearchStrategy[dt.datetime]:
+    """Timezone-aware datetimes in real IANA zones, never inside a DST gap.
+
+    Args:
+        zones: Zones to use; :func:`time_zones` by default.
+        min_value: Earliest naive local time.
+        max_value: Latest naive local time.
+
+    Shrinks towards *min_value*.
+    """
+    return st.datetimes(
+        min_value=min_value,
+        max_value=max_value,
+        timezones=time_zones() if zones is None else zones,
+        allow_imaginary=False,
+    ).map(lambda d: d.replace(microsecond=0, second=0))
+
+
+def durations(
+    *,
+    min_minutes: int = 1,
+    max_minutes: int = MAX_SESSION_DURATION // dt.timedelta(minutes=1),
+) -> st.SearchStrategy[dt.timedelta]:
+    """Whole-minute durations in ``[min_minutes, max_minutes]``; shrinks to short."""
+    return st.integers(min_value=min_minutes, max_value=max_minutes).map(
+        lambda m: dt.timedelta(minutes=m)
+    )
+
+
+def wall_times(
+    *, earliest: dt.time = dt.time(6), latest: dt.time = dt.time(20)
+) -> st.SearchStrategy[dt.time]:
+    """Naive local start times on a five-minute grid between two times."""
+    first = earliest.hour * 60 + earliest.minute
+    last = latest.hour * 60 + latest.minute
+    return st.integers(min_value=first // 5, max_value=last // 5).map(
+        lambda n: dt.time(n * 5 // 60, n * 5 % 60)
+    )
+
+
+def sessions(
+    *,
+    kinds: st.SearchStrategy[SessionKind] | None = None,
+    starts: st.SearchStrategy[dt.datetime] | None = None,
+    attendance: st.SearchStrategy[Attendance] | None = None,
+    max_minutes: int = 240,
+) -> st.SearchStrategy[Session]:
+    """Valid :class:`~iopmodel.Session` objects.
+
+    Args:
+        kinds: Kinds to draw from (all kinds by default).
+        starts: Start datetimes (:func:`aware_datetimes` by default).
+        attendance: Attendance values (all by default).
+        max_minutes: Longest duration to generate.
+
+    Shrinks towards one-minute scheduled group sessions near 2020-01-01.
+    """
+    return st.builds(
+        Session,
+        kind=session_kinds() if kinds is None else kinds,
+        start=aware_datetimes() if starts is None else starts,
+        duration=durations(max_minutes=max_minutes),
+        attendance=attendances() if attendance is None else attendance,
+        clinician=st.none() | st.from_regex(r"c-[0-9]{3}", fullmatch=True),
+        telehealth=st.booleans(),
+    )
+
+
+def rrules(*, weekly_only: bool = False) -> st.SearchStrategy[str]:
+    """RFC 5545 RRULE text accepted by :class:`~iopmodel.SessionTemplate`.
+
+    Args:
+        weekly_only: Only rules that repeat identically every week
+            (``FREQ=WEEKLY;BYDAY=...`` or ``FREQ=DAILY``), so that every full week
+            of a schedule is the same.
+
+    Shrinks towards ``FREQ=WEEKLY;BYDAY=MO``.
+    """
+    weekly = st.lists(
+        st.sampled_from(_WEEKDAYS), min_size=1, max_size=7, unique=True
+    ).map(
+        lambda days: "FREQ=WEEKLY;BYDAY=" + ",".join(sorted(days, key=_WEEKDAYS.index))
+    )
+    regular = weekly | st.just("FREQ=DAILY")
+    if weekly_only:
+        return regular
+    irregular = st.builds(
+        lambda rule, interval, count: (
+            f"{rule};INTERVAL={interval}" + (f";COUNT={count}" if count else "")
+        ),
+        weekly,
+        st.integers(min_value=1, max_value=3),
+        st.none() | st.integers(min_value=1, max_value=40),
+    )
+    return regular | irregular
+
+
+def session_templates(
+    *,
+    kinds: st.SearchStrategy[SessionKind] | None = None,
+    weekly_only: bool = False,
+    max_minutes: int = 240,
+) -> st.SearchStrategy[SessionTemplate]:
+    """Valid :class:`~iopmodel.SessionTemplate` objects.
+
+    Args:
+        kinds: Kinds to draw from (all kinds by default).
+        weekly_only: Passed to :func:`rrules`.
+        max_minutes: Longest session to generate.
+    """
+    return st.builds(
+        SessionTemplate,
+        kind=session_kinds() if kinds is None else kinds,
+        rrule=rrules(weekly_only=weekly_only),
+        start_time=wall_times(),
+        duration=durations(min_minutes=15, max_minutes=max_minutes),
+        title=st.none() | st.sampled_from(["Process group", "Skills group"]),
+        clinician=st.none() | st.from_regex(r"c-[0-9]{3}", fullmatch=True),
+        telehealth=st.booleans(),
+    )
+
+
+def programs(
+    *,
+    level: st.SearchStrategy[LevelOfCare] | None = None,
+    population: st.SearchStrategy[Population] | None = None,
+    templates: st.SearchStrategy[Sequence[SessionTemplate]] | None = None,
+    weekly_only: bool = True,
+) -> st.SearchStrategy[Program]:
+    """Valid :class:`~iopmodel.Program` objects.
+
+    Args:
+        level: Levels to draw from (all by default).
+        population: Populations to draw from (both by default).
+        templates: Template lists; one to four :func:`session_templates` by default.
+        weekly_only: Whether default templates repeat identically every week.
+
+    Shrinks towards an adult early-intervention program with one template.
+    """
+    return st.builds(
+        Program,
+        name=st.sampled_from(["Evening IOP", "Day program", "Teen track"]),
+        level=levels() if level is None else level,
+        population=populations() if population is None else population,
+        timezone=time_zones(),
+        templates=st.lists(
+            session_templates(weekly_only=weekly_only), min_size=1, max_size=4
+        )
+        if templates is None
+        else templates,
+        capacity=st.none() | st.integers(min_value=1, max_value=60),
+        recommended_minimum_days=st.integers(min_value=1, max_value=365),
+    )

@@ -1,0 +1,363 @@
+"""Session templates, RRULE handling and program schedules across DST."""
+
+from __future__ import annotations
+
+import datetime as dt
+from fractions import Fraction
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from iopmodel import (
+    MAX_SCHEDULE_DAYS,
+    Attendance,
+    InvalidTypeError,
+    InvalidValueError,
+    LevelOfCare,
+    Population,
+    Program,
+    SessionKind,
+    SessionTemplate,
+    UnknownCodeError,
+    expand_template,
+    localize,
+)
+from iopmodel.examples import adolescent_iop, day_php, evening_iop
+from iopmodel.strategies import programs, session_templates
+
+NY = ZoneInfo("America/New_York")
+HOUR = dt.timedelta(hours=1)
+
+
+def template(rrule: str, hours: int = 3, **changes: object) -> SessionTemplate:
+    fields: dict[str, object] = {
+        "kind": SessionKind.GROUP_THERAPY,
+        "rrule": rrule,
+        "start_time": dt.time(18),
+        "duration": hours * HOUR,
+    }
+    fields.update(changes)
+    return SessionTemplate(**fields)  # type: ignore[arg-type]
+
+
+def program(*templates: SessionTemplate, tz: str = "America/New_York") -> Program:
+    return Program(
+        name="Test IOP",
+        level=LevelOfCare.INTENSIVE_OUTPATIENT,
+        population=Population.ADULT,
+        timezone=tz,
+        templates=templates,
+    )
+
+
+class TestArticleShapes:
+    """Source article: 'about three hours at a time, three or four days a week'."""
+
+    def test_three_by_three_is_nine_hours(self) -> None:
+        """3 h x 3 days = 9 h."""
+        assert program(template("FREQ=WEEKLY;BYDAY=MO,WE,TH")).weekly_hours == 9
+
+    def test_three_by_four_is_twelve_hours(self) -> None:
+        """3 h x 4 days = 12 h."""
+        assert program(template("FREQ=WEEKLY;BYDAY=MO,TU,WE,TH")).weekly_hours == 12
+
+    def test_hours_are_exact(self) -> None:
+        """Three 50-minute sessions are exactly 2.5 h, not 2.4999."""
+        p = program(
+            template(
+                "FREQ=WEEKLY;BYDAY=MO,WE,FR", duration=50 * dt.timedelta(minutes=1)
+            )
+        )
+        assert p.weekly_hours == Fraction(5, 2)
+        assert p.weekly_minutes == 150
+
+    def test_mutual_support_does_not_count(self) -> None:
+        """An AA meeting in the template list adds no program hours."""
+        p = program(
+            template("FREQ=WEEKLY;BYDAY=MO,WE,TH"),
+            template("FREQ=WEEKLY;BYDAY=SA", kind=SessionKind.MUTUAL_SUPPORT),
+        )
+        assert p.weekly_hours == 9
+        assert len(p.typical_week()) == 4
+
+    def test_bundled_examples(self) -> None:
+        """The example programs have the hours their docs state."""
+        assert evening_iop().weekly_hours == 10
+        assert adolescent_iop().weekly_hours == 7
+        assert day_php().weekly_hours == 21
+
+
+class TestRRule:
+    @pytest.mark.parametrize(
+        ("rrule", "problem"),
+        [
+            ("", "empty"),
+            ("FREQ=WEEKLY;BYDAY=XX", "valid RFC 5545"),
+            ("FREQ=FORTNIGHTLY", "valid RFC 5545"),
+            ("BYDAY=MO", "FREQ is required"),
+            ("FREQ=HOURLY", "finer than daily"),
+            ("FREQ=DAILY;BYHOUR=9", "BYHOUR"),
+            ("FREQ=DAILY;COUNT=3;UNTIL=20260301", "COUNT and UNTIL"),
+            ("FREQ=DAILY;UNTIL=20260301T000000Z", "local wall time"),
+            ("DTSTART:20260101T000000\nRRULE:FREQ=DAILY", "DTSTART"),
+            ("FREQ=DAILY;COLOR=RED", "unknown RRULE part"),
+            ("FREQ=DAILY;FREQ=WEEKLY", "twice"),
+            ("FREQ=DAILY;BYDAY", "malformed"),
+        ],
+    )
+    def test_malformed_rules(self, rrule: str, problem: str) -> None:
+        """Malformed or unsupported rules raise InvalidValueError naming rrule."""
+        with pytest.raises(InvalidValueError, match=problem) as info:
+            template(rrule)
+        assert info.value.field == "rrule"
+
+    def test_rrule_prefix_and_case(self) -> None:
+        """'RRULE:' prefixes and lower case are normalized."""
+        assert template("rrule:freq=weekly;byday=mo").rrule == "FREQ=WEEKLY;BYDAY=MO"
+
+    def test_rrule_not_text(self) -> None:
+        """An rrule that is not text is refused."""
+        with pytest.raises(InvalidValueError, match="rrule"):
+            template(42)  # type: ignore[arg-type]
+
+    def test_start_time_is_wall_time(self) -> None:
+        """A start_time with tzinfo is refused: the program's zone applies."""
+        with pytest.raises(InvalidValueError, match="start_time"):
+            template("FREQ=DAILY", start_time=dt.time(18, tzinfo=dt.UTC))
+
+    def test_interval_and_count(self) -> None:
+        """INTERVAL and COUNT are anchored on the schedule's first day."""
+        biweekly = program(template("FREQ=WEEKLY;INTERVAL=2;BYDAY=MO;COUNT=3"))
+        starts = [
+            s.start.date()
+            for s in biweekly.schedule(dt.date(2026, 1, 5), dt.date(2026, 6, 1))
+        ]
+        assert starts == [
+            dt.date(2026, 1, 5),
+            dt.date(2026, 1, 19),
+            dt.date(2026, 2, 2),
+        ]
+
+    def test_until_is_local(self) -> None:
+        """UNTIL in local wall time stops the recurrence."""
+        p = program(template("FREQ=DAILY;UNTIL=20260104T235959"))
+        assert len(p.schedule(dt.date(2026, 1, 1), dt.date(2026, 2, 1))) == 4
+
+
+class TestProgramInvariants:
+    def test_unknown_zone(self) -> None:
+        """A zone name that is not IANA raises UnknownCodeError."""
+        with pytest.raises(UnknownCodeError, match="Mars/Olympus"):
+            program(tz="Mars/Olympus")
+
+    def test_fixed_offset_is_not_a_zone(self) -> None:
+        """A fixed offset is not an IANA zone: weeks and DST need the real zone."""
+        with pytest.raises(InvalidTypeError, match="timezone"):
+            Program(
+                name="x",
+                level=LevelOfCare.OUTPATIENT,
+                population=Population.ADULT,
+                timezone=dt.UTC,  # type: ignore[arg-type]
+            )
+
+    @pytest.mark.parametrize(
+        ("field", "value", "error"),
+        [
+            ("name", " ", InvalidValueError),
+            ("level", "intensive_outpatient", InvalidTypeError),
+            ("population", "adult", InvalidTypeError),
+            ("capacity", 0, InvalidValueError),
+            ("capacity", True, InvalidTypeError),
+            ("recommended_minimum_days", -90, InvalidValueError),
+            ("templates", ["FREQ=DAILY"], InvalidTypeError),
+        ],
+    )
+    def test_rejects(self, field: str, value: object, error: type[Exception]) -> None:
+        """Each field's meaningless values raise an error naming the field."""
+        fields: dict[str, object] = {
+            "name": "x",
+            "level": LevelOfCare.OUTPATIENT,
+            "population": Population.ADULT,
+            "timezone": "UTC",
+            field: value,
+        }
+        with pytest.raises(error, match=field):
+            Program(**fields)  # type: ignore[arg-type]
+
+    def test_repr_is_short(self) -> None:
+        """Repr shows the essentials on one line."""
+        text = repr(evening_iop())
+        assert text == (
+            "Program(name='Evening IOP', level=intensive_outpatient, population=adult, "
+            "timezone='America/New_York', templates=2, weekly_hours=10)"
+        )
+
+
+class TestSchedule:
+    def test_ninety_days_across_dst(self) -> None:
+        """A 90-day evening IOP keeps 18:00 local while the UTC offset changes."""
+        sessions = evening_iop().schedule(dt.date(2026, 2, 2), dt.date(2026, 5, 3))
+        groups = [s for s in sessions if s.kind is SessionKind.GROUP_THERAPY]
+        assert {s.start.time() for s in groups} == {dt.time(18)}
+        assert {s.start.utcoffset() for s in groups} == {-5 * HOUR, -4 * HOUR}
+        assert (dt.date(2026, 5, 3) - dt.date(2026, 2, 2)).days == 90
+        assert len(groups) == 13 * 3  # 12 full weeks and Mon-Sat of a 13th
+        assert len(sessions) == len(groups) + 13
+
+    def test_window_is_half_open(self) -> None:
+        """Sessions on the end date are excluded, those on the start included."""
+        sessions = program(template("FREQ=DAILY")).schedule(
+            dt.date(2026, 1, 1), dt.date(2026, 1, 3)
+        )
+        assert [s.start.day for s in sessions] == [1, 2]
+
+    @pytest.mark.parametrize(
+        ("start", "end"),
+        [
+            (dt.date(2026, 1, 2), dt.date(2026, 1, 2)),
+            (dt.date(2026, 1, 2), dt.date(2026, 1, 1)),
+            (
+                dt.date(2026, 1, 1),
+                dt.date(2026, 1, 1) + dt.timedelta(MAX_SCHEDULE_DAYS + 1),
+            ),
+        ],
+    )
+    def test_bad_windows(self, start: dt.date, end: dt.date) -> None:
+        """Empty, reversed and unbounded windows are refused."""
+        with pytest.raises(InvalidValueError, match="end"):
+            evening_iop().schedule(start, end)
+
+    def test_window_must_be_dates(self) -> None:
+        """Datetimes are not dates: the window is in local calendar days."""
+        with pytest.raises(InvalidTypeError, match="start"):
+            evening_iop().schedule(
+                dt.datetime(2026, 1, 1, tzinfo=NY), dt.date(2026, 2, 1)
+            )
+
+    def test_cancel_and_move(self) -> None:
+        """Cancelled occurrences stay with CANCELLED; moved ones change start only."""
+        p = evening_iop()
+        monday = dt.datetime(2026, 3, 2, 18, tzinfo=NY)
+        wednesday = dt.datetime(2026, 3, 4, 18, tzinfo=NY)
+        friday = dt.datetime(2026, 3, 6, 18, tzinfo=dt.UTC)
+        week = p.schedule(
+            dt.date(2026, 3, 2),
+            dt.date(2026, 3, 9),
+            cancel=[monday],
+            move={wednesday: friday},
+        )
+        by_start = {s.start: s for s in week}
+        assert by_start[monday].attendance is Attendance.CANCELLED
+        assert wednesday not in by_start
+        moved = by_start[friday]
+        assert moved.start.tzinfo is p.timezone
+        assert moved.start.hour == 13
+        assert [s.start for s in week] == sorted(s.start for s in week)
+
+    @pytest.mark.parametrize("field", ["cancel", "move"])
+    def test_unmatched_exceptions_raise(self, field: str) -> None:
+        """A cancellation or move that matches nothing is an error, not a no-op."""
+        nowhere = dt.datetime(2026, 3, 3, 9, tzinfo=NY)
+        kwargs: dict[str, object] = (
+            {"cancel": [nowhere]} if field == "cancel" else {"move": {nowhere: nowhere}}
+        )
+        with pytest.raises(InvalidValueError, match=field):
+            evening_iop().schedule(dt.date(2026, 3, 2), dt.date(2026, 3, 9), **kwargs)  # type: ignore[arg-type]
+
+    def test_move_to_naive_time(self) -> None:
+        """Moving to a naive datetime is refused."""
+        monday = dt.datetime(2026, 3, 2, 18, tzinfo=NY)
+        with pytest.raises(InvalidValueError, match="move"):
+            evening_iop().schedule(
+                dt.date(2026, 3, 2),
+                dt.date(2026, 3, 9),
+                move={monday: dt.datetime(2026, 3, 6, 18)},
+            )
+
+    def test_expansion_is_cached(self) -> None:
+        """Expanding the same template over the same window twice reuses the result."""
+        p = evening_iop()
+        expand_template.cache_clear()
+        first = p.schedule(dt.date(2027, 1, 4), dt.date(2027, 4, 4))
+        hits_before = expand_template.cache_info().hits
+        second = p.schedule(dt.date(2027, 1, 4), dt.date(2027, 4, 4))
+        assert first == second
+        assert expand_template.cache_info().hits == hits_before + len(p.templates)
+
+    def test_dst_gap_is_normalized(self) -> None:
+        """A wall time inside the spring-forward gap moves past it (RFC 5545)."""
+        assert localize(dt.datetime(2026, 3, 8, 2, 30), NY).time() == dt.time(3, 30)
+        early = program(template("FREQ=DAILY", start_time=dt.time(2, 30)))
+        sessions = early.schedule(dt.date(2026, 3, 7), dt.date(2026, 3, 10))
+        assert [s.start.time() for s in sessions] == [
+            dt.time(2, 30),
+            dt.time(3, 30),
+            dt.time(2, 30),
+        ]
+        assert sessions[1].start.utcoffset() == -4 * HOUR
+
+    def test_fall_back_uses_first_occurrence(self) -> None:
+        """An ambiguous wall time is its first occurrence (fold=0, RFC 5545)."""
+        aware = localize(dt.datetime(2026, 11, 1, 1, 30), NY)
+        assert aware.utcoffset() == -4 * HOUR
+
+
+@st.composite
+def windows(draw: st.DrawFn) -> tuple[dt.date, int]:
+    start = draw(
+        st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2034, 12, 31))
+    )
+    weeks = draw(st.integers(min_value=1, max_value=30))
+    return start, weeks
+
+
+class TestScheduleProperties:
+    @given(programs(weekly_only=True), windows(), st.data())
+    def test_weekly_hours_equal_any_full_week(
+        self, program_: Program, window: tuple[dt.date, int], data: st.DataObject
+    ) -> None:
+        """A program's weekly hours equal its sessions' hours in any full week."""
+        start, weeks = window
+        sessions = program_.schedule(start, start + dt.timedelta(weeks=weeks))
+        week = data.draw(st.integers(min_value=0, max_value=weeks - 1))
+        first = start + dt.timedelta(weeks=week)
+        minutes = sum(
+            s.minutes
+            for s in sessions
+            if first <= s.start.date() < first + dt.timedelta(7)
+            and s.kind.counts_toward_program_hours
+        )
+        assert minutes == program_.weekly_minutes
+
+    @given(programs(weekly_only=False), windows(), st.data())
+    def test_sorted_aware_inside_window(
+        self, program_: Program, window: tuple[dt.date, int], data: st.DataObject
+    ) -> None:
+        """Sessions are sorted, in the program's zone, inside the window, not skipped."""
+        start, weeks = window
+        end = start + dt.timedelta(weeks=weeks)
+        days = [start + dt.timedelta(n) for n in range((end - start).days)]
+        skip = data.draw(st.lists(st.sampled_from(days), max_size=10))
+        sessions = program_.schedule(start, end, skip=skip)
+        assert [s.start for s in sessions] == sorted(s.start for s in sessions)
+        for s in sessions:
+            assert s.start.tzinfo is program_.timezone
+            assert start <= s.start.date() < end
+            assert s.start.date() not in skip
+
+    @given(session_templates(), windows(), st.sampled_from(["America/New_York",
+           "Europe/London", "Australia/Sydney", "America/Santiago"]))  # fmt: skip
+    def test_local_start_times_unchanged_across_dst(
+        self, template_: SessionTemplate, window: tuple[dt.date, int], zone: str
+    ) -> None:
+        """In every week, DST-change weeks included, local start times are unchanged."""
+        start, _ = window
+        sessions = program(template_, tz=zone).schedule(
+            start, start + dt.timedelta(days=400)
+        )
+        assert {s.start.time() for s in sessions} <= {template_.start_time}
+        if sessions and sessions[-1].start - sessions[0].start > dt.timedelta(days=366):
+            # a year of sessions in a DST zone has seen both offsets
+            assert len({s.start.utcoffset() for s in sessions}) == 2
