@@ -85,7 +85,7 @@ class TestArticleShapes:
     def test_bundled_examples(self) -> None:
         """The example programs have the hours their docs state."""
         assert evening_iop().weekly_hours == 10
-        assert adolescent_iop().weekly_hours == 7
+        assert adolescent_iop().weekly_hours == 8
         assert day_php().weekly_hours == 21
 
 

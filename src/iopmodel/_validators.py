@@ -21,6 +21,20 @@ Validator = Callable[[Any, Any, Any], None]
 MINUTE = dt.timedelta(minutes=1)
 
 
+class Arg:
+    """Stands in for an attrs ``Attribute`` when a validator checks an argument."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+def check_arg(validator: Validator, name: str, value: object) -> None:
+    """Run an attrs-style *validator* on a function argument called *name*."""
+    validator(None, Arg(name), value)
+
+
 def type_name(types: type | tuple[type, ...]) -> str:
     """Describe one type or a tuple of types for an error message."""
     if isinstance(types, tuple):

@@ -4,8 +4,8 @@ Each function returns a new, realistic :class:`~iopmodel.Program`:
 
 - :func:`evening_iop`: adult IOP, group therapy Mon/Wed/Thu 18:00-21:00 and
   individual therapy Tuesdays 17:00-18:00, in New York (10 h/week);
-- :func:`adolescent_iop`: adolescent IOP after school, 3 x 2 h groups and a
-  weekly family session, in Chicago (7 h/week);
+- :func:`adolescent_iop`: adolescent IOP after school, 3 x 2 h groups, a
+  weekly individual hour and a weekly family session, in Chicago (8 h/week);
 - :func:`day_php`: adult partial hospitalization program, five 4-hour days, in
   Los Angeles (21 h/week with individual therapy).
 """
@@ -59,12 +59,12 @@ def evening_iop() -> Program:
 
 
 def adolescent_iop() -> Program:
-    """An adolescent after-school IOP in Chicago: 3 x 2 h groups, weekly family hour.
+    """An adolescent after-school IOP in Chicago: 3 x 2 h groups, individual and family hours.
 
     Example:
         >>> from iopmodel.examples import adolescent_iop
         >>> adolescent_iop().weekly_hours
-        Fraction(7, 1)
+        Fraction(8, 1)
     """
     return Program(
         name="Adolescent IOP",
@@ -79,6 +79,13 @@ def adolescent_iop() -> Program:
                 rrule="FREQ=WEEKLY;BYDAY=MO,TU,TH",
                 start_time=dt.time(16),
                 duration=2 * _HOUR,
+            ),
+            SessionTemplate(
+                kind=SessionKind.INDIVIDUAL_THERAPY,
+                title="Individual therapy",
+                rrule="FREQ=WEEKLY;BYDAY=WE",
+                start_time=dt.time(16),
+                duration=_HOUR,
             ),
             SessionTemplate(
                 kind=SessionKind.FAMILY_THERAPY,

@@ -7,6 +7,7 @@ and expands into dated sessions with :meth:`Program.schedule`.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from fractions import Fraction
@@ -16,6 +17,7 @@ from zoneinfo import ZoneInfo
 import attrs
 
 from iopmodel._validators import (
+    check_arg,
     MINUTE,
     aware_datetime,
     iana_zone,
@@ -122,20 +124,21 @@ class Program:
 
     # -- the typical week ------------------------------------------------------
 
-    def typical_week(self) -> tuple[Session, ...]:
+    def typical_week(self, week_start: int = calendar.MONDAY) -> tuple[Session, ...]:
         """The sessions of a full typical week.
 
-        The typical week is the first week of a schedule that starts on a
-        Monday; for weekly templates every full week is the same. Templates with
-        ``INTERVAL`` or ``COUNT`` differ between weeks: use :meth:`schedule`
-        for those.
+        The typical week is the first week of a schedule that starts on the
+        first day of a week (*week_start*, ISO Monday by default); for weekly
+        templates every full week is the same. Templates with ``INTERVAL`` or
+        ``COUNT`` differ between weeks: use :meth:`schedule` for those.
 
         Example:
             >>> from iopmodel.examples import evening_iop
             >>> [s.kind.value for s in evening_iop().typical_week()][:2]
             ['group_therapy', 'individual_therapy']
         """
-        return self.schedule(_REFERENCE_MONDAY, _REFERENCE_MONDAY + dt.timedelta(7))
+        first = typical_week_start(week_start)
+        return self.schedule(first, first + dt.timedelta(7))
 
     @property
     def weekly_minutes(self) -> int:
@@ -200,8 +203,8 @@ class Program:
             >>> [s.start.strftime("%a %H:%M") for s in week]
             ['Mon 18:00', 'Tue 17:00', 'Thu 18:00']
         """
-        plain_date(None, _Named("start"), start)
-        plain_date(None, _Named("end"), end)
+        check_arg(plain_date, "start", start)
+        check_arg(plain_date, "end", end)
         if end <= start:
             raise InvalidValueError("end", end, f"must be after start {start}")
         if (end - start).days > MAX_SCHEDULE_DAYS:
@@ -241,9 +244,7 @@ class Program:
                 result.append(session.with_attendance(Attendance.CANCELLED))
             elif session.start in moves:
                 new_start = moves[session.start]
-                aware_datetime(
-                    None, _Named(f"move[{session.start.isoformat()}]"), new_start
-                )
+                check_arg(aware_datetime, f"move[{session.start.isoformat()}]", new_start)
                 result.append(
                     attrs.evolve(session, start=new_start.astimezone(self.timezone))
                 )
@@ -252,11 +253,10 @@ class Program:
         return result
 
 
-@attrs.frozen
-class _Named:
-    """Stands in for an attrs Attribute when a validator checks an argument."""
 
-    name: str
+def typical_week_start(week_start: int = calendar.MONDAY) -> dt.date:
+    """The first day of the reference week used for typical weeks."""
+    return _REFERENCE_MONDAY + dt.timedelta(days=week_start % 7)
 
 
 def _session_order(session: Session) -> tuple[dt.datetime, str]:

@@ -1,0 +1,557 @@
+"""Treatment plans: a patient's sessions, goals, reviews, aftercare and discharge.
+
+A :class:`TreatmentPlan` is immutable; every change (add or cancel a session,
+record attendance, revise or review the plan, add the aftercare plan,
+discharge) returns a new plan. Plans are usually made from a program's schedule
+with :meth:`TreatmentPlan.from_program`.
+
+Patient ids are opaque strings chosen by your application; never put a
+patient's name in them.
+
+Day counting follows the midnight-census convention used for lengths of stay:
+a plan from 2 February with discharge on 3 May lasts 90 days. The discharge
+day itself is part of the validation window, so a final session that day counts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Iterable
+
+import attrs
+
+from iopmodel._validators import (
+    check_arg,
+    aware_datetime,
+    instance_of,
+    non_empty_str,
+    optional_instance_of,
+    optional_non_empty_str,
+    optional_plain_date,
+    plain_date,
+    positive_int,
+    to_tuple,
+    tuple_of,
+)
+from iopmodel.care import LevelOfCare
+from iopmodel.errors import InvalidTypeError, InvalidValueError
+from iopmodel.programs import Program
+from iopmodel.sessions import Attendance, Session, SessionKind
+
+__all__ = [
+    "AftercarePlan",
+    "DischargeReason",
+    "Goal",
+    "Intervention",
+    "Objective",
+    "PlanReview",
+    "PlanRevision",
+    "Problem",
+    "TreatmentPlan",
+]
+
+
+class DischargeReason(enum.Enum):
+    """Why treatment (or a placement) ended.
+
+    Example:
+        >>> from iopmodel import DischargeReason
+        >>> DischargeReason("goals_met")
+        <DischargeReason.GOALS_MET: 'goals_met'>
+    """
+
+    GOALS_MET = "goals_met"
+    """Treatment goals were met."""
+    LOWER_LEVEL_EFFECTIVE = "lower_level_effective"
+    """A lower level of care can be provided effectively."""
+    NOT_PROGRESSING = "not_progressing"
+    """The patient is not progressing toward the goals."""
+    AGAINST_ADVICE = "against_advice"
+    """The patient left against clinical advice."""
+    ADMINISTRATIVE = "administrative"
+    """Administrative reasons (coverage, relocation, rule violations...)."""
+
+
+def _texts(value: Iterable[str]) -> tuple[str, ...]:
+    return to_tuple(value)
+
+
+def _dates(value: Iterable[dt.date]) -> tuple[dt.date, ...]:
+    return tuple(sorted(to_tuple(value)))
+
+
+@attrs.frozen(kw_only=True)
+class Intervention:
+    """What the team will do toward an objective.
+
+    Args:
+        description: The intervention ("CBT relapse-prevention group").
+        kind: Optional session kind that delivers it.
+        frequency: Optional free-text frequency ("3 x weekly").
+
+    Example:
+        >>> from iopmodel import Intervention, SessionKind
+        >>> Intervention(description="Relapse-prevention group",
+        ...              kind=SessionKind.GROUP_THERAPY).kind.value
+        'group_therapy'
+    """
+
+    description: str = attrs.field(validator=non_empty_str)
+    kind: SessionKind | None = attrs.field(
+        default=None, validator=optional_instance_of(SessionKind)
+    )
+    frequency: str | None = attrs.field(default=None, validator=optional_non_empty_str)
+
+
+def _interventions(value: Iterable[Intervention]) -> tuple[Intervention, ...]:
+    return to_tuple(value)
+
+
+@attrs.frozen(kw_only=True)
+class Objective:
+    """A measurable step toward a goal, with a target date.
+
+    Args:
+        description: What will be measured ("3 negative screens in a row").
+        target_date: When it should be achieved.
+        interventions: How the team will help.
+        achieved_on: When it was achieved, if it was.
+
+    Example:
+        >>> import datetime as dt
+        >>> from iopmodel import Objective
+        >>> Objective(description="Attend 2 NA meetings a week",
+        ...           target_date=dt.date(2026, 4, 1)).achieved
+        False
+    """
+
+    description: str = attrs.field(validator=non_empty_str)
+    target_date: dt.date = attrs.field(validator=plain_date)
+    interventions: tuple[Intervention, ...] = attrs.field(
+        default=(), converter=_interventions, validator=tuple_of(Intervention)
+    )
+    achieved_on: dt.date | None = attrs.field(default=None, validator=optional_plain_date)
+
+    @property
+    def achieved(self) -> bool:
+        """Whether the objective has been achieved."""
+        return self.achieved_on is not None
+
+
+def _objectives(value: Iterable[Objective]) -> tuple[Objective, ...]:
+    return to_tuple(value)
+
+
+@attrs.frozen(kw_only=True)
+class Goal:
+    """A goal for one problem, broken into measurable objectives.
+
+    Example:
+        >>> import datetime as dt
+        >>> from iopmodel import Goal, Objective
+        >>> goal = Goal(description="Sustained abstinence from alcohol",
+        ...             objectives=[Objective(description="No use for 30 days",
+        ...                                   target_date=dt.date(2026, 3, 31))])
+        >>> len(goal.objectives)
+        1
+    """
+
+    description: str = attrs.field(validator=non_empty_str)
+    objectives: tuple[Objective, ...] = attrs.field(
+        default=(), converter=_objectives, validator=tuple_of(Objective)
+    )
+
+
+def _goals(value: Iterable[Goal]) -> tuple[Goal, ...]:
+    return to_tuple(value)
+
+
+@attrs.frozen(kw_only=True)
+class Problem:
+    """A problem the plan addresses, with its goals.
+
+    Example:
+        >>> from iopmodel import Goal, Problem
+        >>> Problem(description="Alcohol use disorder, moderate",
+        ...         goals=[Goal(description="Sustained abstinence")]).goals[0].description
+        'Sustained abstinence'
+    """
+
+    description: str = attrs.field(validator=non_empty_str)
+    goals: tuple[Goal, ...] = attrs.field(
+        default=(), converter=_goals, validator=tuple_of(Goal)
+    )
+
+
+@attrs.frozen(kw_only=True)
+class PlanReview:
+    """A review of the plan with the patient, on a date.
+
+    Example:
+        >>> import datetime as dt
+        >>> from iopmodel import PlanReview
+        >>> PlanReview(on=dt.date(2026, 3, 2), by="c-017").on
+        datetime.date(2026, 3, 2)
+    """
+
+    on: dt.date = attrs.field(validator=plain_date)
+    by: str | None = attrs.field(default=None, validator=optional_non_empty_str)
+    note: str = attrs.field(default="", validator=instance_of(str))
+
+
+@attrs.frozen(kw_only=True)
+class PlanRevision:
+    """A change to the plan: when, and what changed.
+
+    Example:
+        >>> import datetime as dt
+        >>> from iopmodel import PlanRevision
+        >>> PlanRevision(on=dt.date(2026, 3, 9), change="Added a weekly family session").change
+        'Added a weekly family session'
+    """
+
+    on: dt.date = attrs.field(validator=plain_date)
+    change: str = attrs.field(validator=non_empty_str)
+
+
+@attrs.frozen(kw_only=True)
+class AftercarePlan:
+    """Continuing care after discharge.
+
+    Args:
+        level: The continuing-care level (often outpatient).
+        mutual_support: Mutual-support meetings ("AA", "NA", "SMART Recovery").
+        support_contacts: Opaque ids or roles of support contacts.
+        follow_ups: Follow-up appointment dates, kept sorted.
+
+    Example:
+        >>> import datetime as dt
+        >>> from iopmodel import AftercarePlan, LevelOfCare
+        >>> AftercarePlan(level=LevelOfCare.OUTPATIENT, mutual_support=["AA"],
+        ...               follow_ups=[dt.date(2026, 6, 1), dt.date(2026, 5, 11)]).follow_ups
+        (datetime.date(2026, 5, 11), datetime.date(2026, 6, 1))
+    """
+
+    level: LevelOfCare = attrs.field(validator=instance_of(LevelOfCare))
+    mutual_support: tuple[str, ...] = attrs.field(
+        default=(), converter=_texts, validator=tuple_of(str)
+    )
+    support_contacts: tuple[str, ...] = attrs.field(
+        default=(), converter=_texts, validator=tuple_of(str)
+    )
+    follow_ups: tuple[dt.date, ...] = attrs.field(
+        default=(), converter=_dates, validator=tuple_of(dt.date)
+    )
+
+
+def _sessions(value: Iterable[Session]) -> tuple[Session, ...]:
+    items = to_tuple(value)
+    for index, item in enumerate(items):
+        if not isinstance(item, Session):
+            raise InvalidTypeError(f"sessions[{index}]", item, "Session")
+    return tuple(sorted(items, key=_session_key))
+
+
+def _session_key(session: Session) -> tuple[dt.datetime, str]:
+    return (session.start, session.kind.value)
+
+
+def _problems(value: Iterable[Problem]) -> tuple[Problem, ...]:
+    return to_tuple(value)
+
+
+def _reviews(value: Iterable[PlanReview]) -> tuple[PlanReview, ...]:
+    return tuple(sorted(to_tuple(value), key=lambda r: r.on))
+
+
+def _revisions(value: Iterable[PlanRevision]) -> tuple[PlanRevision, ...]:
+    return tuple(sorted(to_tuple(value), key=lambda r: r.on))
+
+
+def _program(_instance: object, attribute: object, value: object) -> None:
+    instance_of(Program)(_instance, attribute, value)
+
+
+@attrs.frozen(kw_only=True)
+class TreatmentPlan:
+    """One patient's plan in one program.
+
+    Args:
+        patient_id: Opaque patient identifier (never a name).
+        program: The program the patient attends.
+        start: First day of treatment.
+        planned_discharge: Planned discharge day, if known.
+        sessions: The patient's sessions, kept sorted by start.
+        therapist: Opaque id of the primary therapist.
+        problems: Problems, each with goals, objectives and interventions.
+        reviews: Plan reviews, kept sorted by date.
+        revisions: Plan revisions, kept sorted by date.
+        aftercare: The aftercare plan, once made.
+        discharge_date: The day the patient was discharged.
+        discharge_reason: Why; required together with *discharge_date*.
+
+    Raises:
+        InvalidValueError: Dates out of order, sessions before *start* or
+            recorded after discharge, a discharge date without a reason.
+        InvalidTypeError: Values of the wrong type.
+
+    Example:
+        >>> import datetime as dt
+        >>> from iopmodel import TreatmentPlan
+        >>> from iopmodel.examples import evening_iop
+        >>> plan = TreatmentPlan.from_program(evening_iop(), patient_id="p-0001",
+        ...                                   start=dt.date(2026, 2, 2), days=90)
+        >>> len(plan.sessions), plan.planned_discharge, plan.planned_days
+        (52, datetime.date(2026, 5, 3), 90)
+    """
+
+    patient_id: str = attrs.field(validator=non_empty_str)
+    program: Program = attrs.field(validator=_program)
+    start: dt.date = attrs.field(validator=plain_date)
+    planned_discharge: dt.date | None = attrs.field(
+        default=None, validator=optional_plain_date
+    )
+    sessions: tuple[Session, ...] = attrs.field(default=(), converter=_sessions)
+    therapist: str | None = attrs.field(default=None, validator=optional_non_empty_str)
+    problems: tuple[Problem, ...] = attrs.field(
+        default=(), converter=_problems, validator=tuple_of(Problem)
+    )
+    reviews: tuple[PlanReview, ...] = attrs.field(
+        default=(), converter=_reviews, validator=tuple_of(PlanReview)
+    )
+    revisions: tuple[PlanRevision, ...] = attrs.field(
+        default=(), converter=_revisions, validator=tuple_of(PlanRevision)
+    )
+    aftercare: AftercarePlan | None = attrs.field(
+        default=None, validator=optional_instance_of(AftercarePlan)
+    )
+    discharge_date: dt.date | None = attrs.field(
+        default=None, validator=optional_plain_date
+    )
+    discharge_reason: DischargeReason | None = attrs.field(
+        default=None, validator=optional_instance_of(DischargeReason)
+    )
+
+    def __attrs_post_init__(self) -> None:
+        if self.planned_discharge is not None and self.planned_discharge <= self.start:
+            raise InvalidValueError(
+                "planned_discharge", self.planned_discharge, f"must be after start {self.start}"
+            )
+        if self.discharge_date is not None and self.discharge_date < self.start:
+            raise InvalidValueError(
+                "discharge_date", self.discharge_date, f"must not be before start {self.start}"
+            )
+        if (self.discharge_date is None) != (self.discharge_reason is None):
+            raise InvalidValueError(
+                "discharge_reason",
+                self.discharge_reason,
+                "must be given exactly when discharge_date is",
+            )
+        zone = self.program.timezone
+        for index, session in enumerate(self.sessions):
+            day = session.start.astimezone(zone).date()
+            if day < self.start:
+                raise InvalidValueError(
+                    f"sessions[{index}].start", session.start, f"is before the plan start {self.start}"
+                )
+            if (
+                self.discharge_date is not None
+                and day > self.discharge_date
+                and session.attendance.is_recorded
+                and session.attendance is not Attendance.CANCELLED
+            ):
+                raise InvalidValueError(
+                    f"sessions[{index}].start",
+                    session.start,
+                    f"has recorded attendance after discharge on {self.discharge_date}",
+                )
+
+    def __repr__(self) -> str:
+        state = (
+            f"discharged {self.discharge_date} ({self.discharge_reason.value})"
+            if self.discharge_date is not None and self.discharge_reason is not None
+            else "active"
+        )
+        return (
+            f"TreatmentPlan(patient_id={self.patient_id!r}, program={self.program.name!r}, "
+            f"start={self.start}, sessions={len(self.sessions)}, {state})"
+        )
+
+    # -- construction ----------------------------------------------------------
+
+    @classmethod
+    def from_program(
+        cls,
+        program: Program,
+        *,
+        patient_id: str,
+        start: dt.date,
+        days: int = 90,
+        therapist: str | None = None,
+        skip: Iterable[dt.date] = (),
+    ) -> TreatmentPlan:
+        """Plan *days* days of a program's schedule for one patient.
+
+        Sessions are the program's schedule for days in ``[start, start + days)``
+        (skipping *skip* dates); the planned discharge is ``start + days``.
+
+        Example:
+            >>> import datetime as dt
+            >>> from iopmodel import TreatmentPlan
+            >>> from iopmodel.examples import evening_iop
+            >>> plan = TreatmentPlan.from_program(evening_iop(), patient_id="p-0002",
+            ...                                   start=dt.date(2026, 3, 2), days=7)
+            >>> [s.start.strftime("%a") for s in plan.sessions]
+            ['Mon', 'Tue', 'Wed', 'Thu']
+        """
+        check_arg(positive_int, "days", days)
+        end = start + dt.timedelta(days=days)
+        return cls(
+            patient_id=patient_id,
+            program=program,
+            start=start,
+            planned_discharge=end,
+            sessions=program.schedule(start, end, skip=skip),
+            therapist=therapist,
+        )
+
+    # -- queries ----------------------------------------------------------------
+
+    @property
+    def discharged(self) -> bool:
+        """Whether the patient has been discharged."""
+        return self.discharge_date is not None
+
+    @property
+    def planned_days(self) -> int | None:
+        """Planned length in days (discharge, or planned discharge, minus start)."""
+        end = self.discharge_date or self.planned_discharge
+        return None if end is None else (end - self.start).days
+
+    # -- changes ----------------------------------------------------------------
+
+    def add_session(self, session: Session) -> TreatmentPlan:
+        """Return a plan with *session* added (kept in order).
+
+        Example:
+            >>> import datetime as dt
+            >>> from iopmodel import Session, SessionKind, TreatmentPlan
+            >>> from iopmodel.examples import evening_iop
+            >>> plan = TreatmentPlan(patient_id="p-1", program=evening_iop(),
+            ...                      start=dt.date(2026, 3, 2))
+            >>> extra = Session(kind=SessionKind.FAMILY_THERAPY,
+            ...                 start=dt.datetime(2026, 3, 6, 16, tzinfo=plan.program.timezone),
+            ...                 duration=dt.timedelta(hours=1))
+            >>> len(plan.add_session(extra).sessions)
+            1
+        """
+        return attrs.evolve(self, sessions=(*self.sessions, session))
+
+    def record_attendance(
+        self, session: Session | dt.datetime, attendance: Attendance
+    ) -> TreatmentPlan:
+        """Return a plan with *attendance* recorded for one session.
+
+        Args:
+            session: The session, or its start if only one session starts then.
+            attendance: The outcome to record.
+
+        Raises:
+            InvalidValueError: If no session (or more than one) matches.
+
+        Example:
+            >>> import datetime as dt
+            >>> from iopmodel import Attendance, TreatmentPlan
+            >>> from iopmodel.examples import evening_iop
+            >>> plan = TreatmentPlan.from_program(evening_iop(), patient_id="p-3",
+            ...                                   start=dt.date(2026, 3, 2), days=7)
+            >>> first = plan.sessions[0]
+            >>> plan.record_attendance(first, Attendance.ATTENDED).sessions[0].attendance.value
+            'attended'
+        """
+        check_arg(instance_of(Attendance), "attendance", attendance)
+        index = self._locate(session)
+        updated = self.sessions[index].with_attendance(attendance)
+        return attrs.evolve(
+            self, sessions=(*self.sessions[:index], updated, *self.sessions[index + 1 :])
+        )
+
+    def cancel_session(self, session: Session | dt.datetime) -> TreatmentPlan:
+        """Return a plan with one session cancelled by the program."""
+        return self.record_attendance(session, Attendance.CANCELLED)
+
+    def revise(self, on: dt.date, change: str) -> TreatmentPlan:
+        """Return a plan with a revision recorded.
+
+        Example:
+            >>> import datetime as dt
+            >>> from iopmodel import TreatmentPlan
+            >>> from iopmodel.examples import evening_iop
+            >>> plan = TreatmentPlan(patient_id="p-4", program=evening_iop(),
+            ...                      start=dt.date(2026, 3, 2))
+            >>> plan.revise(dt.date(2026, 3, 20), "Added family therapy").revisions[0].change
+            'Added family therapy'
+        """
+        return attrs.evolve(
+            self, revisions=(*self.revisions, PlanRevision(on=on, change=change))
+        )
+
+    def review(self, on: dt.date, *, by: str | None = None, note: str = "") -> TreatmentPlan:
+        """Return a plan with a review recorded on *on*."""
+        return attrs.evolve(self, reviews=(*self.reviews, PlanReview(on=on, by=by, note=note)))
+
+    def with_aftercare(self, aftercare: AftercarePlan) -> TreatmentPlan:
+        """Return a plan with its aftercare plan set."""
+        return attrs.evolve(self, aftercare=aftercare)
+
+    def discharge(self, on: dt.date, reason: DischargeReason) -> TreatmentPlan:
+        """Return the plan discharged on *on* for *reason*.
+
+        Sessions after *on* that have no recorded outcome are removed (they
+        will not happen); a recorded session after *on* is an error.
+
+        Raises:
+            InvalidValueError: Already discharged, *on* before the start, or a
+                recorded session after *on*.
+
+        Example:
+            >>> import datetime as dt
+            >>> from iopmodel import DischargeReason, TreatmentPlan
+            >>> from iopmodel.examples import evening_iop
+            >>> plan = TreatmentPlan.from_program(evening_iop(), patient_id="p-5",
+            ...                                   start=dt.date(2026, 3, 2), days=14)
+            >>> done = plan.discharge(dt.date(2026, 3, 8), DischargeReason.LOWER_LEVEL_EFFECTIVE)
+            >>> len(plan.sessions), len(done.sessions), done.discharged
+            (8, 4, True)
+        """
+        if self.discharge_date is not None:
+            raise InvalidValueError("discharge_date", on, f"already discharged on {self.discharge_date}")
+        zone = self.program.timezone
+        kept = tuple(
+            s
+            for s in self.sessions
+            if s.attendance.is_recorded or s.start.astimezone(zone).date() <= on
+        )
+        return attrs.evolve(
+            self, sessions=kept, discharge_date=on, discharge_reason=reason
+        )
+
+    def _locate(self, target: Session | dt.datetime) -> int:
+        if isinstance(target, Session):
+            matches = [
+                i
+                for i, s in enumerate(self.sessions)
+                if s.start == target.start and s.kind is target.kind
+            ]
+            what: object = target.start
+        elif isinstance(target, dt.datetime):
+            check_arg(aware_datetime, "session", target)
+            matches = [i for i, s in enumerate(self.sessions) if s.start == target]
+            what = target
+        else:
+            raise InvalidTypeError("session", target, "Session or datetime")
+        if len(matches) != 1:
+            problem = "matches no session" if not matches else "matches several sessions"
+            raise InvalidValueError("session", what, problem)
+        return matches[0]

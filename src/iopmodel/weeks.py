@@ -1,0 +1,223 @@
+"""Calendar weeks in a program's time zone, and what happened in each.
+
+Weekly rules ("9 to 20 hours a week") count *local calendar weeks*: a session at
+23:30 on Sunday in New York belongs to that Sunday's week even though it is
+Monday in UTC. The first day of the week is configurable (ISO Monday by default,
+``calendar.SUNDAY`` for US payer weeks).
+
+:func:`summarize_weeks` makes one pass over the sessions and returns a
+:class:`WeekSummary` per week: exact scheduled and attended minutes, individual
+and group session counts, visit days, and how many of the week's days fall in
+the window (partial first and last weeks are marked as such).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Iterable
+from fractions import Fraction
+from zoneinfo import ZoneInfo
+
+import attrs
+
+from iopmodel._validators import MINUTE
+from iopmodel.errors import InvalidValueError
+from iopmodel.sessions import (
+    COUNTS_TOWARD_PROGRAM_HOURS,
+    Attendance,
+    Session,
+    SessionKind,
+)
+
+__all__ = ["DEFAULT_COUNTED_KINDS", "WeekSummary", "summarize_weeks", "week_of"]
+
+#: The kinds that count toward program hours by default.
+DEFAULT_COUNTED_KINDS: frozenset[SessionKind] = frozenset(
+    kind for kind, counts in COUNTS_TOWARD_PROGRAM_HOURS.items() if counts
+)
+
+_KIND_INDEX = {kind: index for index, kind in enumerate(SessionKind)}
+_ATTENDED = Attendance.ATTENDED
+_SCHEDULED = Attendance.SCHEDULED
+_CANCELLED = Attendance.CANCELLED
+
+
+def _check_week_start(week_start: int) -> None:
+    if isinstance(week_start, bool) or week_start not in range(7):
+        raise InvalidValueError(
+            "week_start", week_start, "must be a weekday number 0 (Monday) to 6"
+        )
+
+
+def week_of(day: dt.date, week_start: int = calendar.MONDAY) -> dt.date:
+    """The first day of the calendar week that contains *day*.
+
+    Args:
+        day: Any date.
+        week_start: First weekday of the week, 0 (Monday, ISO) to 6 (Sunday).
+
+    Example:
+        >>> import calendar, datetime as dt
+        >>> from iopmodel import week_of
+        >>> week_of(dt.date(2026, 3, 12))
+        datetime.date(2026, 3, 9)
+        >>> week_of(dt.date(2026, 3, 12), calendar.SUNDAY)
+        datetime.date(2026, 3, 8)
+    """
+    _check_week_start(week_start)
+    return day - dt.timedelta(days=(day.weekday() - week_start) % 7)
+
+
+@attrs.frozen(kw_only=True)
+class WeekSummary:
+    """What one calendar week of a schedule or plan contains.
+
+    Minutes count only session kinds that count toward program hours.
+    *Scheduled* minutes include attended, absent and excused sessions (they were
+    on the schedule) but not sessions cancelled by the program.
+
+    Attributes:
+        start: First day of the week (local calendar).
+        days_in_window: How many of its 7 days fall inside the window.
+        scheduled_minutes: Program minutes on the schedule.
+        attended_minutes: Program minutes attended.
+        excluded_minutes: Minutes of kinds that do not count (e.g. AA/NA).
+        pending_sessions: Program sessions with no recorded outcome yet.
+        session_counts: Sessions (not cancelled) per kind, in
+            :class:`~iopmodel.sessions.SessionKind` order; see :meth:`sessions_of`.
+        visit_days: Distinct local days with scheduled program sessions.
+
+    Example:
+        >>> import datetime as dt
+        >>> from iopmodel import summarize_weeks
+        >>> from iopmodel.examples import evening_iop
+        >>> program = evening_iop()
+        >>> sessions = program.schedule(dt.date(2026, 3, 2), dt.date(2026, 3, 9))
+        >>> (week,) = summarize_weeks(sessions, program.timezone,
+        ...                           dt.date(2026, 3, 2), dt.date(2026, 3, 8))
+        >>> week.scheduled_hours, week.individual_sessions, week.visit_days, week.full
+        (Fraction(10, 1), 1, 4, True)
+    """
+
+    start: dt.date
+    days_in_window: int
+    scheduled_minutes: int = 0
+    attended_minutes: int = 0
+    excluded_minutes: int = 0
+    pending_sessions: int = 0
+    session_counts: tuple[int, ...] = (0,) * len(SessionKind)
+    visit_days: int = 0
+
+    def sessions_of(self, kind: SessionKind) -> int:
+        """How many sessions of *kind* are on the schedule this week."""
+        return self.session_counts[_KIND_INDEX[kind]]
+
+    @property
+    def individual_sessions(self) -> int:
+        """Scheduled individual-therapy sessions."""
+        return self.sessions_of(SessionKind.INDIVIDUAL_THERAPY)
+
+    @property
+    def group_sessions(self) -> int:
+        """Scheduled group-therapy sessions."""
+        return self.sessions_of(SessionKind.GROUP_THERAPY)
+
+    @property
+    def full(self) -> bool:
+        """Whether all seven days of the week are inside the window."""
+        return self.days_in_window == 7  # noqa: PLR2004 - days in a week
+
+    @property
+    def scheduled_hours(self) -> Fraction:
+        """Scheduled program hours, exact."""
+        return Fraction(self.scheduled_minutes, 60)
+
+    @property
+    def attended_hours(self) -> Fraction:
+        """Attended program hours, exact."""
+        return Fraction(self.attended_minutes, 60)
+
+
+def summarize_weeks(
+    sessions: Iterable[Session],
+    zone: ZoneInfo,
+    first_day: dt.date,
+    last_day: dt.date,
+    *,
+    week_start: int = calendar.MONDAY,
+    counted_kinds: frozenset[SessionKind] = DEFAULT_COUNTED_KINDS,
+) -> tuple[WeekSummary, ...]:
+    """Summarize sessions into local calendar weeks covering a window of days.
+
+    Every week that overlaps ``[first_day, last_day]`` (both inclusive) gets a
+    summary, empty weeks included; sessions on days outside the window are
+    ignored. Session starts are converted to *zone* before their day is taken.
+
+    Args:
+        sessions: Sessions in any order and any time zone.
+        zone: The program's time zone; weeks are its local calendar weeks.
+        first_day: First day of the window.
+        last_day: Last day of the window (inclusive).
+        week_start: First weekday of a week, 0 (Monday) to 6 (Sunday).
+        counted_kinds: Kinds that count toward program minutes.
+
+    Raises:
+        InvalidValueError: If *last_day* is before *first_day*, or *week_start*
+            is not a weekday number.
+    """
+    _check_week_start(week_start)
+    if last_day < first_day:
+        raise InvalidValueError("last_day", last_day, f"must not be before {first_day}")
+    base = week_of(first_day, week_start).toordinal()
+    first_ordinal = first_day.toordinal()
+    last_ordinal = last_day.toordinal()
+    count = (last_ordinal - base) // 7 + 1
+    scheduled = [0] * count
+    attended = [0] * count
+    excluded = [0] * count
+    pending = [0] * count
+    kinds = len(_KIND_INDEX)
+    counts = [[0] * kinds for _ in range(count)]
+    days: list[set[int]] = [set() for _ in range(count)]
+    for session in sessions:
+        start = session.start
+        if start.tzinfo is not zone:
+            start = start.astimezone(zone)
+        ordinal = start.toordinal()
+        if ordinal < first_ordinal or ordinal > last_ordinal:
+            continue
+        week = (ordinal - base) // 7
+        attendance = session.attendance
+        if attendance is _CANCELLED:
+            continue
+        kind = session.kind
+        counts[week][_KIND_INDEX[kind]] += 1
+        minutes = session.duration // MINUTE
+        if kind not in counted_kinds:
+            excluded[week] += minutes
+            continue
+        if attendance is _SCHEDULED:
+            pending[week] += 1
+        scheduled[week] += minutes
+        days[week].add(ordinal)
+        if attendance is _ATTENDED:
+            attended[week] += minutes
+    summaries = []
+    for week in range(count):
+        week_first = base + 7 * week
+        inside = min(week_first + 6, last_ordinal) - max(week_first, first_ordinal) + 1
+        summaries.append(
+            WeekSummary(
+                start=dt.date.fromordinal(week_first),
+                days_in_window=inside,
+                scheduled_minutes=scheduled[week],
+                attended_minutes=attended[week],
+                excluded_minutes=excluded[week],
+                pending_sessions=pending[week],
+                session_counts=tuple(counts[week]),
+                visit_days=len(days[week]),
+            )
+        )
+    return tuple(summaries)
+
