@@ -18,12 +18,13 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Iterable
+from typing import Any
 
 import attrs
 
 from iopmodel._validators import (
-    check_arg,
     aware_datetime,
+    check_arg,
     instance_of,
     non_empty_str,
     optional_instance_of,
@@ -131,7 +132,9 @@ class Objective:
     interventions: tuple[Intervention, ...] = attrs.field(
         default=(), converter=_interventions, validator=tuple_of(Intervention)
     )
-    achieved_on: dt.date | None = attrs.field(default=None, validator=optional_plain_date)
+    achieved_on: dt.date | None = attrs.field(
+        default=None, validator=optional_plain_date
+    )
 
     @property
     def achieved(self) -> bool:
@@ -269,7 +272,7 @@ def _revisions(value: Iterable[PlanRevision]) -> tuple[PlanRevision, ...]:
     return tuple(sorted(to_tuple(value), key=lambda r: r.on))
 
 
-def _program(_instance: object, attribute: object, value: object) -> None:
+def _program(_instance: object, attribute: Any, value: Any) -> None:
     instance_of(Program)(_instance, attribute, value)
 
 
@@ -336,11 +339,15 @@ class TreatmentPlan:
     def __attrs_post_init__(self) -> None:
         if self.planned_discharge is not None and self.planned_discharge <= self.start:
             raise InvalidValueError(
-                "planned_discharge", self.planned_discharge, f"must be after start {self.start}"
+                "planned_discharge",
+                self.planned_discharge,
+                f"must be after start {self.start}",
             )
         if self.discharge_date is not None and self.discharge_date < self.start:
             raise InvalidValueError(
-                "discharge_date", self.discharge_date, f"must not be before start {self.start}"
+                "discharge_date",
+                self.discharge_date,
+                f"must not be before start {self.start}",
             )
         if (self.discharge_date is None) != (self.discharge_reason is None):
             raise InvalidValueError(
@@ -353,7 +360,9 @@ class TreatmentPlan:
             day = session.start.astimezone(zone).date()
             if day < self.start:
                 raise InvalidValueError(
-                    f"sessions[{index}].start", session.start, f"is before the plan start {self.start}"
+                    f"sessions[{index}].start",
+                    session.start,
+                    f"is before the plan start {self.start}",
                 )
             if (
                 self.discharge_date is not None
@@ -474,7 +483,8 @@ class TreatmentPlan:
         index = self._locate(session)
         updated = self.sessions[index].with_attendance(attendance)
         return attrs.evolve(
-            self, sessions=(*self.sessions[:index], updated, *self.sessions[index + 1 :])
+            self,
+            sessions=(*self.sessions[:index], updated, *self.sessions[index + 1 :]),
         )
 
     def cancel_session(self, session: Session | dt.datetime) -> TreatmentPlan:
@@ -497,9 +507,13 @@ class TreatmentPlan:
             self, revisions=(*self.revisions, PlanRevision(on=on, change=change))
         )
 
-    def review(self, on: dt.date, *, by: str | None = None, note: str = "") -> TreatmentPlan:
+    def review(
+        self, on: dt.date, *, by: str | None = None, note: str = ""
+    ) -> TreatmentPlan:
         """Return a plan with a review recorded on *on*."""
-        return attrs.evolve(self, reviews=(*self.reviews, PlanReview(on=on, by=by, note=note)))
+        return attrs.evolve(
+            self, reviews=(*self.reviews, PlanReview(on=on, by=by, note=note))
+        )
 
     def with_aftercare(self, aftercare: AftercarePlan) -> TreatmentPlan:
         """Return a plan with its aftercare plan set."""
@@ -526,7 +540,9 @@ class TreatmentPlan:
             (8, 4, True)
         """
         if self.discharge_date is not None:
-            raise InvalidValueError("discharge_date", on, f"already discharged on {self.discharge_date}")
+            raise InvalidValueError(
+                "discharge_date", on, f"already discharged on {self.discharge_date}"
+            )
         zone = self.program.timezone
         kept = tuple(
             s
@@ -552,6 +568,8 @@ class TreatmentPlan:
         else:
             raise InvalidTypeError("session", target, "Session or datetime")
         if len(matches) != 1:
-            problem = "matches no session" if not matches else "matches several sessions"
+            problem = (
+                "matches no session" if not matches else "matches several sessions"
+            )
             raise InvalidValueError("session", what, problem)
         return matches[0]

@@ -17,9 +17,9 @@ from zoneinfo import ZoneInfo
 import attrs
 
 from iopmodel._validators import (
-    check_arg,
     MINUTE,
     aware_datetime,
+    check_arg,
     iana_zone,
     instance_of,
     non_empty_str,
@@ -244,14 +244,15 @@ class Program:
                 result.append(session.with_attendance(Attendance.CANCELLED))
             elif session.start in moves:
                 new_start = moves[session.start]
-                check_arg(aware_datetime, f"move[{session.start.isoformat()}]", new_start)
+                check_arg(
+                    aware_datetime, f"move[{session.start.isoformat()}]", new_start
+                )
                 result.append(
                     attrs.evolve(session, start=new_start.astimezone(self.timezone))
                 )
             else:
                 result.append(session)
         return result
-
 
 
 def typical_week_start(week_start: int = calendar.MONDAY) -> dt.date:

@@ -189,8 +189,10 @@ class Subject:
 
     @property
     def planned_days(self) -> int | None:
-        """Planned length of treatment in days (the program's recommendation
-        for a design check)."""
+        """Planned length of treatment in days.
+
+        For a design check, the program's recommended minimum length.
+        """
         if self.plan is None:
             return self.program.recommended_minimum_days
         return self.plan.planned_days
@@ -212,7 +214,9 @@ def _plan_window(plan: TreatmentPlan, as_of: dt.date | None) -> tuple[dt.date, d
             candidates.append(plan.planned_discharge)
         if plan.sessions:
             zone = plan.program.timezone
-            candidates.append(max(s.start.astimezone(zone).date() for s in plan.sessions))
+            candidates.append(
+                max(s.start.astimezone(zone).date() for s in plan.sessions)
+            )
         last = max(candidates)
     if as_of is not None:
         last = max(first, min(last, as_of))
@@ -256,7 +260,9 @@ def _rule_id(_instance: object, attribute: Any, value: Any) -> None:
 
 def _targets(_instance: object, attribute: Any, value: Any) -> None:
     if not value or not set(value) <= _BOTH_TARGETS:
-        raise InvalidValueError(attribute.name, value, "must be 'program' and/or 'plan'")
+        raise InvalidValueError(
+            attribute.name, value, "must be 'program' and/or 'plan'"
+        )
 
 
 @attrs.frozen(kw_only=True)
@@ -299,13 +305,14 @@ class Rule(Generic[P]):
         Raises:
             UnknownCodeError: For a parameter the rule does not have.
         """
-        if not attrs.has(type(self.params)):
+        params: Any = self.params
+        if not attrs.has(type(params)):
             raise UnknownCodeError(f"parameter of {self.id}", ", ".join(changes), ())
-        names = [a.name for a in attrs.fields(type(self.params))]
+        names = [a.name for a in attrs.fields(type(params))]
         for name in changes:
             if name not in names:
                 raise UnknownCodeError(f"parameter of {self.id}", name, names)
-        return attrs.evolve(self, params=attrs.evolve(self.params, **changes))
+        return attrs.evolve(self, params=attrs.evolve(params, **changes))
 
     def skip_reason(self, subject: Subject) -> str | None:
         """Why the rule does not apply to *subject*, or ``None`` if it does."""
@@ -403,7 +410,9 @@ def _kinds(value: Iterable[SessionKind]) -> frozenset[SessionKind]:
 
 def _week_start(_instance: object, attribute: Any, value: Any) -> None:
     if isinstance(value, bool) or value not in range(7):
-        raise InvalidValueError(attribute.name, value, "must be 0 (Monday) to 6 (Sunday)")
+        raise InvalidValueError(
+            attribute.name, value, "must be 0 (Monday) to 6 (Sunday)"
+        )
 
 
 @attrs.frozen(kw_only=True)
@@ -639,8 +648,9 @@ def check_weekly_hours(
 ) -> Iterator[Observation]:
     """Each full week's hours are inside the population's band.
 
-    Partial weeks outside the band are info on scheduled hours; attended hours
-    are judged only in full weeks whose sessions all have a recorded outcome.
+    Partial weeks with sessions outside the band are info on scheduled hours;
+    attended hours are judged only in full weeks whose sessions all have a
+    recorded outcome.
     """
     band = params.bands.get(subject.population)
     if band is None:
@@ -656,13 +666,18 @@ def check_weekly_hours(
             continue
         below = hours < band.minimum
         if below:
-            limit, source = f"below the {_fmt(band.minimum)} h floor", band.minimum_source
+            limit, source = (
+                f"below the {_fmt(band.minimum)} h floor",
+                band.minimum_source,
+            )
         else:
             assert band.maximum is not None  # noqa: S101 - above means a maximum
             word = "ceiling" if band.include_maximum else "limit (exclusive)"
             limit = f"above the {_fmt(band.maximum)} h {word}"
             source = band.maximum_source or band.minimum_source
         text = f"{subject.label(week)}: {_fmt(hours)} h {params.basis}, {limit}"
+        if not week.full and not minutes:
+            continue  # a partial week with nothing scheduled, e.g. only discharge day
         if not week.full:
             yield Observation(
                 message=f"{text}; partial week ({week.days_in_window} of 7 days in "

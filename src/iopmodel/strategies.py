@@ -29,6 +29,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import strategies as st
 
 from iopmodel.care import LevelOfCare, Population
+from iopmodel.plans import TreatmentPlan
 from iopmodel.programs import Program
 from iopmodel.schedules import SessionTemplate
 from iopmodel.sessions import MAX_SESSION_DURATION, Attendance, Session, SessionKind
@@ -38,6 +39,7 @@ __all__ = [
     "attendances",
     "aware_datetimes",
     "durations",
+    "iop_programs",
     "levels",
     "populations",
     "programs",
@@ -46,6 +48,7 @@ __all__ = [
     "session_templates",
     "sessions",
     "time_zones",
+    "treatment_plans",
     "wall_times",
 ]
 
@@ -250,4 +253,95 @@ def programs(
         else templates,
         capacity=st.none() | st.integers(min_value=1, max_value=60),
         recommended_minimum_days=st.integers(min_value=1, max_value=365),
+    )
+
+
+_IOP_FLOOR_MINUTES: Final = {Population.ADULT: 9 * 60, Population.ADOLESCENT: 6 * 60}
+_IOP_CEILING_MINUTES: Final = 20 * 60 - 1
+
+
+@st.composite
+def _iop_program(draw: st.DrawFn, population: Population) -> Program:
+    individual_day = draw(st.sampled_from(_WEEKDAYS[:5]))
+    individual_minutes = draw(st.integers(min_value=30, max_value=90))
+    group_days = draw(
+        st.lists(st.sampled_from(_WEEKDAYS[:6]), min_size=3, max_size=5, unique=True)
+    )
+    floor = _IOP_FLOOR_MINUTES[population] - individual_minutes
+    ceiling = _IOP_CEILING_MINUTES - individual_minutes
+    low = max(30, -(-floor // len(group_days)))
+    high = min(240, ceiling // len(group_days))
+    group_minutes = draw(st.integers(min_value=low, max_value=high))
+    return Program(
+        name="Generated IOP",
+        level=LevelOfCare.INTENSIVE_OUTPATIENT,
+        population=population,
+        timezone=draw(time_zones()),
+        templates=[
+            SessionTemplate(
+                kind=SessionKind.GROUP_THERAPY,
+                rrule="FREQ=WEEKLY;BYDAY="
+                + ",".join(sorted(group_days, key=_WEEKDAYS.index)),
+                start_time=draw(wall_times(latest=dt.time(18))),
+                duration=dt.timedelta(minutes=group_minutes),
+            ),
+            SessionTemplate(
+                kind=SessionKind.INDIVIDUAL_THERAPY,
+                rrule=f"FREQ=WEEKLY;BYDAY={individual_day}",
+                start_time=draw(wall_times(latest=dt.time(18))),
+                duration=dt.timedelta(minutes=individual_minutes),
+            ),
+        ],
+    )
+
+
+def iop_programs(
+    *, population: st.SearchStrategy[Population] | None = None
+) -> st.SearchStrategy[Program]:
+    """IOP designs that meet the shipped weekly rules in every full week.
+
+    Each has group therapy on three to five days and one weekly individual
+    session, with weekly hours inside the population's band under
+    :data:`~iopmodel.rules.DEFAULT_RULES` (at least the floor, under 20 h);
+    adult ones also meet :data:`~iopmodel.rules.MEDICARE_2024_RULES`.
+
+    Args:
+        population: Populations to draw from (both by default).
+    """
+    return (populations() if population is None else population).flatmap(_iop_program)
+
+
+def treatment_plans(
+    *,
+    program: st.SearchStrategy[Program] | None = None,
+    weeks: st.SearchStrategy[int] | None = None,
+    week_start: int = 0,
+) -> st.SearchStrategy[TreatmentPlan]:
+    """Plans made with :meth:`~iopmodel.plans.TreatmentPlan.from_program`.
+
+    Each plan starts on the first day of a week (*week_start*, 0 is Monday)
+    between 2020 and 2034 and lasts a whole number of weeks, so every week of
+    its schedule is full.
+
+    Args:
+        program: Programs to plan (:func:`iop_programs` by default).
+        weeks: Plan lengths in weeks (1 to 26 by default).
+        week_start: First weekday of a week, 0 (Monday) to 6.
+    """
+    return st.builds(
+        _plan_from,
+        program=iop_programs() if program is None else program,
+        monday=st.integers(min_value=0, max_value=780),
+        weeks=st.integers(min_value=1, max_value=26) if weeks is None else weeks,
+        patient=st.from_regex(r"p-[0-9]{4}", fullmatch=True),
+        week_start=st.just(week_start),
+    )
+
+
+def _plan_from(
+    program: Program, monday: int, weeks: int, patient: str, week_start: int
+) -> TreatmentPlan:
+    start = dt.date(2020, 1, 6) + dt.timedelta(weeks=monday, days=week_start)
+    return TreatmentPlan.from_program(
+        program, patient_id=patient, start=start, days=7 * weeks
     )

@@ -126,7 +126,7 @@ class WeekSummary:
     @property
     def full(self) -> bool:
         """Whether all seven days of the week are inside the window."""
-        return self.days_in_window == 7  # noqa: PLR2004 - days in a week
+        return self.days_in_window == 7  # days in a week
 
     @property
     def scheduled_hours(self) -> Fraction:
@@ -220,4 +220,3 @@ def summarize_weeks(
             )
         )
     return tuple(summaries)
-

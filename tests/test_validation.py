@@ -1,0 +1,129 @@
+"""Properties of validation: weekly findings are exact, complete and deterministic."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import attrs
+from hypothesis import given
+from hypothesis import strategies as st
+
+from iopmodel import (
+    DEFAULT_RULES,
+    MEDICARE_2024_RULES,
+    Population,
+    SessionKind,
+    Severity,
+    TreatmentPlan,
+    summarize_weeks,
+    validate,
+    week_of,
+)
+from iopmodel.strategies import aware_datetimes, iop_programs, sessions, treatment_plans
+
+RULE_SETS = st.sampled_from([DEFAULT_RULES, MEDICARE_2024_RULES])
+WEEKLY_RULES = ("HRS001", "IND001")
+
+
+def weeks_of(plan: TreatmentPlan, rule_id: str, severity: Severity) -> list[dt.date]:
+    return [
+        f.week
+        for f in validate(plan)
+        if f.rule_id == rule_id and f.severity is severity and f.week is not None
+    ]
+
+
+class TestValidPlans:
+    @given(treatment_plans(), RULE_SETS)
+    def test_valid_program_plans_pass_weekly_rules(
+        self, plan: TreatmentPlan, rules: object
+    ) -> None:
+        """A plan from a valid program over N full weeks passes hours and individual rules."""
+        assert isinstance(plan, TreatmentPlan)
+        if plan.program.population is Population.ADOLESCENT:
+            rules = DEFAULT_RULES  # Medicare's 9 h floor applies to every age
+        report = validate(plan, rules)  # type: ignore[arg-type]
+        assert not [f for f in report.errors if f.rule_id in WEEKLY_RULES]
+        assert report.ok
+
+    @given(treatment_plans(), st.data())
+    def test_removing_the_individual_session_of_a_week(
+        self, plan: TreatmentPlan, data: st.DataObject
+    ) -> None:
+        """Removing the only individual session of a week yields exactly that week's finding."""
+        individual = [
+            s for s in plan.sessions if s.kind is SessionKind.INDIVIDUAL_THERAPY
+        ]
+        removed = data.draw(st.sampled_from(individual))
+        smaller = attrs.evolve(
+            plan, sessions=[s for s in plan.sessions if s != removed]
+        )
+        week = week_of(removed.start.astimezone(plan.program.timezone).date())
+        assert weeks_of(smaller, "IND001", Severity.ERROR) == [week]
+
+    @given(treatment_plans(), st.data())
+    def test_scaled_weeks_are_exactly_the_findings(
+        self, plan: TreatmentPlan, data: st.DataObject
+    ) -> None:
+        """Quartering session lengths in some weeks flags those weeks and no other."""
+        zone = plan.program.timezone
+        weeks = sorted(
+            {week_of(s.start.astimezone(zone).date()) for s in plan.sessions}
+        )
+        chosen = set(data.draw(st.lists(st.sampled_from(weeks), unique=True)))
+        scaled = attrs.evolve(
+            plan,
+            sessions=[
+                attrs.evolve(s, duration=dt.timedelta(minutes=s.minutes // 4))
+                if week_of(s.start.astimezone(zone).date()) in chosen
+                else s
+                for s in plan.sessions
+            ],
+        )
+        assert weeks_of(scaled, "HRS001", Severity.ERROR) == sorted(chosen)
+
+
+class TestDeterminism:
+    @given(treatment_plans(), st.randoms(use_true_random=False))
+    def test_independent_of_session_order(
+        self, plan: TreatmentPlan, rnd: random.Random
+    ) -> None:
+        """Validation is deterministic and does not depend on the order of sessions."""
+        shuffled = list(plan.sessions)
+        rnd.shuffle(shuffled)
+        again = attrs.evolve(plan, sessions=shuffled)
+        assert validate(again) == validate(plan)
+        zone = plan.program.timezone
+        last = plan.planned_discharge
+        assert last is not None
+        assert summarize_weeks(shuffled, zone, plan.start, last) == summarize_weeks(
+            plan.sessions, zone, plan.start, last
+        )
+
+
+class TestWeekAssignment:
+    @given(iop_programs(), sessions(starts=aware_datetimes()), st.integers(0, 6))
+    def test_weeks_follow_the_program_zone(
+        self, program: object, session: object, week_start: int
+    ) -> None:
+        """A session's week is the local calendar week in the program's zone."""
+        from iopmodel import Program, Session  # noqa: PLC0415
+
+        assert isinstance(program, Program)
+        assert isinstance(session, Session)
+        zone = program.timezone
+        local_day = session.start.astimezone(zone).date()
+        in_utc = attrs.evolve(session, start=session.start.astimezone(dt.UTC))
+        summaries = summarize_weeks(
+            [in_utc],
+            zone,
+            local_day - dt.timedelta(days=14),
+            local_day + dt.timedelta(days=14),
+            week_start=week_start,
+        )
+        holding = [w.start for w in summaries if sum(w.session_counts)]
+        expected = (
+            [week_of(local_day, week_start)] if session.attendance.is_scheduled else []
+        )
+        assert holding == expected
