@@ -140,6 +140,24 @@ class HoursBand:
             return True
         return value <= self.maximum if self.include_maximum else value < self.maximum
 
+    def contains_minutes(self, minutes: int) -> bool:
+        """Whether a whole number of *minutes* a week is in the band (fast, exact).
+
+        Example:
+            >>> from iopmodel import LevelOfCare, Population
+            >>> band = LevelOfCare.INTENSIVE_OUTPATIENT.hours_band(Population.ADULT)
+            >>> band.contains_minutes(540), band.contains_minutes(539)
+            (True, False)
+        """
+        low = self.minimum
+        if minutes * low.denominator < 60 * low.numerator:
+            return False
+        high = self.maximum
+        if high is None:
+            return True
+        scaled, limit = minutes * high.denominator, 60 * high.numerator
+        return scaled <= limit if self.include_maximum else scaled < limit
+
     def __str__(self) -> str:
         low = _fmt(self.minimum)
         if self.maximum is None:

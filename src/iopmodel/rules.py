@@ -113,6 +113,13 @@ class Subject:
     as_of: dt.date | None = None
     week_start: int = calendar.MONDAY
     counted_kinds: frozenset[SessionKind] = DEFAULT_COUNTED_KINDS
+    full_weeks: tuple[WeekSummary, ...] = attrs.field(
+        init=False,
+        default=attrs.Factory(
+            lambda self: tuple(w for w in self.weeks if w.full), takes_self=True
+        ),
+    )
+    """The weeks whose seven days are all inside the window."""
 
     @classmethod
     def of(
@@ -183,11 +190,6 @@ class Subject:
         return self.program.typical_week(self.week_start)
 
     @property
-    def full_weeks(self) -> tuple[WeekSummary, ...]:
-        """The weeks whose seven days are all inside the window."""
-        return tuple(w for w in self.weeks if w.full)
-
-    @property
     def planned_days(self) -> int | None:
         """Planned length of treatment in days.
 
@@ -212,11 +214,9 @@ def _plan_window(plan: TreatmentPlan, as_of: dt.date | None) -> tuple[dt.date, d
         candidates = [first]
         if plan.planned_discharge is not None:
             candidates.append(plan.planned_discharge)
-        if plan.sessions:
-            zone = plan.program.timezone
-            candidates.append(
-                max(s.start.astimezone(zone).date() for s in plan.sessions)
-            )
+        if plan.sessions:  # sorted by start: the last one is the latest
+            latest = plan.sessions[-1].start.astimezone(plan.program.timezone)
+            candidates.append(latest.date())
         last = max(candidates)
     if as_of is not None:
         last = max(first, min(last, as_of))
@@ -661,9 +661,9 @@ def check_weekly_hours(
         if attended and (week.pending_sessions or not week.full):
             continue
         minutes = week.attended_minutes if attended else week.scheduled_minutes
-        hours = Fraction(minutes, 60)
-        if band.contains(hours):
+        if band.contains_minutes(minutes):
             continue
+        hours = Fraction(minutes, 60)
         below = hours < band.minimum
         if below:
             limit, source = (
@@ -719,14 +719,21 @@ def check_visit_pattern(
     subject: Subject, params: VisitPatternParams
 ) -> Iterator[Observation]:
     """Full weeks follow the typical pattern of 3-4 visits of about 3 hours."""
+    low, high = params.min_visit_hours, params.max_visit_hours
     for week in subject.full_weeks:
-        if not week.visit_days:
+        days = week.visit_days
+        if not days:
             continue
-        average = Fraction(week.scheduled_minutes, 60 * week.visit_days)
-        days_ok = params.min_days <= week.visit_days <= params.max_days
-        hours_ok = params.min_visit_hours <= average <= params.max_visit_hours
+        minutes = week.scheduled_minutes
+        days_ok = params.min_days <= days <= params.max_days
+        # minutes / (60 * days) within [low, high], in exact integer arithmetic
+        hours_ok = (
+            minutes * low.denominator >= 60 * days * low.numerator
+            and minutes * high.denominator <= 60 * days * high.numerator
+        )
         if days_ok and hours_ok:
             continue
+        average = Fraction(minutes, 60 * days)
         yield Observation(
             message=f"{subject.label(week)}: {week.visit_days} visit day(s) averaging "
             f"{_fmt(average)} h; the typical IOP pattern is {params.min_days}-"

@@ -148,6 +148,11 @@ class Session:
     )
     clinician: str | None = attrs.field(default=None, validator=optional_non_empty_str)
     telehealth: bool = attrs.field(default=False, validator=instance_of(bool))
+    # Derived once: weekly accounting reads it for every session.
+    _minutes: int = attrs.field(init=False, repr=False, eq=False, hash=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_minutes", self.duration // MINUTE)
 
     @property
     def end(self) -> dt.datetime:
@@ -157,7 +162,7 @@ class Session:
     @property
     def minutes(self) -> int:
         """The exact duration in whole minutes."""
-        return self.duration // MINUTE
+        return self._minutes
 
     def with_attendance(self, attendance: Attendance) -> Session:
         """Return a copy with *attendance* recorded."""

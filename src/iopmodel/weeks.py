@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from fractions import Fraction
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-import attrs
-
-from iopmodel._validators import MINUTE
 from iopmodel.errors import InvalidValueError
 from iopmodel.sessions import (
     COUNTS_TOWARD_PROGRAM_HOURS,
@@ -38,9 +37,15 @@ DEFAULT_COUNTED_KINDS: frozenset[SessionKind] = frozenset(
 )
 
 _KIND_INDEX = {kind: index for index, kind in enumerate(SessionKind)}
+_KIND_INDEX_BY_ID = {id(kind): index for kind, index in _KIND_INDEX.items()}
 _ATTENDED = Attendance.ATTENDED
 _SCHEDULED = Attendance.SCHEDULED
 _CANCELLED = Attendance.CANCELLED
+
+
+@functools.lru_cache(maxsize=32)
+def _counted_ids(kinds: frozenset[SessionKind]) -> frozenset[int]:
+    return frozenset(id(kind) for kind in kinds)
 
 
 def _check_week_start(week_start: int) -> None:
@@ -69,9 +74,11 @@ def week_of(day: dt.date, week_start: int = calendar.MONDAY) -> dt.date:
     return day - dt.timedelta(days=(day.weekday() - week_start) % 7)
 
 
-@attrs.frozen(kw_only=True)
-class WeekSummary:
+class WeekSummary(NamedTuple):
     """What one calendar week of a schedule or plan contains.
+
+    A light, immutable row (a :class:`~typing.NamedTuple`, so a cohort's weeks
+    are cheap to build and turn into a table with ``_asdict()``).
 
     Minutes count only session kinds that count toward program hours.
     *Scheduled* minutes include attended, absent and excused sessions (they were
@@ -111,7 +118,7 @@ class WeekSummary:
 
     def sessions_of(self, kind: SessionKind) -> int:
         """How many sessions of *kind* are on the schedule this week."""
-        return self.session_counts[_KIND_INDEX[kind]]
+        return self.session_counts[_KIND_INDEX_BY_ID[id(kind)]]
 
     @property
     def individual_sessions(self) -> int:
@@ -173,13 +180,16 @@ def summarize_weeks(
     first_ordinal = first_day.toordinal()
     last_ordinal = last_day.toordinal()
     count = (last_ordinal - base) // 7 + 1
+    # Enum hashing is slow in Python 3.11: look kinds up by identity instead.
+    kind_index = _KIND_INDEX_BY_ID
+    counted = _counted_ids(counted_kinds)
+    kinds = len(kind_index)
     scheduled = [0] * count
     attended = [0] * count
     excluded = [0] * count
     pending = [0] * count
-    kinds = len(_KIND_INDEX)
-    counts = [[0] * kinds for _ in range(count)]
-    days: list[set[int]] = [set() for _ in range(count)]
+    counts = [0] * (count * kinds)
+    visit_ordinals: set[int] = set()
     for session in sessions:
         start = session.start
         if start.tzinfo is not zone:
@@ -187,22 +197,25 @@ def summarize_weeks(
         ordinal = start.toordinal()
         if ordinal < first_ordinal or ordinal > last_ordinal:
             continue
-        week = (ordinal - base) // 7
         attendance = session.attendance
         if attendance is _CANCELLED:
             continue
-        kind = session.kind
-        counts[week][_KIND_INDEX[kind]] += 1
-        minutes = session.duration // MINUTE
-        if kind not in counted_kinds:
+        week = (ordinal - base) // 7
+        kind_id = id(session.kind)
+        counts[week * kinds + kind_index[kind_id]] += 1
+        minutes = session._minutes  # noqa: SLF001 - the package's own cache
+        if kind_id not in counted:
             excluded[week] += minutes
             continue
+        scheduled[week] += minutes
         if attendance is _SCHEDULED:
             pending[week] += 1
-        scheduled[week] += minutes
-        days[week].add(ordinal)
-        if attendance is _ATTENDED:
+        elif attendance is _ATTENDED:
             attended[week] += minutes
+        visit_ordinals.add(ordinal)
+    visits = [0] * count
+    for ordinal in visit_ordinals:
+        visits[(ordinal - base) // 7] += 1
     summaries = []
     for week in range(count):
         week_first = base + 7 * week
@@ -215,8 +228,8 @@ def summarize_weeks(
                 attended_minutes=attended[week],
                 excluded_minutes=excluded[week],
                 pending_sessions=pending[week],
-                session_counts=tuple(counts[week]),
-                visit_days=len(days[week]),
+                session_counts=tuple(counts[week * kinds : (week + 1) * kinds]),
+                visit_days=visits[week],
             )
         )
     return tuple(summaries)
