@@ -63,7 +63,107 @@ def band_sources() -> str:
     return "\n".join(lines) + "\n"
 
 
+def _param_text(value: object) -> str:
+    from collections.abc import Mapping  # noqa: PLC0415
+    import enum  # noqa: PLC0415
+
+    if isinstance(value, Mapping):
+        return "; ".join(
+            f"{_param_text(k)}: {_param_text(v)}" for k, v in value.items()
+        )
+    if isinstance(value, frozenset | set | tuple | list):
+        return ", ".join(sorted(_param_text(v) for v in value)) or "(none)"
+    if isinstance(value, enum.Enum):
+        return str(value.value)
+    return str(value)
+
+
+def _params(rule: Any) -> dict[str, str]:
+    import attrs  # noqa: PLC0415
+
+    if rule.params is None or not attrs.has(type(rule.params)):
+        return {}
+    return {
+        field.name: _param_text(getattr(rule.params, field.name))
+        for field in attrs.fields(type(rule.params))
+    }
+
+
+def rules_catalogue() -> str:
+    """Markdown catalogue of every shipped rule, from the registry."""
+    from iopmodel.rules import BUILTIN_RULES, RULE_SETS  # noqa: PLC0415
+
+    lines = [
+        "| Id | Title | Severity | Applies to | Source |",
+        "|---|---|---|---|---|",
+    ]
+    for rule in BUILTIN_RULES.values():
+        levels = (
+            "every level"
+            if rule.levels is None
+            else ", ".join(sorted(level.key for level in rule.levels))
+        )
+        targets = " and ".join(sorted(rule.targets))
+        lines.append(
+            f"| [{rule.id}](#{rule.id.lower()}) | {_cell(rule.title)} | {rule.severity.value} "
+            f"| {targets}; {levels} | {_cell(rule.citation.short)} |"
+        )
+    lines.append("")
+    for rule in BUILTIN_RULES.values():
+        lines += [
+            f"### {rule.id}",
+            "",
+            f"**{rule.title}** ({rule.severity.value}).",
+            "",
+        ]
+        if rule.description:
+            lines += [rule.description, ""]
+        lines.append(
+            f"- Checks: {_cell((rule.check.__doc__ or '').strip().splitlines()[0])}"
+        )
+        lines.append(f"- Targets: {', '.join(sorted(rule.targets))}")
+        lines.append(
+            "- Levels: "
+            + (
+                "every level"
+                if rule.levels is None
+                else ", ".join(sorted(lv.key for lv in rule.levels))
+            )
+        )
+        lines.append(
+            "- Populations: " + ", ".join(sorted(p.value for p in rule.populations))
+        )
+        citation = rule.citation
+        lines.append(
+            f"- Source: {citation} [{citation.key}; {citation.confidence}]"
+            + (f". {citation.note}" if citation.note else "")
+        )
+        for set_name, rule_set in RULE_SETS.items():
+            if rule.id not in rule_set:
+                continue
+            params = _params(rule_set.get(rule.id))
+            if params:
+                shown = "; ".join(f"`{k}` = {v}" for k, v in params.items())
+                lines.append(f"- Parameters in `{set_name}`: {shown}")
+        lines.append("")
+    return "\n".join(lines) + "\n"
+
+
+def rule_sets_table() -> str:
+    """Markdown list of the shipped rule sets."""
+    from iopmodel.rules import RULE_SETS  # noqa: PLC0415
+
+    lines = []
+    for name, rule_set in RULE_SETS.items():
+        lines.append(
+            f"- **`{name}`** ({len(rule_set)} rules: {', '.join(rule_set.ids)}). {rule_set.description}"
+        )
+    return "\n".join(lines) + "\n"
+
+
 GENERATORS = {
+    "rules.md": rules_catalogue,
+    "rule-sets.md": rule_sets_table,
     "levels.md": levels_table,
     "band-sources.md": band_sources,
 }
@@ -103,7 +203,13 @@ def resolve_reexports(app: Any, env: Any, node: Any, contnode: Any) -> Any:
     new_target = f"{module}.{name}" + (f".{rest}" if rest else "")
     domain = env.get_domain("py")
     return domain.resolve_xref(
-        env, node.get("refdoc"), app.builder, node["reftype"], new_target, node, contnode
+        env,
+        node.get("refdoc"),
+        app.builder,
+        node["reftype"],
+        new_target,
+        node,
+        contnode,
     )
 
 

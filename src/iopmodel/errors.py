@@ -161,7 +161,7 @@ class TransitionError(IopModelError, ValueError):
 
 
 class ClinicalRuleError(IopModelError, ValueError):
-    """Raised on request by :meth:`ValidationReport.raise_for_errors`.
+    """Raised on request by :meth:`~iopmodel.reports.ValidationReport.raise_for_errors`.
 
     It carries every error finding of the report, not only the first.
 

@@ -975,8 +975,9 @@ BUILTIN_RULES: Final[Mapping[str, Rule[Any]]] = MappingProxyType(
     {r.id: r for r in _builtin_rules()}
 )
 
-#: The source article / SAMHSA: adult IOP 9 to 20 hours a week inclusive,
-#: adolescent floor 6; individual therapy weekly; 90 days (NIDA); aftercare.
+#: The default set, after the source article and SAMHSA. Adult IOP 9 to 20 hours
+#: a week inclusive, adolescent floor 6; individual therapy weekly; 90 days
+#: (NIDA); aftercare at discharge.
 DEFAULT_RULES: Final = RuleSet(
     name="default",
     rules=tuple(BUILTIN_RULES.values()),
@@ -985,7 +986,7 @@ DEFAULT_RULES: Final = RuleSet(
     "weekly; at least 90 days (NIDA); aftercare at discharge; reviews every 60 days.",
 )
 
-#: Medicare's 2024 IOP benefit: at least 9 and fewer than 20 hours a week.
+#: Medicare's 2024 IOP benefit, at least 9 and fewer than 20 hours a week.
 MEDICARE_2024_RULES: Final = (
     DEFAULT_RULES.configure(
         "HRS001",

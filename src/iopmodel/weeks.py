@@ -84,17 +84,6 @@ class WeekSummary(NamedTuple):
     *Scheduled* minutes include attended, absent and excused sessions (they were
     on the schedule) but not sessions cancelled by the program.
 
-    Attributes:
-        start: First day of the week (local calendar).
-        days_in_window: How many of its 7 days fall inside the window.
-        scheduled_minutes: Program minutes on the schedule.
-        attended_minutes: Program minutes attended.
-        excluded_minutes: Minutes of kinds that do not count (e.g. AA/NA).
-        pending_sessions: Program sessions with no recorded outcome yet.
-        session_counts: Sessions (not cancelled) per kind, in
-            :class:`~iopmodel.sessions.SessionKind` order; see :meth:`sessions_of`.
-        visit_days: Distinct local days with scheduled program sessions.
-
     Example:
         >>> import datetime as dt
         >>> from iopmodel import summarize_weeks
@@ -107,13 +96,21 @@ class WeekSummary(NamedTuple):
         (Fraction(10, 1), 1, 4, True)
     """
 
+    #: First day of the week (local calendar).
     start: dt.date
+    #: How many of its 7 days fall inside the window.
     days_in_window: int
+    #: Program minutes on the schedule (attended, absent, excused, pending).
     scheduled_minutes: int = 0
+    #: Program minutes attended.
     attended_minutes: int = 0
+    #: Minutes of kinds that do not count toward program hours (e.g. AA/NA).
     excluded_minutes: int = 0
+    #: Program sessions with no recorded outcome yet.
     pending_sessions: int = 0
+    #: Sessions (not cancelled) per kind, in SessionKind order; see sessions_of().
     session_counts: tuple[int, ...] = (0,) * len(SessionKind)
+    #: Distinct local days with scheduled program sessions.
     visit_days: int = 0
 
     def sessions_of(self, kind: SessionKind) -> int:
