@@ -12,7 +12,7 @@ import iopmodel  # noqa: E402
 
 project = "iopmodel"
 author = "The iopmodel developers"
-copyright = "2026, The iopmodel developers"  # noqa: A001
+copyright = "2026, The iopmodel developers"
 release = iopmodel.__version__
 version = release
 
@@ -48,8 +48,10 @@ nitpicky = True
 nitpick_ignore_regex = [
     (
         r"py:.*",
-        r"(datetime|fractions|zoneinfo|collections\.abc|typing|types|enum|hypothesis"
-        r"|dateutil|attrs|attr|decimal|random|concurrent|pandas|matplotlib)(\..*)?",
+        (
+            r"(datetime|fractions|zoneinfo|collections\.abc|typing|types|enum|hypothesis"
+            r"|dateutil|attrs|attr|decimal|random|concurrent|pandas|matplotlib)(\..*)?"
+        ),
     ),
     (r"py:.*", r"(dt|st|Fraction|ZoneInfo|Final|Any|Self|SearchStrategy)(\..*)?"),
     (r"py:.*", r"(bool|int|str|float|object|None|tuple|list|dict|Exception)"),

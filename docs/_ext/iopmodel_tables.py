@@ -56,7 +56,10 @@ def band_sources() -> str:
             band = level.hours_band(population)
             if band is None:
                 continue
-            text = f"- **{level.label}, {population.value}**: {band}. Minimum: {band.minimum_source}"
+            text = (
+                f"- **{level.label}, {population.value}**: {band}. "
+                f"Minimum: {band.minimum_source}"
+            )
             if band.maximum_source is not None:
                 text += f"; maximum: {band.maximum_source}"
             lines.append(text + ".")
@@ -64,8 +67,8 @@ def band_sources() -> str:
 
 
 def _param_text(value: object) -> str:
-    from collections.abc import Mapping  # noqa: PLC0415
     import enum  # noqa: PLC0415
+    from collections.abc import Mapping  # noqa: PLC0415
 
     if isinstance(value, Mapping):
         return "; ".join(
@@ -156,7 +159,8 @@ def rule_sets_table() -> str:
     lines = []
     for name, rule_set in RULE_SETS.items():
         lines.append(
-            f"- **`{name}`** ({len(rule_set)} rules: {', '.join(rule_set.ids)}). {rule_set.description}"
+            f"- **`{name}`** ({len(rule_set)} rules: {', '.join(rule_set.ids)}). "
+            f"{rule_set.description}"
         )
     return "\n".join(lines) + "\n"
 
