@@ -12,13 +12,20 @@ import iopmodel
 
 PUBLIC_MODULES = [
     "iopmodel.care",
+    "iopmodel.episodes",
     "iopmodel.errors",
     "iopmodel.examples",
+    "iopmodel.plans",
     "iopmodel.programs",
+    "iopmodel.recommend",
+    "iopmodel.reports",
+    "iopmodel.rules",
     "iopmodel.schedules",
     "iopmodel.sessions",
     "iopmodel.sources",
     "iopmodel.strategies",
+    "iopmodel.validation",
+    "iopmodel.weeks",
 ]
 
 

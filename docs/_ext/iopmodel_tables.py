@@ -165,7 +165,38 @@ def rule_sets_table() -> str:
     return "\n".join(lines) + "\n"
 
 
+def transitions_table() -> str:
+    """Markdown table and Mermaid-free text diagram of the transition table."""
+    from iopmodel.episodes import TRANSITIONS  # noqa: PLC0415
+
+    meaning = {
+        "any": "any level",
+        "lower": "a strictly less intensive level",
+        "higher": "a strictly more intensive level",
+        "same": "the same level, another program",
+        "none": "no new level",
+    }
+    lines = ["| Move | From status | To status | New level |", "|---|---|---|---|"]
+    for move, row in TRANSITIONS.items():
+        lines.append(
+            f"| `{move.value}` | {row.source.value} | {row.target.value} "
+            f"| {meaning[row.level_change.value]} |"
+        )
+    lines += ["", "```text"]
+    statuses: dict[str, list[str]] = {}
+    for move, row in TRANSITIONS.items():
+        statuses.setdefault(row.source.value, []).append(
+            f"{move.value} -> {row.target.value}"
+        )
+    for source, moves in statuses.items():
+        lines.append(f"{source:<10} " + "\n           ".join(moves))
+    lines.append("discharged (no moves)")
+    lines.append("```")
+    return "\n".join(lines) + "\n"
+
+
 GENERATORS = {
+    "transitions.md": transitions_table,
     "rules.md": rules_catalogue,
     "rule-sets.md": rule_sets_table,
     "levels.md": levels_table,
@@ -191,6 +222,7 @@ def resolve_reexports(app: Any, env: Any, node: Any, contnode: Any) -> Any:
     documents each object in its defining module.
     """
     import importlib  # noqa: PLC0415
+    import sys  # noqa: PLC0415
 
     if node.get("refdomain") != "py":
         return None
@@ -202,8 +234,19 @@ def resolve_reexports(app: Any, env: Any, node: Any, contnode: Any) -> Any:
     if name not in iopmodel.__all__:
         return None
     module = getattr(getattr(iopmodel, name), "__module__", None)
-    if not module or module == "iopmodel":
-        return None
+    if not module or module == "iopmodel" or not module.startswith("iopmodel"):
+        # Constants have no __module__ of their own: find the module that lists them.
+        module = next(
+            (
+                mod_name
+                for mod_name, mod in sorted(sys.modules.items())
+                if mod_name.startswith("iopmodel.")
+                and name in getattr(mod, "__all__", ())
+            ),
+            None,
+        )
+        if module is None:
+            return None
     new_target = f"{module}.{name}" + (f".{rest}" if rest else "")
     domain = env.get_domain("py")
     return domain.resolve_xref(

@@ -1,8 +1,10 @@
 """iopmodel: model addiction and mental-health treatment programs.
 
 Levels of care and their ASAM/LOCUS codes, therapy sessions, Intensive
-Outpatient Program designs and their recurring schedules. Everything here is an
-immutable, typed value object; see the documentation for the concepts.
+Outpatient Program designs and their recurring schedules, treatment plans,
+cited clinical rules and validation reports, episodes of care with their
+level-of-care transitions, and explained recommendations. Everything here is
+an immutable, typed value object; see the documentation for the concepts.
 
 Modules that need optional extras are imported on their own:
 :mod:`iopmodel.strategies` (``iopmodel[strategies]``, Hypothesis).
@@ -19,6 +21,15 @@ from iopmodel.care import (
     Population,
     Setting,
     level_for_weekly_hours,
+)
+from iopmodel.episodes import (
+    TRANSITIONS,
+    Episode,
+    EpisodeStatus,
+    LevelChange,
+    Move,
+    Placement,
+    Transition,
 )
 from iopmodel.errors import (
     ClinicalRuleError,
@@ -40,6 +51,15 @@ from iopmodel.plans import (
     TreatmentPlan,
 )
 from iopmodel.programs import MAX_SCHEDULE_DAYS, RECOMMENDED_MINIMUM_DAYS, Program
+from iopmodel.recommend import (
+    Action,
+    ClinicalFacts,
+    HomeEnvironment,
+    Reason,
+    Recommendation,
+    RecommendationPolicy,
+    recommend,
+)
 from iopmodel.reports import Finding, Severity, SkippedRule, ValidationReport
 from iopmodel.rules import (
     BUILTIN_RULES,
@@ -85,29 +105,41 @@ __all__ = [
     "MEDICARE_2024_RULES",
     "RECOMMENDED_MINIMUM_DAYS",
     "RULE_SETS",
+    "TRANSITIONS",
+    "Action",
     "AftercareParams",
     "AftercarePlan",
     "Attendance",
     "Citation",
+    "ClinicalFacts",
     "ClinicalRuleError",
     "DischargeReason",
+    "Episode",
+    "EpisodeStatus",
     "Finding",
     "Framework",
     "Goal",
+    "HomeEnvironment",
     "HoursBand",
     "Intervention",
     "InvalidTypeError",
     "InvalidValueError",
     "IopModelError",
+    "LevelChange",
     "LevelOfCare",
     "MinimumLengthParams",
+    "Move",
     "Objective",
     "Observation",
+    "Placement",
     "PlanReview",
     "PlanRevision",
     "Population",
     "Problem",
     "Program",
+    "Reason",
+    "Recommendation",
+    "RecommendationPolicy",
     "ReviewCadenceParams",
     "Rule",
     "RuleSet",
@@ -118,6 +150,7 @@ __all__ = [
     "Severity",
     "SkippedRule",
     "Subject",
+    "Transition",
     "TransitionError",
     "TreatmentPlan",
     "UnknownCodeError",
@@ -129,6 +162,7 @@ __all__ = [
     "expand_template",
     "level_for_weekly_hours",
     "localize",
+    "recommend",
     "rule",
     "summarize_weeks",
     "validate",

@@ -22,23 +22,29 @@ plugin entry point, so ``st.from_type(Session)`` works in your tests.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Sequence
 from typing import Final
 from zoneinfo import ZoneInfo
 
 from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from iopmodel.care import LevelOfCare, Population
-from iopmodel.plans import TreatmentPlan
+from iopmodel.episodes import TRANSITIONS, Episode, EpisodeStatus, LevelChange, Move
+from iopmodel.errors import TransitionError
+from iopmodel.plans import AftercarePlan, DischargeReason, TreatmentPlan
 from iopmodel.programs import Program
 from iopmodel.schedules import SessionTemplate
 from iopmodel.sessions import MAX_SESSION_DURATION, Attendance, Session, SessionKind
 
 __all__ = [
     "DST_ZONES",
+    "EpisodeMachine",
     "attendances",
     "aware_datetimes",
     "durations",
+    "episodes",
     "iop_programs",
     "levels",
     "populations",
@@ -345,3 +351,188 @@ def _plan_from(
     return TreatmentPlan.from_program(
         program, patient_id=patient, start=start, days=7 * weeks
     )
+
+
+def _aftercare() -> AftercarePlan:
+    return AftercarePlan(level=LevelOfCare.OUTPATIENT, mutual_support=("AA",))
+
+
+@st.composite
+def _episode(draw: st.DrawFn, max_moves: int, discharged: bool | None) -> Episode:
+    day = draw(st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2034, 12, 31)))
+    episode = Episode(patient_id=draw(st.from_regex(r"p-[0-9]{4}", fullmatch=True)))
+    episode = episode.admit(draw(levels()), on=day, reason="admitted")
+    for _ in range(draw(st.integers(min_value=0, max_value=max_moves))):
+        day += dt.timedelta(days=draw(st.integers(min_value=1, max_value=120)))
+        current = episode.current_level
+        assert current is not None  # noqa: S101 - active until discharge
+        target = draw(st.sampled_from([lv for lv in LevelOfCare if lv is not current]))
+        move = episode.step_down if target < current else episode.step_up
+        episode = move(target, on=day)
+    finish = draw(st.booleans()) if discharged is None else discharged
+    if finish:
+        day += dt.timedelta(days=draw(st.integers(min_value=1, max_value=120)))
+        episode = episode.discharge(
+            day, draw(st.sampled_from(list(DischargeReason))), aftercare=_aftercare()
+        )
+    return episode
+
+
+def episodes(
+    *, max_moves: int = 5, discharged: bool | None = None
+) -> st.SearchStrategy[Episode]:
+    """Valid :class:`~iopmodel.Episode` objects built by legal moves.
+
+    Args:
+        max_moves: Most step-ups and step-downs after admission.
+        discharged: Only discharged (``True``) or only active (``False``)
+            episodes; either by default.
+
+    Shrinks towards a single early-intervention placement.
+    """
+    return _episode(max_moves, discharged)
+
+
+class EpisodeMachine(RuleBasedStateMachine):
+    """A Hypothesis state machine that drives an episode through random moves.
+
+    Each step tries a random move (admit, step down, step up, transfer,
+    discharge) to a random level on a random day, legal or not, and checks:
+
+    - every move that :data:`~iopmodel.TRANSITIONS` forbids raises
+      :class:`~iopmodel.TransitionError` and leaves the episode unchanged;
+    - every allowed move succeeds, unless :attr:`policy_may_refuse`;
+    - placements never overlap and their dates never go backwards;
+    - nothing happens after discharge;
+    - total days equal the sum of the placement days.
+
+    To property-test your own transition policy, subclass it, override
+    :meth:`apply` to call your code, and set ``policy_may_refuse = True`` if
+    your policy forbids moves that the table allows::
+
+        class MyPolicyMachine(EpisodeMachine):
+            policy_may_refuse = True
+
+            def apply(self, episode, move, **kwargs):
+                return my_clinic.apply_move(episode, move, **kwargs)
+
+        TestMyPolicy = MyPolicyMachine.TestCase
+    """
+
+    #: Whether :meth:`apply` may refuse a move that the table allows.
+    policy_may_refuse: bool = False
+    #: The first day of the simulated calendar.
+    first_day: dt.date = dt.date(2026, 1, 5)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.episode = Episode(patient_id="p-machine")
+        self.today = self.first_day
+        self.refused = 0
+
+    def apply(self, episode: Episode, move: Move, **kwargs: object) -> Episode:
+        """Apply *move*; override to test your own policy (default: ``Episode.apply``)."""
+        return episode.apply(move, **kwargs)  # type: ignore[arg-type]
+
+    def allowed(
+        self, move: Move, level: LevelOfCare, on: dt.date, program: Program
+    ) -> bool:
+        """Whether the transition table allows the move (the machine's oracle)."""
+        episode = self.episode
+        row = TRANSITIONS[move]
+        if episode.status is not row.source:
+            return False
+        current = episode.current
+        if current is None:
+            return True
+        if on <= current.start:
+            return False
+        change = row.level_change
+        if change is LevelChange.LOWER:
+            return level < current.level
+        if change is LevelChange.HIGHER:
+            return level > current.level
+        if change is LevelChange.SAME:
+            return program.level is current.level and current.program != program
+        return True
+
+    @rule(
+        move=st.sampled_from(list(Move)),
+        level=levels(),
+        offset=st.integers(min_value=-10, max_value=90),
+        reason=st.sampled_from(list(DischargeReason)),
+    )
+    def attempt(
+        self, move: Move, level: LevelOfCare, offset: int, reason: DischargeReason
+    ) -> None:
+        """Try one move, legal or not."""
+        on = self.today + dt.timedelta(days=offset)
+        before = self.episode
+        program = Program(
+            name="Transfer target",
+            level=level,
+            population=Population.ADULT,
+            timezone="UTC",
+        )
+        legal = self.allowed(move, level, on, program)
+        try:
+            after = self.apply(
+                before,
+                move,
+                on=on,
+                level=level,
+                program=program if move is Move.TRANSFER else None,
+                discharge_reason=reason,
+                aftercare=_aftercare(),
+            )
+        except TransitionError:
+            assert self.episode == before  # noqa: S101 - unchanged
+            assert not legal or self.policy_may_refuse, (move, level, on)  # noqa: S101
+            self.refused += 1
+            return
+        assert legal, f"illegal {move.value} to {level.key} on {on} was accepted"  # noqa: S101
+        assert before.status is not EpisodeStatus.DISCHARGED  # noqa: S101
+        self.episode = after
+        self.today = max(self.today, on)
+
+    @rule(days=st.integers(min_value=1, max_value=60))
+    def wait(self, days: int) -> None:
+        """Let time pass."""
+        self.today += dt.timedelta(days=days)
+
+    @invariant()
+    def placements_never_overlap(self) -> None:
+        """Each placement ends where the next starts; only the last may be open."""
+        placements = self.episode.placements
+        for before, after in itertools.pairwise(placements):
+            assert before.end == after.start  # noqa: S101
+            assert before.start < after.start  # noqa: S101
+        for placement in placements[:-1]:
+            assert placement.end is not None  # noqa: S101
+
+    @invariant()
+    def dates_never_go_backwards(self) -> None:
+        """Placement starts strictly increase, and ends follow starts."""
+        for placement in self.episode.placements:
+            if placement.end is not None:
+                assert placement.end > placement.start  # noqa: S101
+
+    @invariant()
+    def nothing_after_discharge(self) -> None:
+        """A discharged episode has no open placement and ends on its discharge day."""
+        episode = self.episode
+        if episode.status is EpisodeStatus.DISCHARGED:
+            assert episode.current is None  # noqa: S101
+            assert episode.placements[-1].end == episode.discharge_date  # noqa: S101
+
+    @invariant()
+    def total_days_add_up(self) -> None:
+        """Total days equal the sum of the placement days."""
+        episode = self.episode
+        if episode.status is EpisodeStatus.ACTIVE:
+            total = sum(p.days_until(self.today) for p in episode.placements)
+            assert episode.total_days(self.today) == total  # noqa: S101
+        elif episode.status is EpisodeStatus.DISCHARGED:
+            assert episode.total_days() == sum(  # noqa: S101
+                p.days or 0 for p in episode.placements
+            )
