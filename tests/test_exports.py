@@ -83,3 +83,22 @@ def test_import_is_light() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def _public_callables() -> list[tuple[str, object]]:
+    import inspect  # noqa: PLC0415
+
+    found = []
+    for module_name in ("iopmodel", "iopmodel.strategies", "iopmodel.examples"):
+        module = importlib.import_module(module_name)
+        for name in module.__all__:
+            obj = getattr(module, name)
+            if inspect.isclass(obj) or inspect.isfunction(obj):
+                found.append((f"{module_name}.{name}", obj))
+    return found
+
+
+@pytest.mark.parametrize(("name", "obj"), _public_callables())
+def test_every_public_class_and_function_has_an_example(name: str, obj: object) -> None:
+    """Every exported class and function documents a runnable (doctested) example."""
+    assert ">>>" in (obj.__doc__ or ""), name

@@ -543,6 +543,12 @@ class WeeklyHoursParams:
         basis: ``"scheduled"`` or ``"attended"`` hours.
         step_down_weeks: Final full weeks allowed below the floor while
             stepping down (0: no allowance).
+
+    Example:
+        >>> from iopmodel import DEFAULT_RULES, Population
+        >>> params = DEFAULT_RULES.get("HRS001").params
+        >>> str(params.bands[Population.ADULT]), params.basis
+        ('9 to 20 h/week', 'scheduled')
     """
 
     bands: Mapping[Population, HoursBand] = attrs.field(converter=_bands)
@@ -557,6 +563,12 @@ class WeeklySessionsParams:
     Args:
         kind: The session kind required every full week.
         minimum: How many sessions of that kind, at least.
+
+    Example:
+        >>> from iopmodel import DEFAULT_RULES
+        >>> params = DEFAULT_RULES.get("IND001").params
+        >>> params.kind.value, params.minimum
+        ('individual_therapy', 1)
     """
 
     kind: SessionKind = attrs.field(validator=instance_of(SessionKind))
@@ -576,6 +588,11 @@ class VisitPatternParams:
         max_days: Most visit days a week in the typical pattern.
         min_visit_hours: Shortest typical average visit, in hours.
         max_visit_hours: Longest typical average visit, in hours.
+
+    Example:
+        >>> from iopmodel import VisitPatternParams
+        >>> VisitPatternParams(min_visit_hours=2.5).min_visit_hours
+        Fraction(5, 2)
     """
 
     min_days: int = attrs.field(default=3, validator=positive_int)
@@ -590,6 +607,11 @@ class MinimumLengthParams:
 
     Args:
         minimum_days: Recommended total days in treatment (NIDA: 90).
+
+    Example:
+        >>> from iopmodel import DEFAULT_RULES
+        >>> DEFAULT_RULES.get("LEN001").params.minimum_days
+        90
     """
 
     minimum_days: int = attrs.field(default=90, validator=positive_int)
@@ -606,6 +628,11 @@ class AftercareParams:
     Args:
         exempt_reasons: Discharge reasons for which no aftercare plan is
             required (none by default).
+
+    Example:
+        >>> from iopmodel import AftercareParams, DischargeReason
+        >>> AftercareParams(exempt_reasons=[DischargeReason.AGAINST_ADVICE]).exempt_reasons
+        frozenset({<DischargeReason.AGAINST_ADVICE: 'against_advice'>})
     """
 
     exempt_reasons: frozenset[DischargeReason] = attrs.field(
@@ -620,6 +647,11 @@ class ReviewCadenceParams:
     Args:
         every_days: Longest interval between reviews (plan revisions count
             as reviews).
+
+    Example:
+        >>> from iopmodel import ReviewCadenceParams
+        >>> ReviewCadenceParams(every_days=30).every_days
+        30
     """
 
     every_days: int = attrs.field(default=60, validator=positive_int)

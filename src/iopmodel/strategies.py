@@ -78,27 +78,77 @@ _WEEKDAYS: Final = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
 def levels() -> st.SearchStrategy[LevelOfCare]:
-    """Any :class:`~iopmodel.LevelOfCare`; shrinks towards early intervention."""
+    """Any :class:`~iopmodel.LevelOfCare`; shrinks towards early intervention.
+
+    Example:
+        >>> from hypothesis import given, settings
+        >>> from iopmodel.strategies import DST_ZONES, levels
+        >>> @settings(max_examples=5)
+        ... @given(levels())
+        ... def check(level):
+        ...     assert level.label
+        >>> check()
+    """
     return st.sampled_from(list(LevelOfCare))
 
 
 def populations() -> st.SearchStrategy[Population]:
-    """Adult or adolescent; shrinks towards adult."""
+    """Adult or adolescent; shrinks towards adult.
+
+    Example:
+        >>> from hypothesis import given, settings
+        >>> from iopmodel.strategies import DST_ZONES, populations
+        >>> @settings(max_examples=5)
+        ... @given(populations())
+        ... def check(population):
+        ...     assert population.value in ('adult', 'adolescent')
+        >>> check()
+    """
     return st.sampled_from(list(Population))
 
 
 def session_kinds() -> st.SearchStrategy[SessionKind]:
-    """Any :class:`~iopmodel.SessionKind`; shrinks towards group therapy."""
+    """Any :class:`~iopmodel.SessionKind`; shrinks towards group therapy.
+
+    Example:
+        >>> from hypothesis import given, settings
+        >>> from iopmodel.strategies import DST_ZONES, session_kinds
+        >>> @settings(max_examples=5)
+        ... @given(session_kinds())
+        ... def check(kind):
+        ...     assert kind.value
+        >>> check()
+    """
     return st.sampled_from(list(SessionKind))
 
 
 def attendances() -> st.SearchStrategy[Attendance]:
-    """Any :class:`~iopmodel.Attendance`; shrinks towards scheduled."""
+    """Any :class:`~iopmodel.Attendance`; shrinks towards scheduled.
+
+    Example:
+        >>> from hypothesis import given, settings
+        >>> from iopmodel.strategies import DST_ZONES, attendances
+        >>> @settings(max_examples=5)
+        ... @given(attendances())
+        ... def check(attendance):
+        ...     assert attendance.value
+        >>> check()
+    """
     return st.sampled_from(list(Attendance))
 
 
 def time_zones() -> st.SearchStrategy[ZoneInfo]:
-    """IANA zones from :data:`DST_ZONES`; shrinks towards America/New_York."""
+    """IANA zones from :data:`DST_ZONES`; shrinks towards America/New_York.
+
+    Example:
+        >>> from hypothesis import given, settings
+        >>> from iopmodel.strategies import DST_ZONES, time_zones
+        >>> @settings(max_examples=5)
+        ... @given(time_zones())
+        ... def check(zone):
+        ...     assert zone.key in DST_ZONES
+        >>> check()
+    """
     return st.sampled_from(DST_ZONES).map(ZoneInfo)
 
 
@@ -116,6 +166,15 @@ def aware_datetimes(
         max_value: Latest naive local time.
 
     Shrinks towards *min_value*.
+
+    Example:
+        >>> from hypothesis import given, settings
+        >>> from iopmodel.strategies import aware_datetimes
+        >>> @settings(max_examples=10)
+        ... @given(aware_datetimes())
+        ... def check(moment):
+        ...     assert moment.utcoffset() is not None
+        >>> check()
     """
     return st.datetimes(
         min_value=min_value,
@@ -163,6 +222,34 @@ def sessions(
         max_minutes: Longest duration to generate.
 
     Shrinks towards one-minute scheduled group sessions near 2020-01-01.
+
+    Example:
+        >>> from hypothesis import given, settings
+        >>> from iopmodel.strategies import durations
+        >>> @settings(max_examples=10)
+        ... @given(durations(max_minutes=90))
+        ... def check(duration):
+        ...     assert duration.total_seconds() % 60 == 0
+        >>> check()
+
+    Example:
+        >>> import datetime as dt
+        >>> from hypothesis import given, settings
+        >>> from iopmodel.strategies import wall_times
+        >>> @settings(max_examples=10)
+        ... @given(wall_times(earliest=dt.time(17), latest=dt.time(19)))
+        ... def check(start):
+        ...     assert dt.time(17) <= start <= dt.time(19)
+        >>> check()
+
+    Example:
+        >>> from hypothesis import given, settings
+        >>> from iopmodel.strategies import sessions
+        >>> @settings(max_examples=10)
+        ... @given(sessions())
+        ... def check(session):
+        ...     assert session.end > session.start
+        >>> check()
     """
     return st.builds(
         Session,
@@ -184,6 +271,15 @@ def rrules(*, weekly_only: bool = False) -> st.SearchStrategy[str]:
             of a schedule is the same.
 
     Shrinks towards ``FREQ=WEEKLY;BYDAY=MO``.
+
+    Example:
+        >>> from hypothesis import given, settings
+        >>> from iopmodel.strategies import rrules
+        >>> @settings(max_examples=10)
+        ... @given(rrules(weekly_only=True))
+        ... def check(rule):
+        ...     assert rule.startswith("FREQ=")
+        >>> check()
     """
     weekly = st.lists(
         st.sampled_from(_WEEKDAYS), min_size=1, max_size=7, unique=True
@@ -216,6 +312,15 @@ def session_templates(
         kinds: Kinds to draw from (all kinds by default).
         weekly_only: Passed to :func:`rrules`.
         max_minutes: Longest session to generate.
+
+    Example:
+        >>> from hypothesis import given, settings
+        >>> from iopmodel.strategies import session_templates
+        >>> @settings(max_examples=10)
+        ... @given(session_templates())
+        ... def check(template):
+        ...     assert template.duration.total_seconds() >= 15 * 60
+        >>> check()
     """
     return st.builds(
         SessionTemplate,
@@ -245,6 +350,15 @@ def programs(
         weekly_only: Whether default templates repeat identically every week.
 
     Shrinks towards an adult early-intervention program with one template.
+
+    Example:
+        >>> from hypothesis import given, settings
+        >>> from iopmodel.strategies import programs
+        >>> @settings(max_examples=10, deadline=None)
+        ... @given(programs())
+        ... def check(program):
+        ...     assert program.weekly_hours >= 0
+        >>> check()
     """
     return st.builds(
         Program,
@@ -313,6 +427,16 @@ def iop_programs(
 
     Args:
         population: Populations to draw from (both by default).
+
+    Example:
+        >>> from hypothesis import given, settings
+        >>> from iopmodel import validate
+        >>> from iopmodel.strategies import iop_programs
+        >>> @settings(max_examples=10, deadline=None)
+        ... @given(iop_programs())
+        ... def check(program):
+        ...     assert validate(program).ok
+        >>> check()
     """
     return (populations() if population is None else population).flatmap(_iop_program)
 
@@ -333,6 +457,15 @@ def treatment_plans(
         program: Programs to plan (:func:`iop_programs` by default).
         weeks: Plan lengths in weeks (1 to 26 by default).
         week_start: First weekday of a week, 0 (Monday) to 6.
+
+    Example:
+        >>> from hypothesis import given, settings
+        >>> from iopmodel.strategies import treatment_plans
+        >>> @settings(max_examples=5, deadline=None)
+        ... @given(treatment_plans())
+        ... def check(plan):
+        ...     assert plan.planned_days % 7 == 0
+        >>> check()
     """
     return st.builds(
         _plan_from,
@@ -389,6 +522,15 @@ def episodes(
             episodes; either by default.
 
     Shrinks towards a single early-intervention placement.
+
+    Example:
+        >>> from hypothesis import given, settings
+        >>> from iopmodel.strategies import episodes
+        >>> @settings(max_examples=10, deadline=None)
+        ... @given(episodes(discharged=True))
+        ... def check(episode):
+        ...     assert episode.total_days() == sum(p.days for p in episode.placements)
+        >>> check()
     """
     return _episode(max_moves, discharged)
 
@@ -417,6 +559,13 @@ class EpisodeMachine(RuleBasedStateMachine):
                 return my_clinic.apply_move(episode, move, **kwargs)
 
         TestMyPolicy = MyPolicyMachine.TestCase
+
+    Example:
+        >>> from hypothesis import settings
+        >>> from iopmodel.strategies import EpisodeMachine
+        >>> TestEpisodes = EpisodeMachine.TestCase
+        >>> TestEpisodes.settings = settings(max_examples=5, deadline=None)
+        >>> TestEpisodes("runTest").runTest()
     """
 
     #: Whether :meth:`apply` may refuse a move that the table allows.

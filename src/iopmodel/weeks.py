@@ -169,6 +169,17 @@ def summarize_weeks(
     Raises:
         InvalidValueError: If *last_day* is before *first_day*, or *week_start*
             is not a weekday number.
+
+    Example:
+        >>> import datetime as dt
+        >>> from iopmodel import TreatmentPlan, summarize_weeks
+        >>> from iopmodel.examples import evening_iop
+        >>> plan = TreatmentPlan.from_program(evening_iop(), patient_id="p",
+        ...                                   start=dt.date(2026, 3, 4), days=14)
+        >>> weeks = summarize_weeks(plan.sessions, plan.program.timezone,
+        ...                         dt.date(2026, 3, 4), dt.date(2026, 3, 17))
+        >>> [(w.start.isoformat(), w.days_in_window, int(w.scheduled_hours)) for w in weeks]
+        [('2026-03-02', 5, 6), ('2026-03-09', 7, 10), ('2026-03-16', 2, 4)]
     """
     _check_week_start(week_start)
     if last_day < first_day:
