@@ -88,7 +88,7 @@ def test_import_is_light() -> None:
 def _public_callables() -> list[tuple[str, object]]:
     import inspect  # noqa: PLC0415
 
-    found = []
+    found: list[tuple[str, object]] = []
     for module_name in ("iopmodel", "iopmodel.strategies", "iopmodel.examples"):
         module = importlib.import_module(module_name)
         for name in module.__all__:

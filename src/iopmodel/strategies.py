@@ -189,7 +189,17 @@ def durations(
     min_minutes: int = 1,
     max_minutes: int = MAX_SESSION_DURATION // dt.timedelta(minutes=1),
 ) -> st.SearchStrategy[dt.timedelta]:
-    """Whole-minute durations in ``[min_minutes, max_minutes]``; shrinks to short."""
+    """Whole-minute durations in ``[min_minutes, max_minutes]``; shrinks to short.
+
+    Example:
+        >>> from hypothesis import given, settings
+        >>> from iopmodel.strategies import durations
+        >>> @settings(max_examples=10)
+        ... @given(durations(max_minutes=90))
+        ... def check(duration):
+        ...     assert duration.total_seconds() % 60 == 0
+        >>> check()
+    """
     return st.integers(min_value=min_minutes, max_value=max_minutes).map(
         lambda m: dt.timedelta(minutes=m)
     )
@@ -198,7 +208,18 @@ def durations(
 def wall_times(
     *, earliest: dt.time = dt.time(6), latest: dt.time = dt.time(20)
 ) -> st.SearchStrategy[dt.time]:
-    """Naive local start times on a five-minute grid between two times."""
+    """Naive local start times on a five-minute grid between two times.
+
+    Example:
+        >>> import datetime as dt
+        >>> from hypothesis import given, settings
+        >>> from iopmodel.strategies import wall_times
+        >>> @settings(max_examples=10)
+        ... @given(wall_times(earliest=dt.time(17), latest=dt.time(19)))
+        ... def check(start):
+        ...     assert dt.time(17) <= start <= dt.time(19)
+        >>> check()
+    """
     first = earliest.hour * 60 + earliest.minute
     last = latest.hour * 60 + latest.minute
     return st.integers(min_value=first // 5, max_value=last // 5).map(
@@ -222,25 +243,6 @@ def sessions(
         max_minutes: Longest duration to generate.
 
     Shrinks towards one-minute scheduled group sessions near 2020-01-01.
-
-    Example:
-        >>> from hypothesis import given, settings
-        >>> from iopmodel.strategies import durations
-        >>> @settings(max_examples=10)
-        ... @given(durations(max_minutes=90))
-        ... def check(duration):
-        ...     assert duration.total_seconds() % 60 == 0
-        >>> check()
-
-    Example:
-        >>> import datetime as dt
-        >>> from hypothesis import given, settings
-        >>> from iopmodel.strategies import wall_times
-        >>> @settings(max_examples=10)
-        ... @given(wall_times(earliest=dt.time(17), latest=dt.time(19)))
-        ... def check(start):
-        ...     assert dt.time(17) <= start <= dt.time(19)
-        >>> check()
 
     Example:
         >>> from hypothesis import given, settings
