@@ -33,9 +33,11 @@ from iopmodel.episodes import (
 )
 from iopmodel.errors import (
     ClinicalRuleError,
+    DocumentError,
     InvalidTypeError,
     InvalidValueError,
     IopModelError,
+    MissingExtraError,
     TransitionError,
     UnknownCodeError,
 )
@@ -114,6 +116,7 @@ __all__ = [
     "ClinicalFacts",
     "ClinicalRuleError",
     "DischargeReason",
+    "DocumentError",
     "Episode",
     "EpisodeStatus",
     "Finding",
@@ -128,6 +131,7 @@ __all__ = [
     "LevelChange",
     "LevelOfCare",
     "MinimumLengthParams",
+    "MissingExtraError",
     "Move",
     "Objective",
     "Observation",

@@ -21,9 +21,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ClinicalRuleError",
+    "DocumentError",
     "InvalidTypeError",
     "InvalidValueError",
     "IopModelError",
+    "MissingExtraError",
     "TransitionError",
     "UnknownCodeError",
 ]
@@ -184,3 +186,59 @@ class ClinicalRuleError(IopModelError, ValueError):
         self,
     ) -> tuple[type[ClinicalRuleError], tuple[tuple[Finding, ...]]]:
         return (type(self), (self.findings,))
+
+
+class DocumentError(IopModelError, ValueError):
+    """A document (dict, JSON, TOML or file) cannot be loaded.
+
+    It lists *every* problem found, each with the path of the offending value
+    (``$.templates[1].rrule``). Messages never echo free text from the document.
+
+    Attributes:
+        problems: ``(path, message)`` pairs, in document order.
+        source: The file name, when loading from a file.
+
+    Example:
+        >>> from iopmodel import DocumentError
+        >>> error = DocumentError([("$.sessions[3].start", "naive datetime")])
+        >>> print(error)
+        1 problem in the document:
+          $.sessions[3].start: naive datetime
+    """
+
+    def __init__(
+        self, problems: Sequence[tuple[str, str]], *, source: str | None = None
+    ) -> None:
+        self.problems = tuple(problems)
+        self.source = source
+        where = "the document" if source is None else source
+        count = len(self.problems)
+        lines = [f"{count} problem{'' if count == 1 else 's'} in {where}:"]
+        lines.extend(f"  {path}: {message}" for path, message in self.problems)
+        super().__init__("\n".join(lines))
+
+    def __reduce__(
+        self,
+    ) -> tuple[type[DocumentError], tuple[tuple[tuple[str, str], ...]]]:
+        return (type(self), (self.problems,))
+
+
+class MissingExtraError(IopModelError, ImportError):
+    """An optional extra is needed for this feature and is not installed.
+
+    Example:
+        >>> from iopmodel import MissingExtraError
+        >>> str(MissingExtraError("ics", "icalendar"))
+        "this feature needs the 'ics' extra: pip install 'iopmodel[ics]' (icalendar)"
+    """
+
+    def __init__(self, extra: str, package: str) -> None:
+        super().__init__(
+            f"this feature needs the {extra!r} extra: "
+            f"pip install 'iopmodel[{extra}]' ({package})"
+        )
+        self.extra = extra
+        self.package = package
+
+    def __reduce__(self) -> tuple[type[MissingExtraError], tuple[str, str]]:
+        return (type(self), (self.extra, self.package))

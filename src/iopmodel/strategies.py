@@ -181,7 +181,14 @@ def aware_datetimes(
         max_value=max_value,
         timezones=time_zones() if zones is None else zones,
         allow_imaginary=False,
-    ).map(lambda d: d.replace(microsecond=0, second=0))
+    ).map(_canonical)
+
+
+def _canonical(moment: dt.datetime) -> dt.datetime:
+    """Whole minutes, and ``fold`` set only where a wall time is ambiguous."""
+    moment = moment.replace(second=0, microsecond=0)
+    zone = moment.tzinfo
+    return moment.astimezone(dt.UTC).astimezone(zone)
 
 
 def durations(
