@@ -50,7 +50,8 @@ nitpick_ignore_regex = [
         r"py:.*",
         (
             r"(datetime|fractions|zoneinfo|collections\.abc|typing|types|enum|hypothesis"
-            r"|dateutil|attrs|attr|decimal|random|concurrent|pandas|matplotlib)(\..*)?"
+            r"|dateutil|attrs|attr|cattrs|pathlib|decimal|random|concurrent|pandas|matplotlib"
+            r"|icalendar|simpy|numpy)(\..*)?"
         ),
     ),
     (r"py:.*", r"(dt|st|Fraction|ZoneInfo|Final|Any|Self|SearchStrategy)(\..*)?"),
@@ -59,6 +60,9 @@ nitpick_ignore_regex = [
     (r"py:.*", r"iopmodel\..*\.(T|P|Confidence)"),
 ]
 
-doctest_global_setup = """
-import datetime as dt
+# Doctests run from the repository root, so paths such as examples/... work
+# wherever sphinx-build is started.
+doctest_global_setup = f"""
+import os
+os.chdir({str(HERE.parent)!r})
 """

@@ -12,21 +12,35 @@ import iopmodel
 
 PUBLIC_MODULES = [
     "iopmodel.care",
+    "iopmodel.cli",
     "iopmodel.episodes",
     "iopmodel.errors",
     "iopmodel.examples",
+    "iopmodel.ics",
     "iopmodel.plans",
     "iopmodel.programs",
     "iopmodel.recommend",
     "iopmodel.reports",
     "iopmodel.rules",
     "iopmodel.schedules",
+    "iopmodel.serialization",
     "iopmodel.sessions",
     "iopmodel.sources",
     "iopmodel.strategies",
     "iopmodel.validation",
     "iopmodel.weeks",
 ]
+
+
+#: Modules used as modules (``from iopmodel import serialization``), not re-exported.
+STANDALONE_MODULES = {
+    "iopmodel.cli",
+    "iopmodel.examples",
+    "iopmodel.ics",
+    "iopmodel.serialization",
+    "iopmodel.sources",
+    "iopmodel.strategies",
+}
 
 
 class TestAll:
@@ -56,11 +70,7 @@ class TestAll:
         module = importlib.import_module(module_name)
         for name in module.__all__:
             assert hasattr(module, name), name
-            if module_name not in {
-                "iopmodel.strategies",
-                "iopmodel.examples",
-                "iopmodel.sources",
-            }:
+            if module_name not in STANDALONE_MODULES:
                 assert name in iopmodel.__all__, name
 
     def test_no_private_names(self) -> None:
@@ -73,10 +83,10 @@ class TestAll:
 
 
 def test_import_is_light() -> None:
-    """``import iopmodel`` imports neither hypothesis, pandas nor matplotlib."""
+    """``import iopmodel`` imports no optional extra (hypothesis, pandas, matplotlib...)."""
     code = (
         "import sys, iopmodel; "
-        "print(sorted(m for m in ('hypothesis', 'pandas', 'matplotlib') "
+        "print(sorted(m for m in ('hypothesis', 'pandas', 'matplotlib', 'icalendar', 'simpy') "
         "if m in sys.modules))"
     )
     result = subprocess.run(  # noqa: S603
@@ -89,7 +99,7 @@ def _public_callables() -> list[tuple[str, object]]:
     import inspect  # noqa: PLC0415
 
     found: list[tuple[str, object]] = []
-    for module_name in ("iopmodel", "iopmodel.strategies", "iopmodel.examples"):
+    for module_name in ("iopmodel", *sorted(STANDALONE_MODULES - {"iopmodel.sources"})):
         module = importlib.import_module(module_name)
         for name in module.__all__:
             obj = getattr(module, name)

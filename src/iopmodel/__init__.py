@@ -6,8 +6,10 @@ cited clinical rules and validation reports, episodes of care with their
 level-of-care transitions, and explained recommendations. Everything here is
 an immutable, typed value object; see the documentation for the concepts.
 
-Modules that need optional extras are imported on their own:
-:mod:`iopmodel.strategies` (``iopmodel[strategies]``, Hypothesis).
+Some modules are imported on their own: :mod:`iopmodel.serialization` (JSON,
+TOML, dicts), :mod:`iopmodel.strategies` (needs ``iopmodel[strategies]``,
+Hypothesis), :mod:`iopmodel.ics` (needs ``iopmodel[ics]``, icalendar) and
+:mod:`iopmodel.examples` (ready-made programs).
 """
 
 from __future__ import annotations
