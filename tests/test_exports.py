@@ -18,6 +18,7 @@ PUBLIC_MODULES = [
     "iopmodel.examples",
     "iopmodel.ics",
     "iopmodel.plans",
+    "iopmodel.plotting",
     "iopmodel.programs",
     "iopmodel.recommend",
     "iopmodel.reports",
@@ -27,6 +28,7 @@ PUBLIC_MODULES = [
     "iopmodel.sessions",
     "iopmodel.sources",
     "iopmodel.strategies",
+    "iopmodel.tables",
     "iopmodel.validation",
     "iopmodel.weeks",
 ]
@@ -37,9 +39,11 @@ STANDALONE_MODULES = {
     "iopmodel.cli",
     "iopmodel.examples",
     "iopmodel.ics",
+    "iopmodel.plotting",
     "iopmodel.serialization",
     "iopmodel.sources",
     "iopmodel.strategies",
+    "iopmodel.tables",
 }
 
 

@@ -287,6 +287,25 @@ class Episode:
         path = " -> ".join(p.level.key for p in self.placements) or "not admitted"
         return f"Episode(patient_id={self.patient_id!r}, {self.status.value}: {path})"
 
+    def _repr_html_(self) -> str:
+        from iopmodel._html import episode_html  # noqa: PLC0415
+
+        return episode_html(self)
+
+    def to_dataframe(self) -> Any:
+        """The placements as a pandas DataFrame (needs the ``pandas`` extra).
+
+        Example:
+            >>> import datetime as dt
+            >>> from iopmodel import Episode, LevelOfCare
+            >>> e = Episode(patient_id="p").admit(LevelOfCare.OUTPATIENT, on=dt.date(2026, 3, 2))
+            >>> e.to_dataframe()["level"].tolist()
+            ['outpatient']
+        """
+        from iopmodel.tables import episode_frame  # noqa: PLC0415
+
+        return episode_frame(self)
+
     # -- queries ----------------------------------------------------------------
 
     @property

@@ -387,6 +387,27 @@ class TreatmentPlan:
             f"start={self.start}, sessions={len(self.sessions)}, {state})"
         )
 
+    def _repr_html_(self) -> str:
+        from iopmodel._html import plan_html  # noqa: PLC0415
+
+        return plan_html(self)
+
+    def to_dataframe(self) -> Any:
+        """The plan's sessions as a pandas DataFrame (needs the ``pandas`` extra).
+
+        Example:
+            >>> import datetime as dt
+            >>> from iopmodel import TreatmentPlan
+            >>> from iopmodel.examples import evening_iop
+            >>> plan = TreatmentPlan.from_program(evening_iop(), patient_id="p",
+            ...                                   start=dt.date(2026, 3, 2), days=7)
+            >>> plan.to_dataframe()["minutes"].sum()
+            np.int64(600)
+        """
+        from iopmodel.tables import sessions_frame  # noqa: PLC0415
+
+        return sessions_frame(self.sessions, self.program.timezone)
+
     # -- construction ----------------------------------------------------------
 
     @classmethod

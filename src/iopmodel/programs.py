@@ -122,6 +122,11 @@ class Program:
             f"templates={len(self.templates)}, weekly_hours={_hours(self.weekly_minutes)})"
         )
 
+    def _repr_html_(self) -> str:
+        from iopmodel._html import program_html  # noqa: PLC0415
+
+        return program_html(self)
+
     # -- the typical week ------------------------------------------------------
 
     def typical_week(self, week_start: int = calendar.MONDAY) -> tuple[Session, ...]:

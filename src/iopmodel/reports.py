@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Iterator
+from typing import Any
 
 import attrs
 
@@ -187,6 +188,31 @@ class ValidationReport:
             line = f"  {finding.severity.value:<7} {finding.rule_id}  {finding.message}"
             lines.append(line)
         return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return (
+            f"ValidationReport(subject={self.subject!r}, rule_set={self.rule_set!r}, "
+            f"ok={self.ok}, errors={len(self.errors)}, warnings={len(self.warnings)}, "
+            f"infos={len(self.infos)})"
+        )
+
+    def _repr_html_(self) -> str:
+        from iopmodel._html import report_html  # noqa: PLC0415
+
+        return report_html(self)
+
+    def to_dataframe(self) -> Any:
+        """The findings as a pandas DataFrame (needs the ``pandas`` extra).
+
+        Example:
+            >>> from iopmodel import validate
+            >>> from iopmodel.examples import evening_iop
+            >>> validate(evening_iop()).to_dataframe().shape
+            (0, 7)
+        """
+        from iopmodel.tables import findings_frame  # noqa: PLC0415
+
+        return findings_frame(self)
 
     def to_records(self) -> list[dict[str, str | None]]:
         """One flat dict per finding, ready for ``pandas.DataFrame`` or JSON.

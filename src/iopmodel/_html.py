@@ -1,0 +1,204 @@
+"""Rich HTML for notebooks: the ``_repr_html_`` of programs, plans, reports, episodes.
+
+Plain HTML with inline styles (no scripts, no external assets), every value
+escaped. Colours follow severity: errors red, warnings amber, infos blue.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections import Counter
+from fractions import Fraction
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:
+    from iopmodel.episodes import Episode
+    from iopmodel.plans import TreatmentPlan
+    from iopmodel.programs import Program
+    from iopmodel.reports import ValidationReport
+
+_SEVERITY_STYLE: Final = {
+    "error": "background:#fde2e2;color:#8a1c1c",
+    "warning": "background:#fff4ce;color:#6b4e00",
+    "info": "background:#e8f1fb;color:#1d4e89",
+}
+_TABLE: Final = "border-collapse:collapse;font-size:0.9em;margin:0.3em 0"
+_CELL: Final = (
+    "border:1px solid #ccc;padding:2px 6px;vertical-align:top;text-align:left"
+)
+_DAYS: Final = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_LEVEL_COLOURS: Final = (
+    "#4c78a8",
+    "#f58518",
+    "#54a24b",
+    "#e45756",
+    "#72b7b2",
+    "#b279a2",
+)
+
+
+def _e(value: object) -> str:
+    return html.escape(str(value))
+
+
+def _hours(minutes: int) -> str:
+    hours = Fraction(minutes, 60)
+    return (
+        str(hours.numerator)
+        if hours.denominator == 1
+        else f"{float(hours):.2f}".rstrip("0")
+    )
+
+
+def _table(
+    header: list[str], rows: list[list[str]], styles: list[str] | None = None
+) -> str:
+    head = "".join(f'<th style="{_CELL};background:#f3f3f3">{h}</th>' for h in header)
+    body = []
+    for index, row in enumerate(rows):
+        style = f' style="{styles[index]}"' if styles else ""
+        cells = "".join(f'<td style="{_CELL}">{cell}</td>' for cell in row)
+        body.append(f"<tr{style}>{cells}</tr>")
+    rows_html = "".join(body)
+    return (
+        f'<table style="{_TABLE}"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{rows_html}</tbody></table>"
+    )
+
+
+def program_html(program: Program) -> str:
+    """A weekly grid of the program's typical week."""
+    week = program.typical_week()
+    by_day: dict[int, list[str]] = {day: [] for day in range(7)}
+    for session in week:
+        local = session.start.astimezone(program.timezone)
+        end = session.end.astimezone(program.timezone)
+        kind = session.kind.value.replace("_", " ")
+        muted = (
+            "" if session.kind.counts_toward_program_hours else ' style="color:#888"'
+        )
+        by_day[local.weekday()].append(
+            f"<div{muted}><b>{local:%H:%M}&ndash;{end:%H:%M}</b><br>{_e(kind)}</div>"
+        )
+    cells = ["".join(by_day[day]) or "&nbsp;" for day in range(7)]
+    summary = (
+        f"<b>{_e(program.name)}</b>: {_e(program.level.label)}, {_e(program.population.value)}, "
+        f"{_e(program.timezone.key)}; <b>{_hours(program.weekly_minutes)} h</b> a week"
+        + (f", {program.capacity} slots" if program.capacity else "")
+    )
+    return f"<div>{summary}{_table(list(_DAYS), [cells])}</div>"
+
+
+def plan_html(plan: TreatmentPlan) -> str:
+    """Plan header, attendance counts and the weekly hours table."""
+    from iopmodel.rules import DEFAULT_RULES, Subject  # noqa: PLC0415
+
+    counts = Counter(s.attendance.value for s in plan.sessions)
+    status = (
+        f"discharged {plan.discharge_date} ({plan.discharge_reason.value})"
+        if plan.discharge_date and plan.discharge_reason
+        else "active"
+    )
+    header = (
+        f"<b>Plan {_e(plan.patient_id)}</b> in {_e(plan.program.name)}: from {plan.start}"
+        + (
+            f", planned discharge {plan.planned_discharge}"
+            if plan.planned_discharge
+            else ""
+        )
+        + f"; {_e(status)}; {len(plan.sessions)} sessions ("
+        + ", ".join(f"{n} {_e(k)}" for k, n in sorted(counts.items()))
+        + ")"
+    )
+    weeks = Subject.of(plan, DEFAULT_RULES).weeks
+    rows = [
+        [
+            str(w.start),
+            _hours(w.scheduled_minutes),
+            _hours(w.attended_minutes),
+            str(w.individual_sessions),
+            str(w.group_sessions),
+            "" if w.full else f"partial ({w.days_in_window}/7)",
+        ]
+        for w in weeks
+    ]
+    table = _table(
+        ["week of", "scheduled h", "attended h", "individual", "group", ""], rows
+    )
+    return f"<div>{header}{table}</div>"
+
+
+def report_html(report: ValidationReport) -> str:
+    """The summary and a findings table coloured by severity."""
+    verdict = (
+        '<span style="color:#1b7f3b"><b>OK</b></span>'
+        if report.ok
+        else '<span style="color:#8a1c1c"><b>NOT OK</b></span>'
+    )
+    header = (
+        f"{_e(report.subject)}, rules <code>{_e(report.rule_set)}</code>: {verdict} "
+        f"&mdash; {len(report.errors)} errors, {len(report.warnings)} warnings, "
+        f"{len(report.infos)} infos"
+    )
+    if not report.findings:
+        return f"<div>{header}</div>"
+    ordered = sorted(report.findings, key=lambda f: -f.severity.rank)
+    rows = [
+        [
+            _e(f.severity.value),
+            f"<code>{_e(f.rule_id)}</code>",
+            _e(f.week.isoformat() if f.week else (f.path or "")),
+            _e(f.message),
+            _e(f.citation.short if f.citation else ""),
+        ]
+        for f in ordered
+    ]
+    styles = [_SEVERITY_STYLE[f.severity.value] for f in ordered]
+    table = _table(
+        ["severity", "rule", "week / path", "message", "source"], rows, styles
+    )
+    return f"<div>{header}{table}</div>"
+
+
+def episode_html(episode: Episode, as_of: dt.date | None = None) -> str:
+    """A timeline of placements, widths proportional to days."""
+    placements = episode.placements
+    header = f"<b>Episode {_e(episode.patient_id)}</b>: {_e(episode.status.value)}"
+    if not placements:
+        return f"<div>{header}, not admitted</div>"
+    last_day = (
+        placements[-1].end or as_of or placements[-1].start + dt.timedelta(days=1)
+    )
+    spans = [((p.end or last_day) - p.start).days or 1 for p in placements]
+    total = sum(spans)
+    bars = []
+    for index, (placement, days) in enumerate(zip(placements, spans, strict=True)):
+        colour = _LEVEL_COLOURS[index % len(_LEVEL_COLOURS)]
+        width = max(100 * days / total, 4)
+        label = (
+            f"{placement.level.label} ({days} d)"
+            if placement.end
+            else placement.level.label
+        )
+        title = (
+            f"{placement.level.label}: {placement.start} to {placement.end or 'open'}"
+        )
+        bars.append(
+            f'<div title="{_e(title)}" style="flex:0 0 {width:.1f}%;background:{colour};'
+            f"color:white;padding:4px;overflow:hidden;white-space:nowrap;"
+            f'border-right:2px solid white;font-size:0.85em">{_e(label)}</div>'
+        )
+    flex = "display:flex;width:100%;max-width:60em;margin:0.3em 0"
+    timeline = f'<div style="{flex}">{"".join(bars)}</div>'
+    dates = (
+        f"<small>{placements[0].start} &rarr; "
+        f"{placements[-1].end or 'ongoing'}"
+        + (
+            f"; discharged: {_e(episode.discharge_reason.value)}"
+            if episode.discharge_reason
+            else ""
+        )
+        + "</small>"
+    )
+    return f"<div>{header}{timeline}{dates}</div>"

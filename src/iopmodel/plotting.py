@@ -1,0 +1,146 @@
+"""Plots for notebooks: weekly hours against the rule's band, episode timelines.
+
+matplotlib is an optional extra (``pip install "iopmodel[plot]"``), imported
+only when a function runs. Every function returns the matplotlib ``Axes`` so
+you can restyle it, and draws on the ``ax`` you pass if you pass one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from iopmodel.errors import MissingExtraError
+from iopmodel.plans import TreatmentPlan
+from iopmodel.programs import Program
+from iopmodel.rules import DEFAULT_RULES, RuleSet, Subject, WeeklyHoursParams
+
+if TYPE_CHECKING:
+    from iopmodel.episodes import Episode
+
+__all__ = ["plot_episode", "plot_weekly_hours"]
+
+
+def _pyplot() -> Any:
+    try:
+        import matplotlib.pyplot as plt  # noqa: PLC0415 - optional extra
+    except ImportError:
+        raise MissingExtraError("plot", "matplotlib") from None
+    return plt
+
+
+def plot_weekly_hours(
+    target: Program | TreatmentPlan,
+    rules: RuleSet = DEFAULT_RULES,
+    *,
+    as_of: dt.date | None = None,
+    ax: Any = None,
+) -> Any:
+    """Bars of weekly scheduled (and attended) hours, with the rule's band shaded.
+
+    The band is the HRS001 band of *rules* for the program's population, labelled
+    with its source. Partial weeks are drawn lighter.
+
+    Args:
+        target: A program (its typical week) or a plan (every week).
+        rules: The rule set whose band is shaded.
+        as_of: For an ongoing plan, the day to stop at.
+        ax: A matplotlib Axes to draw on (a new figure by default).
+
+    Returns:
+        The matplotlib Axes.
+
+    Example:
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> from iopmodel.examples import evening_iop
+        >>> from iopmodel.plotting import plot_weekly_hours
+        >>> ax = plot_weekly_hours(evening_iop())
+        >>> ax.get_ylabel()
+        'hours per week'
+    """
+    plt = _pyplot()
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 3.5))
+    subject = Subject.of(target, rules, as_of=as_of)
+    weeks = subject.weeks
+    labels = [
+        "typical week" if subject.target == "program" else f"{w.start:%m-%d}"
+        for w in weeks
+    ]
+    positions = list(range(len(weeks)))
+    scheduled = [float(w.scheduled_hours) for w in weeks]
+    alphas = [1.0 if w.full else 0.45 for w in weeks]
+    bars = ax.bar(positions, scheduled, color="#4c78a8", label="scheduled")
+    for bar, alpha in zip(bars, alphas, strict=True):
+        bar.set_alpha(alpha)
+    if subject.target == "plan":
+        attended = [float(w.attended_hours) for w in weeks]
+        ax.plot(positions, attended, "o", color="#e45756", label="attended")
+    if "HRS001" in rules and isinstance(rules.get("HRS001").params, WeeklyHoursParams):
+        band = rules.get("HRS001").params.bands.get(subject.population)
+        if band is not None:
+            top = (
+                float(band.maximum)
+                if band.maximum is not None
+                else max([*scheduled, 0]) + 5
+            )
+            ax.axhspan(float(band.minimum), top, color="#54a24b", alpha=0.15,
+                       label=f"{band} ({band.minimum_source.short})")  # fmt: skip
+    ax.set_xticks(positions, labels, rotation=45 if len(weeks) > 6 else 0)
+    ax.set_ylabel("hours per week")
+    ax.set_title(subject.name)
+    ax.legend(loc="upper right", fontsize="small")
+    return ax
+
+
+def plot_episode(
+    episode: Episode, *, as_of: dt.date | None = None, ax: Any = None
+) -> Any:
+    """A timeline of an episode's placements, one row per level of care.
+
+    Args:
+        episode: The episode.
+        as_of: End of an open placement (required to draw one).
+        ax: A matplotlib Axes to draw on (a new figure by default).
+
+    Returns:
+        The matplotlib Axes.
+
+    Example:
+        >>> import datetime as dt
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> from iopmodel import Episode, LevelOfCare
+        >>> from iopmodel.plotting import plot_episode
+        >>> e = (Episode(patient_id="p").admit(LevelOfCare.INTENSIVE_OUTPATIENT,
+        ...                                    on=dt.date(2026, 3, 2))
+        ...      .step_down(LevelOfCare.OUTPATIENT, on=dt.date(2026, 4, 16)))
+        >>> [t.get_text() for t in plot_episode(e, as_of=dt.date(2026, 6, 1)).get_yticklabels()]
+        ['Outpatient', 'Intensive outpatient']
+    """
+    plt = _pyplot()
+    mdates: Any = importlib.import_module("matplotlib.dates")  # untyped helpers
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 2.5))
+    levels = sorted({p.level for p in episode.placements})
+    rows = {level: index for index, level in enumerate(levels)}
+    colours = ("#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#b279a2")
+    for placement in episode.placements:
+        end = placement.end or as_of
+        if end is None:
+            continue
+        start_num = mdates.date2num(placement.start)
+        width = mdates.date2num(end) - start_num
+        row = rows[placement.level]
+        ax.broken_barh([(start_num, width)], (row - 0.4, 0.8),
+                       color=colours[row % len(colours)])  # fmt: skip
+        ax.text(start_num + width / 2, row, f"{(end - placement.start).days} d",
+                ha="center", va="center", color="white", fontsize="small")  # fmt: skip
+    ax.set_yticks(list(rows.values()), [level.label for level in rows])
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m-%d"))
+    ax.set_title(f"Episode {episode.patient_id}: levels of care")
+    ax.figure.autofmt_xdate()
+    return ax

@@ -1,0 +1,142 @@
+"""Tables for notebooks: pandas DataFrames of sessions, weeks, findings and episodes.
+
+pandas is an optional extra (``pip install "iopmodel[pandas]"``); it is
+imported only when one of these functions runs, so ``import iopmodel`` stays
+light. The same tables are available as methods:
+:meth:`TreatmentPlan.to_dataframe() <iopmodel.plans.TreatmentPlan.to_dataframe>`,
+:meth:`ValidationReport.to_dataframe() <iopmodel.reports.ValidationReport.to_dataframe>`
+and :meth:`Episode.to_dataframe() <iopmodel.episodes.Episode.to_dataframe>`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from iopmodel.errors import MissingExtraError
+
+if TYPE_CHECKING:
+    from iopmodel.episodes import Episode
+    from iopmodel.reports import ValidationReport
+    from iopmodel.sessions import Session
+    from iopmodel.weeks import WeekSummary
+
+__all__ = ["episode_frame", "findings_frame", "sessions_frame", "weeks_frame"]
+
+
+def _pandas() -> Any:
+    try:
+        import pandas as pd  # noqa: PLC0415 - optional extra
+    except ImportError:
+        raise MissingExtraError("pandas", "pandas") from None
+    return pd
+
+
+def sessions_frame(sessions: Iterable[Session], zone: ZoneInfo | None = None) -> Any:
+    """One row per session: start, end, local day, kind, minutes, attendance...
+
+    Args:
+        sessions: The sessions.
+        zone: Zone for the ``local_date`` and ``weekday`` columns (default: each
+            session's own zone).
+
+    Example:
+        >>> import datetime as dt
+        >>> from iopmodel.examples import evening_iop
+        >>> from iopmodel.tables import sessions_frame
+        >>> program = evening_iop()
+        >>> frame = sessions_frame(program.schedule(dt.date(2026, 3, 2), dt.date(2026, 3, 9)))
+        >>> frame[["weekday", "kind", "minutes"]].values.tolist()[:2]
+        [['Mon', 'group_therapy', 180], ['Tue', 'individual_therapy', 60]]
+    """
+    pd = _pandas()
+    rows = []
+    for s in sessions:
+        local = s.start if zone is None else s.start.astimezone(zone)
+        rows.append(
+            {
+                "start": s.start,
+                "end": s.end,
+                "local_date": local.date(),
+                "weekday": f"{local:%a}",
+                "kind": s.kind.value,
+                "minutes": s.minutes,
+                "attendance": s.attendance.value,
+                "counts_toward_hours": s.kind.counts_toward_program_hours,
+                "clinician": s.clinician,
+                "telehealth": s.telehealth,
+            }
+        )
+    columns = ["start", "end", "local_date", "weekday", "kind", "minutes", "attendance",
+               "counts_toward_hours", "clinician", "telehealth"]  # fmt: skip
+    return pd.DataFrame(rows, columns=columns)
+
+
+def weeks_frame(weeks: Iterable[WeekSummary]) -> Any:
+    """One row per calendar week, with hours as floats for plotting.
+
+    Example:
+        >>> import datetime as dt
+        >>> from iopmodel import TreatmentPlan, summarize_weeks
+        >>> from iopmodel.examples import evening_iop
+        >>> from iopmodel.tables import weeks_frame
+        >>> plan = TreatmentPlan.from_program(evening_iop(), patient_id="p",
+        ...                                   start=dt.date(2026, 3, 2), days=14)
+        >>> weeks = summarize_weeks(plan.sessions, plan.program.timezone,
+        ...                         plan.start, dt.date(2026, 3, 15))
+        >>> weeks_frame(weeks)["scheduled_hours"].tolist()
+        [10.0, 10.0]
+    """
+    pd = _pandas()
+    rows = [
+        {
+            "week": w.start,
+            "days_in_window": w.days_in_window,
+            "full": w.full,
+            "scheduled_hours": float(w.scheduled_hours),
+            "attended_hours": float(w.attended_hours),
+            "excluded_hours": w.excluded_minutes / 60,
+            "individual_sessions": w.individual_sessions,
+            "group_sessions": w.group_sessions,
+            "visit_days": w.visit_days,
+            "pending_sessions": w.pending_sessions,
+        }
+        for w in weeks
+    ]
+    return pd.DataFrame(rows)
+
+
+def findings_frame(report: ValidationReport) -> Any:
+    """One row per finding, with severity as an ordered category.
+
+    Example:
+        >>> from iopmodel import validate
+        >>> from iopmodel.examples import evening_iop
+        >>> from iopmodel.tables import findings_frame
+        >>> list(findings_frame(validate(evening_iop())).columns)
+        ['rule_id', 'severity', 'message', 'week', 'path', 'source', 'citation']
+    """
+    pd = _pandas()
+    columns = ["rule_id", "severity", "message", "week", "path", "source", "citation"]
+    frame = pd.DataFrame(report.to_records(), columns=columns)
+    frame["severity"] = pd.Categorical(
+        frame["severity"], categories=["info", "warning", "error"], ordered=True
+    )
+    return frame
+
+
+def episode_frame(episode: Episode) -> Any:
+    """One row per placement (see :meth:`iopmodel.episodes.Episode.to_records`).
+
+    Example:
+        >>> import datetime as dt
+        >>> from iopmodel import Episode, LevelOfCare
+        >>> from iopmodel.tables import episode_frame
+        >>> e = Episode(patient_id="p").admit(LevelOfCare.INTENSIVE_OUTPATIENT,
+        ...                                   on=dt.date(2026, 3, 2))
+        >>> episode_frame(e)[["level", "start"]].values.tolist()
+        [['intensive_outpatient', '2026-03-02']]
+    """
+    pd = _pandas()
+    return pd.DataFrame(episode.to_records())
