@@ -22,6 +22,7 @@ extensions = [
     "sphinx.ext.doctest",
     "sphinx.ext.viewcode",
     "myst_parser",
+    "matplotlib.sphinxext.plot_directive",
     "iopmodel_tables",
 ]
 
@@ -30,14 +31,19 @@ exclude_patterns = ["_build", "generated/*.md"]
 myst_enable_extensions = ["colon_fence", "deflist"]
 myst_heading_anchors = 3
 
+plot_html_show_source_link = False
+plot_html_show_formats = False
+plot_formats = [("png", 110)]
+
 html_theme = "furo"
 html_title = f"iopmodel {release}"
 html_static_path = ["_static"]
 
 autodoc_member_order = "bysource"
 autodoc_typehints = "signature"
-autodoc_default_options = {"members": True, "show-inheritance": False}
-autodoc_preserve_defaults = True
+# Large constants (rule sets, tables) carry ":meta hide-value:" in their comment.
+autodoc_default_options = {"members": True}
+autodoc_preserve_defaults = False
 napoleon_google_docstring = True
 napoleon_numpy_docstring = False
 napoleon_use_rtype = False

@@ -16,6 +16,7 @@ import matplotlib.pyplot as plt
 from iopmodel import (
     MEDICARE_2024_RULES,
     AftercarePlan,
+    Attendance,
     DischargeReason,
     Episode,
     LevelOfCare,
@@ -128,7 +129,12 @@ class TestPlots:
         assert heights[:2] == [10.0, 4.0]
         labels = ax.get_legend_handles_labels()[1]
         assert "9 to under 20 h/week (Medicare IOP 2024)" in labels
-        assert "attended" in labels
+        assert "attended" not in labels  # nothing recorded yet
+        plan = short_plan()
+        for session in plan.sessions[:4]:
+            plan = plan.record_attendance(session, Attendance.ATTENDED)
+        attended = plot_weekly_hours(plan).get_legend_handles_labels()[1]
+        assert "attended" in attended
 
     def test_draws_on_given_axes(self) -> None:
         """Passing ax draws there and returns it."""

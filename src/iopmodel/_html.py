@@ -136,10 +136,10 @@ def report_html(report: ValidationReport) -> str:
         if report.ok
         else '<span style="color:#8a1c1c"><b>NOT OK</b></span>'
     )
+    counts = report.summary().rsplit(": ", 1)[1].split(", ", 1)[1]
     header = (
         f"{_e(report.subject)}, rules <code>{_e(report.rule_set)}</code>: {verdict} "
-        f"&mdash; {len(report.errors)} errors, {len(report.warnings)} warnings, "
-        f"{len(report.infos)} infos"
+        f"&mdash; {_e(counts)}"
     )
     if not report.findings:
         return f"<div>{header}</div>"
@@ -167,28 +167,34 @@ def episode_html(episode: Episode, as_of: dt.date | None = None) -> str:
     header = f"<b>Episode {_e(episode.patient_id)}</b>: {_e(episode.status.value)}"
     if not placements:
         return f"<div>{header}, not admitted</div>"
-    last_day = (
-        placements[-1].end or as_of or placements[-1].start + dt.timedelta(days=1)
-    )
-    spans = [((p.end or last_day) - p.start).days or 1 for p in placements]
+    closed = [(p.end - p.start).days for p in placements if p.end is not None]
+    if placements[-1].end is None:
+        # An open placement runs to as_of if given; otherwise it is drawn as wide
+        # as the average closed placement (the library never reads the clock).
+        open_days = (
+            max(1, (as_of - placements[-1].start).days)
+            if as_of is not None
+            else max(sum(closed) // max(len(closed), 1), 7)
+        )
+        spans = [*closed, open_days]
+    else:
+        spans = closed
     total = sum(spans)
     bars = []
     for index, (placement, days) in enumerate(zip(placements, spans, strict=True)):
         colour = _LEVEL_COLOURS[index % len(_LEVEL_COLOURS)]
-        width = max(100 * days / total, 4)
-        label = (
-            f"{placement.level.label} ({days} d)"
-            if placement.end
-            else placement.level.label
-        )
+        width = max(100 * days / total, 12)
+        state = f"{days} d" if placement.end else "ongoing"
+        label = f"{placement.level.label} ({state})"
         title = (
             f"{placement.level.label}: {placement.start} to {placement.end or 'open'}"
         )
-        bars.append(
-            f'<div title="{_e(title)}" style="flex:0 0 {width:.1f}%;background:{colour};'
-            f"color:white;padding:4px;overflow:hidden;white-space:nowrap;"
-            f'border-right:2px solid white;font-size:0.85em">{_e(label)}</div>'
+        style = (
+            f"flex:1 1 {width:.1f}%;background:{colour};color:white;padding:4px;"
+            "overflow:hidden;white-space:nowrap;text-overflow:ellipsis;"
+            "border-right:2px solid white;font-size:0.85em"
         )
+        bars.append(f'<div title="{_e(title)}" style="{style}">{_e(label)}</div>')
     flex = "display:flex;width:100%;max-width:60em;margin:0.3em 0"
     timeline = f'<div style="{flex}">{"".join(bars)}</div>'
     dates = (

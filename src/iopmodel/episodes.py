@@ -127,6 +127,8 @@ _PENDING, _ACTIVE, _DISCHARGED = (
 )
 
 #: The allowed moves, the single source of truth for every episode operation.
+#:
+#: :meta hide-value:
 TRANSITIONS: Final[Mapping[Move, Transition]] = MappingProxyType(
     {
         Move.ADMIT: Transition(_PENDING, _ACTIVE, LevelChange.ANY),

@@ -61,8 +61,9 @@ def plot_weekly_hours(
         'hours per week'
     """
     plt = _pyplot()
+    created = ax is None
     if ax is None:
-        _, ax = plt.subplots(figsize=(8, 3.5))
+        _, ax = plt.subplots(figsize=(8, 3.8))
     subject = Subject.of(target, rules, as_of=as_of)
     weeks = subject.weeks
     labels = [
@@ -75,9 +76,14 @@ def plot_weekly_hours(
     bars = ax.bar(positions, scheduled, color="#4c78a8", label="scheduled")
     for bar, alpha in zip(bars, alphas, strict=True):
         bar.set_alpha(alpha)
-    if subject.target == "plan":
-        attended = [float(w.attended_hours) for w in weeks]
-        ax.plot(positions, attended, "o", color="#e45756", label="attended")
+    recorded = [
+        (position, float(w.attended_hours))
+        for position, w in zip(positions, weeks, strict=True)
+        if subject.target == "plan" and not w.pending_sessions and w.scheduled_minutes
+    ]
+    if recorded:  # attendance only where every outcome is recorded
+        xs, ys = zip(*recorded, strict=True)
+        ax.plot(xs, ys, "o", color="#e45756", label="attended")
     if "HRS001" in rules and isinstance(rules.get("HRS001").params, WeeklyHoursParams):
         band = rules.get("HRS001").params.bands.get(subject.population)
         if band is not None:
@@ -91,7 +97,10 @@ def plot_weekly_hours(
     ax.set_xticks(positions, labels, rotation=45 if len(weeks) > 6 else 0)
     ax.set_ylabel("hours per week")
     ax.set_title(subject.name)
-    ax.legend(loc="upper right", fontsize="small")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=3, fontsize="small",
+              frameon=False)  # fmt: skip
+    if created:
+        ax.figure.tight_layout()
     return ax
 
 
@@ -123,8 +132,9 @@ def plot_episode(
     plt = _pyplot()
     mdates: Any = importlib.import_module("matplotlib.dates")  # untyped helpers
 
+    created = ax is None
     if ax is None:
-        _, ax = plt.subplots(figsize=(8, 2.5))
+        _, ax = plt.subplots(figsize=(8, 2.8))
     levels = sorted({p.level for p in episode.placements})
     rows = {level: index for index, level in enumerate(levels)}
     colours = ("#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#b279a2")
@@ -142,5 +152,7 @@ def plot_episode(
     ax.set_yticks(list(rows.values()), [level.label for level in rows])
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m-%d"))
     ax.set_title(f"Episode {episode.patient_id}: levels of care")
-    ax.figure.autofmt_xdate()
+    if created:
+        ax.figure.autofmt_xdate()
+        ax.figure.tight_layout()
     return ax

@@ -37,12 +37,12 @@ from iopmodel.sessions import Attendance, Session
 
 __all__ = ["MAX_SCHEDULE_DAYS", "RECOMMENDED_MINIMUM_DAYS", "Program"]
 
-#: Recommended days in treatment; NIDA says most people need at least three
-#: months (:data:`iopmodel.sources.NIDA_PRINCIPLES`).
+#: Recommended days in treatment (90), since NIDA says most people need at
+#: least three months (:data:`iopmodel.sources.NIDA_PRINCIPLES`).
 RECOMMENDED_MINIMUM_DAYS: Final = 90
 
-#: The longest window :meth:`Program.schedule` expands (about five years), so
-#: an open-ended RRULE can never expand without bound.
+#: The longest window :meth:`Program.schedule` expands, 1830 days (about five
+#: years), so an open-ended RRULE can never expand without bound.
 MAX_SCHEDULE_DAYS: Final = 5 * 366
 
 #: The typical week is the first week of a schedule that starts on this Monday.

@@ -299,6 +299,9 @@ class Rule(Generic[P]):
     targets: frozenset[str] = attrs.field(default=_BOTH_TARGETS, validator=_targets)
     description: str = ""
 
+    def __repr__(self) -> str:
+        return f"Rule(id={self.id!r}, title={self.title!r}, severity={self.severity.value})"
+
     def configure(self, **changes: Any) -> Rule[P]:
         """Return the rule with some parameters changed.
 
@@ -441,6 +444,9 @@ class RuleSet:
     counted_kinds: frozenset[SessionKind] = attrs.field(
         default=DEFAULT_COUNTED_KINDS, converter=_kinds
     )
+
+    def __repr__(self) -> str:
+        return f"RuleSet(name={self.name!r}, rules={list(self.ids)!r}, week_start={self.week_start})"
 
     def __iter__(self) -> Iterator[Rule[Any]]:
         return iter(self.rules)
@@ -1003,6 +1009,8 @@ def _builtin_rules() -> tuple[Rule[Any], ...]:
 
 
 #: Every shipped rule with its default parameters, by id.
+#:
+#: :meta hide-value:
 BUILTIN_RULES: Final[Mapping[str, Rule[Any]]] = MappingProxyType(
     {r.id: r for r in _builtin_rules()}
 )
@@ -1010,6 +1018,8 @@ BUILTIN_RULES: Final[Mapping[str, Rule[Any]]] = MappingProxyType(
 #: The default set, after the source article and SAMHSA. Adult IOP 9 to 20 hours
 #: a week inclusive, adolescent floor 6; individual therapy weekly; 90 days
 #: (NIDA); aftercare at discharge.
+#:
+#: :meta hide-value:
 DEFAULT_RULES: Final = RuleSet(
     name="default",
     rules=tuple(BUILTIN_RULES.values()),
@@ -1019,6 +1029,8 @@ DEFAULT_RULES: Final = RuleSet(
 )
 
 #: Medicare's 2024 IOP benefit, at least 9 and fewer than 20 hours a week.
+#:
+#: :meta hide-value:
 MEDICARE_2024_RULES: Final = (
     DEFAULT_RULES.configure(
         "HRS001",
@@ -1037,6 +1049,8 @@ MEDICARE_2024_RULES: Final = (
 )
 
 #: The shipped rule sets by name.
+#:
+#: :meta hide-value:
 RULE_SETS: Final[Mapping[str, RuleSet]] = MappingProxyType(
     {s.name: s for s in (DEFAULT_RULES, MEDICARE_2024_RULES)}
 )

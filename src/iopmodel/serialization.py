@@ -86,11 +86,13 @@ __all__ = [
 
 T = TypeVar("T")
 
-#: The schema version this release writes. Documents of a newer major version
-#: are refused; older ones are read.
+#: The schema version this release writes (1). Documents of a newer major
+#: version are refused; older ones are read.
 SCHEMA_VERSION: Final = 1
 
 #: Document models (the ``model`` key) and the classes they hold.
+#:
+#: :meta hide-value:
 KINDS: Final[Mapping[str, type]] = {
     "session": Session,
     "session_template": SessionTemplate,

@@ -31,7 +31,7 @@ __all__ = [
     "SessionKind",
 ]
 
-#: The longest session accepted; longer contacts are data errors, not sessions.
+#: The longest session accepted, 12 hours; longer contacts are data errors.
 MAX_SESSION_DURATION: Final = dt.timedelta(hours=12)
 
 
@@ -66,6 +66,8 @@ class SessionKind(enum.Enum):
 
 #: Which kinds count toward a program's weekly clinical hours by default.
 #: Mutual-support meetings (AA, NA) are encouraged but are not program services.
+#:
+#: :meta hide-value:
 COUNTS_TOWARD_PROGRAM_HOURS: Final[Mapping[SessionKind, bool]] = MappingProxyType(
     {
         SessionKind.GROUP_THERAPY: True,

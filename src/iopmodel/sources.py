@@ -64,6 +64,9 @@ class Citation:
     confidence: Confidence = "primary"
     note: str = ""
 
+    def __repr__(self) -> str:
+        return f"Citation(key={self.key!r}, short={self.short!r})"
+
     def __str__(self) -> str:
         if self.effective is None:
             return self.title

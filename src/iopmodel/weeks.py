@@ -32,6 +32,8 @@ from iopmodel.sessions import (
 __all__ = ["DEFAULT_COUNTED_KINDS", "WeekSummary", "summarize_weeks", "week_of"]
 
 #: The kinds that count toward program hours by default.
+#:
+#: :meta hide-value:
 DEFAULT_COUNTED_KINDS: frozenset[SessionKind] = frozenset(
     kind for kind, counts in COUNTS_TOWARD_PROGRAM_HOURS.items() if counts
 )
