@@ -446,7 +446,10 @@ class RuleSet:
     )
 
     def __repr__(self) -> str:
-        return f"RuleSet(name={self.name!r}, rules={list(self.ids)!r}, week_start={self.week_start})"
+        ids = list(self.ids)
+        return (
+            f"RuleSet(name={self.name!r}, rules={ids!r}, week_start={self.week_start})"
+        )
 
     def __iter__(self) -> Iterator[Rule[Any]]:
         return iter(self.rules)
