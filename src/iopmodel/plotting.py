@@ -24,10 +24,9 @@ __all__ = ["plot_episode", "plot_weekly_hours"]
 
 def _pyplot() -> Any:
     try:
-        import matplotlib.pyplot as plt  # noqa: PLC0415 - optional extra
+        return importlib.import_module("matplotlib.pyplot")  # optional extra
     except ImportError:
         raise MissingExtraError("plot", "matplotlib") from None
-    return plt
 
 
 def plot_weekly_hours(

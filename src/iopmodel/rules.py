@@ -33,6 +33,7 @@ import attrs
 
 from iopmodel import sources
 from iopmodel._validators import (
+    FrozenMapping,
     check_arg,
     instance_of,
     non_empty_str,
@@ -540,7 +541,7 @@ class RuleSet:
 
 
 def _bands(value: Mapping[Population, HoursBand]) -> Mapping[Population, HoursBand]:
-    return MappingProxyType(dict(value))
+    return FrozenMapping(value)
 
 
 @attrs.frozen(kw_only=True)

@@ -10,6 +10,7 @@ and :meth:`Episode.to_dataframe() <iopmodel.episodes.Episode.to_dataframe>`.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -27,10 +28,9 @@ __all__ = ["episode_frame", "findings_frame", "sessions_frame", "weeks_frame"]
 
 def _pandas() -> Any:
     try:
-        import pandas as pd  # noqa: PLC0415 - optional extra
+        return importlib.import_module("pandas")  # optional extra, typed as Any
     except ImportError:
         raise MissingExtraError("pandas", "pandas") from None
-    return pd
 
 
 def sessions_frame(sessions: Iterable[Session], zone: ZoneInfo | None = None) -> Any:

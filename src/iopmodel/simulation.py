@@ -1,0 +1,749 @@
+"""Discrete-event simulation of program designs: capacity, waits, stays, outcomes.
+
+Ask "what if" of a design before running it: how long is the wait for a slot
+with 12 places, how many patients reach 90 days in treatment, how often weekly
+attended hours fall below the floor when attendance is 85 %. The engine is
+`SimPy <https://simpy.readthedocs.io>`_ (the ``simulation`` extra:
+``pip install "iopmodel[simulation]"``); the simulated patients are real
+:class:`~iopmodel.episodes.Episode` and :class:`~iopmodel.plans.TreatmentPlan`
+objects, checked by the same transition table and the same rules.
+
+The model, per replication:
+
+- referrals arrive as a Poisson process (a constant weekly rate, or a
+  piecewise-constant one that changes over time);
+- each referral joins the program with the most free room (free slots minus
+  waiting patients; ties go to the first program) and waits for a slot;
+- admitted to IOP, the patient is reviewed weekly: they may leave against
+  advice (``dropout_per_week``), or step down to outpatient care with a
+  probability that depends on the weeks already spent at IOP
+  (``step_down_by_week``); with ``fixed_stay_days`` set instead, every stay
+  lasts exactly that long (useful to compare with queueing theory);
+- after stepping down, outpatient care lasts ``outpatient_days`` and ends in a
+  discharge to aftercare;
+- every scheduled session is attended with the probability of its kind; the
+  plan of the IOP stay is then validated with the scenario's rule set.
+
+**Warm-up and horizon.** Patients referred during the warm-up occupy slots
+but are left out of the records and the summary. Patients still waiting or in
+care at the horizon are *censored*: their record says so, their waits and days
+in treatment run to the horizon, and they have no discharge.
+
+**Reproducibility.** One explicit seed; every stochastic element (arrivals,
+transitions, attendance) has its own :class:`random.Random` stream derived from
+the seed, the replication and the stream's name. The same seed gives identical
+records; no global random state is touched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import random
+import statistics
+from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import Executor
+from types import MappingProxyType
+from typing import Any, Final
+
+import attrs
+
+from iopmodel._validators import (
+    FrozenMapping,
+    check_arg,
+    instance_of,
+    plain_date,
+    positive_int,
+    to_tuple,
+)
+from iopmodel.care import LevelOfCare
+from iopmodel.episodes import Episode
+from iopmodel.errors import InvalidValueError, MissingExtraError
+from iopmodel.plans import AftercarePlan, DischargeReason, TreatmentPlan
+from iopmodel.programs import Program
+from iopmodel.rules import DEFAULT_RULES, RuleSet
+from iopmodel.sessions import Attendance, SessionKind
+from iopmodel.validation import validate
+
+__all__ = [
+    "DEFAULT_ATTENDANCE",
+    "MeasureSummary",
+    "PatientRecord",
+    "Scenario",
+    "SimulationResult",
+    "run",
+    "sweep",
+]
+
+#: Attendance probability per session kind used when a scenario gives none.
+#:
+#: :meta hide-value:
+DEFAULT_ATTENDANCE: Final[Mapping[SessionKind, float]] = MappingProxyType(
+    dict.fromkeys(SessionKind, 0.85)
+)
+_UNLIMITED: Final = 10**9
+_AFTERCARE: Final = AftercarePlan(
+    level=LevelOfCare.OUTPATIENT, mutual_support=("AA/NA",)
+)
+#: Two-sided 95 % Student t quantiles for 1..30 degrees of freedom.
+_T95: Final = (
+    12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
+    2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
+    2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042,
+)  # fmt: skip
+
+
+def _probability(_instance: object, attribute: Any, value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InvalidValueError(attribute.name, value, "must be a probability")
+    if not 0 <= value <= 1:
+        raise InvalidValueError(attribute.name, value, "must be between 0 and 1")
+
+
+def _probabilities(_instance: object, attribute: Any, value: Any) -> None:
+    for index, item in enumerate(value):
+        if not 0 <= item <= 1:
+            raise InvalidValueError(
+                f"{attribute.name}[{index}]", item, "must be a probability"
+            )
+
+
+def _attendance(value: Mapping[SessionKind, float]) -> Mapping[SessionKind, float]:
+    merged = dict(DEFAULT_ATTENDANCE)
+    merged.update(value)
+    entries: list[tuple[object, object]] = list(merged.items())
+    for kind, probability in entries:
+        if not isinstance(kind, SessionKind):
+            raise InvalidValueError(
+                "attendance", kind, "keys must be SessionKind members"
+            )
+        if (
+            isinstance(probability, bool)
+            or not isinstance(probability, int | float)
+            or not 0 <= probability <= 1
+        ):
+            raise InvalidValueError(
+                f"attendance[{kind.value}]", probability, "must be a probability"
+            )
+    return FrozenMapping(merged)
+
+
+def _rates(value: Iterable[tuple[int, float]]) -> tuple[tuple[int, float], ...]:
+    return tuple(sorted((int(day), float(rate)) for day, rate in value))
+
+
+def _programs(value: Iterable[Program]) -> tuple[Program, ...]:
+    return to_tuple(value)
+
+
+def _floats(value: Iterable[float]) -> tuple[float, ...]:
+    items: tuple[object, ...] = tuple(value)
+    for index, item in enumerate(items):
+        if (
+            isinstance(item, bool)
+            or not isinstance(item, int | float)
+            or math.isnan(item)
+        ):
+            raise InvalidValueError(
+                f"step_down_by_week[{index}]", item, "must be a probability"
+            )
+    return tuple(float(item) for item in items)  # type: ignore[arg-type]
+
+
+@attrs.frozen(kw_only=True)
+class Scenario:
+    """A program design under a referral load: everything one simulation needs.
+
+    Args:
+        programs: One or more IOP programs; each one's ``capacity`` is its
+            number of slots (``None``: unlimited).
+        referrals_per_week: Mean referrals a week (a Poisson process).
+        rate_changes: Optional ``(day, referrals_per_week)`` pairs: from that
+            day of the simulation on, the rate changes (piecewise constant).
+        attendance: Probability that a session is attended, per kind
+            (unlisted kinds: 0.85).
+        step_down_by_week: Probability of stepping down to outpatient at the
+            weekly review after week 1, 2, ...; the last value repeats.
+        dropout_per_week: Probability of leaving against advice at each
+            weekly review.
+        fixed_stay_days: If set, every IOP stay lasts exactly this many days
+            (no dropout, no hazards).
+        outpatient_days: Days of outpatient care after stepping down.
+        horizon_days: Length of each replication, in days.
+        warmup_days: Days at the start excluded from records and summary.
+        start: The calendar day the simulation starts (for real dates).
+        rules: The rule set the simulated plans are validated with.
+
+    Raises:
+        InvalidValueError: Probabilities outside [0, 1], a warm-up not shorter
+            than the horizon, programs that are not IOPs, negative rates.
+
+    Example:
+        >>> from iopmodel.examples import evening_iop
+        >>> from iopmodel.simulation import Scenario
+        >>> scenario = Scenario(programs=[evening_iop()], referrals_per_week=2.5,
+        ...                     horizon_days=365, warmup_days=60)
+        >>> scenario.capacity
+        12
+    """
+
+    programs: tuple[Program, ...] = attrs.field(converter=_programs)
+    referrals_per_week: float = attrs.field(converter=float)
+    rate_changes: tuple[tuple[int, float], ...] = attrs.field(
+        default=(), converter=_rates
+    )
+    attendance: Mapping[SessionKind, float] = attrs.field(
+        factory=dict, converter=_attendance
+    )
+    step_down_by_week: tuple[float, ...] = attrs.field(
+        default=(0.0, 0.0, 0.0, 0.0, 0.1, 0.15, 0.2, 0.25, 0.3),
+        converter=_floats,
+        validator=_probabilities,
+    )
+    dropout_per_week: float = attrs.field(default=0.03, validator=_probability)
+    fixed_stay_days: int | None = attrs.field(default=None)
+    outpatient_days: int = attrs.field(default=60, validator=positive_int)
+    horizon_days: int = attrs.field(default=730, validator=positive_int)
+    warmup_days: int = attrs.field(default=90)
+    start: dt.date = attrs.field(default=dt.date(2026, 1, 5), validator=plain_date)
+    rules: RuleSet = attrs.field(default=DEFAULT_RULES, validator=instance_of(RuleSet))
+
+    def __attrs_post_init__(self) -> None:
+        if not self.programs:
+            raise InvalidValueError("programs", self.programs, "must not be empty")
+        for index, program in enumerate(self.programs):
+            if not isinstance(program, Program):
+                raise InvalidValueError(
+                    f"programs[{index}]", program, "must be a Program"
+                )
+            if program.level is not LevelOfCare.INTENSIVE_OUTPATIENT:
+                raise InvalidValueError(
+                    f"programs[{index}].level",
+                    program.level.key,
+                    "must be intensive_outpatient",
+                )
+        rates = [self.referrals_per_week, *(rate for _, rate in self.rate_changes)]
+        if any(not math.isfinite(rate) or rate < 0 for rate in rates):
+            raise InvalidValueError(
+                "referrals_per_week", rates, "must be finite and >= 0"
+            )
+        if not 0 <= self.warmup_days < self.horizon_days:
+            raise InvalidValueError(
+                "warmup_days", self.warmup_days, f"must be in [0, {self.horizon_days})"
+            )
+        if self.fixed_stay_days is not None:
+            check_arg(positive_int, "fixed_stay_days", self.fixed_stay_days)
+        if not self.step_down_by_week:
+            raise InvalidValueError("step_down_by_week", (), "must not be empty")
+
+    @property
+    def capacity(self) -> int | None:
+        """Total slots, or ``None`` when a program is unlimited."""
+        if any(p.capacity is None for p in self.programs):
+            return None
+        return sum(p.capacity or 0 for p in self.programs)
+
+    def rate_on(self, day: float) -> float:
+        """Referrals per week in force on simulation *day*."""
+        rate = self.referrals_per_week
+        for start, value in self.rate_changes:
+            if day >= start:
+                rate = value
+        return rate
+
+
+@attrs.frozen(kw_only=True)
+class PatientRecord:
+    """One simulated patient (one episode), as a tidy record.
+
+    Attributes:
+        replication: The replication number (0-based).
+        patient: The patient number within the replication.
+        program: The program's name.
+        referred_day: Simulation day of the referral.
+        admitted_day: Simulation day a slot was given (admission is on that
+            calendar day), or ``None`` if still waiting.
+        wait_days: Days from referral to admission (to the horizon if waiting).
+        status: ``"discharged"``, ``"in_care"`` or ``"waiting"`` at the horizon.
+        iop_days: Days at IOP.
+        days_in_treatment: Days in treatment at every level (to the horizon).
+        reached_90_days: Whether the patient had 90 or more days in treatment.
+        discharge_reason: Why treatment ended, or ``None``.
+        levels: The levels of care, in order, joined by ``>``.
+        full_weeks: Full weeks of the IOP plan.
+        weeks_within_band: Of those, weeks whose attended hours were inside the
+            rule set's band.
+        plan_errors: Error findings when the IOP plan was validated.
+    """
+
+    replication: int
+    patient: int
+    program: str
+    referred_day: float
+    admitted_day: float | None
+    wait_days: float
+    status: str
+    iop_days: int
+    days_in_treatment: int
+    reached_90_days: bool
+    discharge_reason: str | None
+    levels: str
+    full_weeks: int
+    weeks_within_band: int
+    plan_errors: int
+
+    @property
+    def share_of_weeks_within_band(self) -> float | None:
+        """Share of full IOP weeks inside the band, or ``None`` without full weeks."""
+        return None if not self.full_weeks else self.weeks_within_band / self.full_weeks
+
+
+@attrs.frozen(kw_only=True)
+class MeasureSummary:
+    """A measure across replications: mean and 95 % confidence interval.
+
+    Example:
+        >>> from iopmodel.simulation import MeasureSummary
+        >>> m = MeasureSummary.of("wait", [1.0, 2.0, 3.0])
+        >>> m.mean, round(m.low, 3), round(m.high, 3)
+        (2.0, -0.484, 4.484)
+    """
+
+    name: str
+    mean: float
+    low: float
+    high: float
+    replications: int
+
+    @classmethod
+    def of(cls, name: str, values: Sequence[float]) -> MeasureSummary:
+        """Mean and t-based 95 % interval of per-replication *values*."""
+        clean = [v for v in values if not math.isnan(v)]
+        if not clean:
+            return cls(
+                name=name, mean=math.nan, low=math.nan, high=math.nan, replications=0
+            )
+        mean = statistics.fmean(clean)
+        if len(clean) < 2:
+            return cls(
+                name=name, mean=mean, low=math.nan, high=math.nan, replications=1
+            )
+        df = len(clean) - 1
+        quantile = _T95[df - 1] if df <= len(_T95) else 1.96
+        half = quantile * statistics.stdev(clean) / math.sqrt(len(clean))
+        return cls(
+            name=name,
+            mean=mean,
+            low=mean - half,
+            high=mean + half,
+            replications=len(clean),
+        )
+
+    def __str__(self) -> str:
+        return (
+            f"{self.name}: {self.mean:.3g} (95% CI {self.low:.3g} to {self.high:.3g})"
+        )
+
+
+@attrs.frozen(kw_only=True)
+class SimulationResult:
+    """Records of every simulated patient, and per-replication measures.
+
+    Attributes:
+        scenario: The scenario simulated.
+        seed: The seed used.
+        records: One :class:`PatientRecord` per patient referred after warm-up.
+        utilisation: Per replication, busy slot-days / available slot-days
+            after warm-up (``nan`` with unlimited capacity).
+        episodes: The simulated episodes, with ``keep_objects=True``.
+        plans: The simulated IOP plans, with ``keep_objects=True``.
+    """
+
+    scenario: Scenario
+    seed: int
+    records: tuple[PatientRecord, ...]
+    utilisation: tuple[float, ...]
+    episodes: tuple[Episode, ...] = ()
+    plans: tuple[TreatmentPlan, ...] = ()
+
+    @property
+    def replications(self) -> int:
+        """Number of replications."""
+        return len(self.utilisation)
+
+    def _per_replication(self, measure: Any) -> list[float]:
+        values = []
+        for replication in range(self.replications):
+            rows = [r for r in self.records if r.replication == replication]
+            values.append(measure(rows) if rows else math.nan)
+        return values
+
+    def summary(self) -> dict[str, MeasureSummary]:
+        """Each measure's mean over replications with a 95 % confidence interval.
+
+        Example:
+            >>> from iopmodel.examples import evening_iop
+            >>> from iopmodel.simulation import Scenario, run
+            >>> result = run(Scenario(programs=[evening_iop()], referrals_per_week=2,
+            ...                       horizon_days=200, warmup_days=30), replications=3, seed=7)
+            >>> sorted(result.summary())[:3]
+            ['mean_wait_days', 'median_wait_days', 'patients']
+        """
+        return {
+            "patients": MeasureSummary.of("patients", self._per_replication(len)),
+            "mean_wait_days": MeasureSummary.of(
+                "mean_wait_days",
+                self._per_replication(
+                    lambda rows: statistics.fmean(r.wait_days for r in rows)
+                ),
+            ),
+            "median_wait_days": MeasureSummary.of(
+                "median_wait_days",
+                self._per_replication(
+                    lambda rows: statistics.median(r.wait_days for r in rows)
+                ),
+            ),
+            "share_reaching_90_days": MeasureSummary.of(
+                "share_reaching_90_days",
+                self._per_replication(
+                    lambda rows: statistics.fmean(r.reached_90_days for r in rows)
+                ),
+            ),
+            "share_of_weeks_within_band": MeasureSummary.of(
+                "share_of_weeks_within_band", self._per_replication(_band_share)
+            ),
+            "utilisation": MeasureSummary.of("utilisation", list(self.utilisation)),
+        }
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """The patient records as plain dicts."""
+        return [attrs.asdict(r) for r in self.records]
+
+    def to_dataframe(self) -> Any:
+        """The patient records as a pandas DataFrame (``pandas`` extra).
+
+        Example:
+            >>> from iopmodel.examples import evening_iop
+            >>> from iopmodel.simulation import Scenario, run
+            >>> result = run(Scenario(programs=[evening_iop()], referrals_per_week=1,
+            ...                       horizon_days=120, warmup_days=10), seed=1)
+            >>> "wait_days" in result.to_dataframe().columns
+            True
+        """
+        from iopmodel.tables import _pandas  # noqa: PLC0415
+
+        return _pandas().DataFrame(self.to_records())
+
+
+def _band_share(rows: Sequence[PatientRecord]) -> float:
+    weeks = sum(r.full_weeks for r in rows)
+    return math.nan if not weeks else sum(r.weeks_within_band for r in rows) / weeks
+
+
+def _stream(seed: int, replication: int, name: str) -> random.Random:
+    """An independent, reproducible stream (str seeds go through SHA-512)."""
+    return random.Random(f"iopmodel:{seed}:{replication}:{name}")  # noqa: S311 - simulation
+
+
+class _Replication:
+    """One replication's state and SimPy processes."""
+
+    def __init__(
+        self, scenario: Scenario, seed: int, replication: int, *, keep: bool = False
+    ) -> None:
+        try:
+            import simpy  # noqa: PLC0415 - optional extra
+        except ImportError:
+            raise MissingExtraError("simulation", "simpy") from None
+        self.scenario = scenario
+        self.replication = replication
+        self.env = simpy.Environment()
+        self.arrivals = _stream(seed, replication, "arrivals")
+        self.transitions = _stream(seed, replication, "transitions")
+        self.attendance = _stream(seed, replication, "attendance")
+        self.slots = [
+            simpy.Resource(self.env, capacity=p.capacity or _UNLIMITED)
+            for p in scenario.programs
+        ]
+        self.busy_slot_days = 0.0
+        self.records: list[PatientRecord] = []
+        self.open: dict[int, _Open] = {}
+        self.count = 0
+        self.keep = keep
+        self.episodes: list[Episode] = []
+        self.plans: list[TreatmentPlan] = []
+
+    def run(self) -> tuple[list[PatientRecord], float]:
+        scenario = self.scenario
+        self.env.process(self._referrals())
+        self.env.run(until=scenario.horizon_days)
+        self._censor()
+        capacity = scenario.capacity
+        window = scenario.horizon_days - scenario.warmup_days
+        utilisation = (
+            math.nan if capacity is None else self.busy_slot_days / (capacity * window)
+        )
+        return sorted(self.records, key=lambda r: r.patient), utilisation
+
+    def _referrals(self) -> Any:
+        scenario = self.scenario
+        peak = max(
+            [scenario.referrals_per_week, *(r for _, r in scenario.rate_changes)]
+        )
+        if peak <= 0:
+            return
+        while True:
+            # Thinning: candidate arrivals at the peak rate, kept with rate/peak.
+            yield self.env.timeout(self.arrivals.expovariate(peak / 7))
+            if self.arrivals.random() * peak <= scenario.rate_on(self.env.now):
+                self.count += 1
+                self.env.process(self._patient(self.count))
+
+    def _choose(self) -> int:
+        def room(index: int) -> int:
+            slot = self.slots[index]
+            return int(slot.capacity) - slot.count - len(slot.queue)
+
+        return max(range(len(self.slots)), key=lambda i: (room(i), -i))
+
+    def _occupy(self, start: float, end: float) -> None:
+        low = max(start, self.scenario.warmup_days)
+        self.busy_slot_days += max(0.0, end - low)
+
+    def _patient(self, number: int) -> Any:
+        env = self.env
+        index = self._choose()
+        state = _Open(referred=env.now, program=index)
+        self.open[number] = state
+        request = self.slots[index].request()
+        yield request
+        state.admitted = env.now
+        state.iop_days, state.left = yield from self._iop_stay()
+        self._occupy(state.admitted, env.now)
+        self.slots[index].release(request)
+        del self.open[number]
+        if state.referred >= self.scenario.warmup_days:
+            self._record(number, state, finished=True)
+
+    def _iop_stay(self) -> Any:
+        """Weekly reviews at IOP; returns (days at IOP, left against advice)."""
+        scenario, env = self.scenario, self.env
+        if scenario.fixed_stay_days is not None:
+            yield env.timeout(scenario.fixed_stay_days)
+            return scenario.fixed_stay_days, False
+        week = 0
+        hazards = scenario.step_down_by_week
+        while True:
+            yield env.timeout(7)
+            week += 1
+            if self.transitions.random() < scenario.dropout_per_week:
+                return 7 * week, True
+            hazard = hazards[min(week - 1, len(hazards) - 1)]
+            if self.transitions.random() < hazard:
+                return 7 * week, False
+
+    def _censor(self) -> None:
+        """Record the patients still waiting or at IOP when the horizon comes."""
+        horizon = self.scenario.horizon_days
+        for number, state in sorted(self.open.items()):
+            if state.admitted is not None:
+                self._occupy(state.admitted, horizon)
+            if state.referred >= self.scenario.warmup_days:
+                self._record(number, state, finished=False)
+
+    def _record(self, number: int, state: _Open, *, finished: bool) -> None:
+        scenario = self.scenario
+        horizon = scenario.horizon_days
+        program = scenario.programs[state.program]
+        patient_id = f"r{self.replication}-p{number}"
+        base: dict[str, Any] = {
+            "replication": self.replication,
+            "patient": number,
+            "program": program.name,
+            "referred_day": state.referred,
+        }
+        if state.admitted is None:  # still waiting at the horizon
+            self.records.append(
+                PatientRecord(
+                    **base,
+                    admitted_day=None,
+                    wait_days=horizon - state.referred,
+                    status="waiting",
+                    iop_days=0,
+                    days_in_treatment=0,
+                    reached_90_days=False,
+                    discharge_reason=None,
+                    levels="",
+                    full_weeks=0,
+                    weeks_within_band=0,
+                    plan_errors=0,
+                )
+            )
+            return
+        admit_day = math.floor(state.admitted)
+        start = scenario.start + dt.timedelta(days=admit_day)
+        iop_days = state.iop_days if finished else max(1, horizon - admit_day)
+        episode = Episode(patient_id=patient_id).admit(
+            program.level, on=start, program=program, reason="referral"
+        )
+        plan = TreatmentPlan.from_program(program, patient_id=patient_id, start=start,
+                                          days=iop_days)  # fmt: skip
+        plan = _attend(plan, scenario.attendance, self.attendance)
+        iop_end = start + dt.timedelta(days=iop_days)
+        reason: DischargeReason | None = None
+        if not finished:
+            status, days = "in_care", horizon - admit_day
+        elif state.left:
+            reason = DischargeReason.AGAINST_ADVICE
+            episode = episode.discharge(iop_end, reason, aftercare=_AFTERCARE)
+            plan = plan.with_aftercare(_AFTERCARE).discharge(iop_end, reason)
+            status, days = "discharged", iop_days
+        else:
+            episode = episode.step_down(LevelOfCare.OUTPATIENT, on=iop_end)
+            discharge_day = admit_day + iop_days + scenario.outpatient_days
+            if discharge_day > horizon:
+                status, days = "in_care", horizon - admit_day
+            else:
+                reason = DischargeReason.GOALS_MET
+                episode = episode.discharge(
+                    scenario.start + dt.timedelta(days=discharge_day),
+                    reason,
+                    aftercare=_AFTERCARE,
+                )
+                status, days = "discharged", discharge_day - admit_day
+        report = validate(plan, scenario.rules)
+        if self.keep:
+            self.episodes.append(episode)
+            self.plans.append(plan)
+        outside = {
+            f.week for f in report if f.rule_id == "HRS002" and f.week is not None
+        }
+        full = [w for w in _plan_weeks(plan, scenario.rules) if w.full]
+        within = sum(
+            1 for w in full if w.start not in outside and not w.pending_sessions
+        )
+        self.records.append(
+            PatientRecord(
+                **base,
+                admitted_day=state.admitted,
+                wait_days=state.admitted - state.referred,
+                status=status,
+                iop_days=iop_days,
+                days_in_treatment=days,
+                reached_90_days=days >= 90,
+                discharge_reason=None if reason is None else reason.value,
+                levels=">".join(level.key for level in episode.levels),
+                full_weeks=len(full),
+                weeks_within_band=within,
+                plan_errors=len(report.errors),
+            )
+        )
+
+
+@attrs.define
+class _Open:
+    """A patient who has not finished IOP yet (mutable simulation state)."""
+
+    referred: float
+    program: int
+    admitted: float | None = None
+    iop_days: int = 0
+    left: bool = False
+
+
+def _plan_weeks(plan: TreatmentPlan, rules: RuleSet) -> Any:
+    from iopmodel.rules import Subject  # noqa: PLC0415
+
+    return Subject.of(plan, rules).weeks
+
+
+def _attend(
+    plan: TreatmentPlan, attendance: Mapping[SessionKind, float], rng: random.Random
+) -> TreatmentPlan:
+    outcomes = [
+        s.with_attendance(
+            Attendance.ATTENDED
+            if rng.random() < attendance[s.kind]
+            else Attendance.ABSENT
+        )
+        for s in plan.sessions
+    ]
+    return attrs.evolve(plan, sessions=outcomes)
+
+
+def run(
+    scenario: Scenario, replications: int = 1, *, seed: int, keep_objects: bool = False
+) -> SimulationResult:
+    """Simulate *scenario* for *replications* independent replications.
+
+    Args:
+        scenario: The design and load to simulate.
+        replications: How many independent replications.
+        seed: The seed; the same seed gives identical records.
+        keep_objects: Also keep every simulated :class:`~iopmodel.episodes.Episode`
+            and :class:`~iopmodel.plans.TreatmentPlan` (uses memory).
+
+    Raises:
+        MissingExtraError: If SimPy is not installed.
+
+    Example:
+        >>> from iopmodel.examples import evening_iop
+        >>> from iopmodel.simulation import Scenario, run
+        >>> scenario = Scenario(programs=[evening_iop()], referrals_per_week=2,
+        ...                     horizon_days=365, warmup_days=60)
+        >>> a = run(scenario, replications=2, seed=42)
+        >>> b = run(scenario, replications=2, seed=42)
+        >>> a.records == b.records, a.replications
+        (True, 2)
+    """
+    check_arg(positive_int, "replications", replications)
+    check_arg(instance_of(int), "seed", seed)
+    records: list[PatientRecord] = []
+    utilisation: list[float] = []
+    episodes: list[Episode] = []
+    plans: list[TreatmentPlan] = []
+    for replication in range(replications):
+        simulation = _Replication(scenario, seed, replication, keep=keep_objects)
+        rows, used = simulation.run()
+        records.extend(rows)
+        utilisation.append(used)
+        episodes.extend(simulation.episodes)
+        plans.extend(simulation.plans)
+    return SimulationResult(
+        scenario=scenario,
+        seed=seed,
+        records=tuple(records),
+        utilisation=tuple(utilisation),
+        episodes=tuple(episodes),
+        plans=tuple(plans),
+    )
+
+
+def sweep(
+    scenarios: Sequence[Scenario],
+    replications: int = 1,
+    *,
+    seed: int,
+    executor: Executor | None = None,
+) -> list[SimulationResult]:
+    """Run several scenarios, on any :class:`concurrent.futures.Executor`.
+
+    A ``ProcessPoolExecutor`` uses the cores of one machine; the executor of a
+    Dask cluster (``client.get_executor()``) spreads the same code over many.
+    Without an executor the scenarios run one after another. Each scenario gets
+    the same *seed*, so designs are compared under common random numbers.
+
+    Example:
+        >>> import attrs
+        >>> from iopmodel.examples import evening_iop
+        >>> from iopmodel.simulation import Scenario, sweep
+        >>> base = Scenario(programs=[evening_iop()], referrals_per_week=2,
+        ...                 horizon_days=200, warmup_days=30)
+        >>> bigger = attrs.evolve(base, programs=[attrs.evolve(evening_iop(), capacity=20)])
+        >>> [r.scenario.capacity for r in sweep([base, bigger], seed=3)]
+        [12, 20]
+    """
+    if executor is None:
+        return [run(s, replications, seed=seed) for s in scenarios]
+    futures = [executor.submit(run, s, replications, seed=seed) for s in scenarios]
+    return [future.result() for future in futures]

@@ -1,0 +1,217 @@
+"""Simulation: queueing theory, reproducibility, real episodes and plans."""
+
+from __future__ import annotations
+
+import itertools
+import math
+import random
+from concurrent.futures import ProcessPoolExecutor
+
+import attrs
+import pytest
+
+from iopmodel import (
+    TRANSITIONS,
+    EpisodeStatus,
+    InvalidValueError,
+    LevelOfCare,
+    Move,
+    SessionKind,
+    validate,
+)
+from iopmodel.examples import day_php, evening_iop
+from iopmodel.simulation import MeasureSummary, Scenario, run, sweep
+
+FIXED = Scenario(
+    programs=[evening_iop()],  # 12 slots
+    referrals_per_week=2.5,
+    fixed_stay_days=28,
+    horizon_days=730,
+    warmup_days=180,
+)
+
+
+class TestQueueingTheory:
+    """With fixed stays S and c slots, utilisation is lambda * S / c (Little's law)."""
+
+    def test_utilisation_matches_offered_load(self) -> None:
+        """The 95 % interval of utilisation contains lambda * S / c."""
+        result = run(FIXED, replications=12, seed=2026)
+        expected = (2.5 / 7) * 28 / 12
+        utilisation = result.summary()["utilisation"]
+        assert utilisation.low <= expected <= utilisation.high
+        assert abs(utilisation.mean - expected) < 0.05
+
+    def test_unlimited_capacity_means_no_wait(self) -> None:
+        """Without a capacity limit nobody waits."""
+        unlimited = attrs.evolve(
+            FIXED, programs=[attrs.evolve(evening_iop(), capacity=None)]
+        )
+        result = run(unlimited, replications=2, seed=1)
+        assert result.records
+        assert {r.wait_days for r in result.records} == {0.0}
+        assert math.isnan(result.utilisation[0])
+
+    def test_more_slots_shorter_waits(self) -> None:
+        """Under heavy load, adding slots shortens the mean wait."""
+        heavy = attrs.evolve(FIXED, referrals_per_week=3.2)
+        bigger = attrs.evolve(
+            heavy, programs=[attrs.evolve(evening_iop(), capacity=16)]
+        )
+        small, large = sweep([heavy, bigger], replications=3, seed=5)
+        assert (
+            large.summary()["mean_wait_days"].mean
+            < small.summary()["mean_wait_days"].mean
+        )
+
+
+class TestReproducibility:
+    def test_same_seed_same_records(self) -> None:
+        """The same seed gives identical records."""
+        scenario = attrs.evolve(FIXED, fixed_stay_days=None, horizon_days=400)
+        assert run(scenario, 2, seed=11).records == run(scenario, 2, seed=11).records
+
+    def test_different_seeds_differ(self) -> None:
+        """Different seeds give different records."""
+        scenario = attrs.evolve(FIXED, fixed_stay_days=None, horizon_days=400)
+        assert run(scenario, seed=11).records != run(scenario, seed=12).records
+
+    def test_no_global_random_state(self) -> None:
+        """Using the global random module in between changes nothing."""
+        scenario = attrs.evolve(FIXED, horizon_days=300)
+        first = run(scenario, seed=3).records
+        random.seed(0)
+        random.random()  # noqa: S311 - disturbing the global state on purpose
+        assert run(scenario, seed=3).records == first
+
+    def test_executor_gives_the_same_results(self) -> None:
+        """A process pool runs the same code with the same results."""
+        scenarios = [
+            attrs.evolve(FIXED, horizon_days=300),
+            attrs.evolve(FIXED, horizon_days=320),
+        ]
+        sequential = sweep(scenarios, seed=9)
+        with ProcessPoolExecutor(max_workers=2) as pool:
+            parallel = sweep(scenarios, seed=9, executor=pool)
+        assert [r.records for r in parallel] == [r.records for r in sequential]
+
+
+class TestModel:
+    def scenario(self) -> Scenario:
+        return Scenario(
+            programs=[evening_iop()],
+            referrals_per_week=3,
+            horizon_days=365,
+            warmup_days=60,
+            attendance={SessionKind.GROUP_THERAPY: 0.7},
+        )
+
+    def test_episodes_follow_the_transition_table(self) -> None:
+        """Every simulated episode is a legal path, and its days add up."""
+        result = run(self.scenario(), seed=4, keep_objects=True)
+        assert result.episodes
+        for episode in result.episodes:
+            moves = [p.move for p in episode.placements]
+            assert moves[0] is Move.ADMIT
+            assert all(
+                TRANSITIONS[m].level_change.value in {"any", "lower"} for m in moves
+            )
+            for before, after in itertools.pairwise(episode.placements):
+                assert before.end == after.start
+                assert after.level < before.level
+            if episode.status is EpisodeStatus.DISCHARGED:
+                assert episode.aftercare is not None
+                assert episode.total_days() == sum(
+                    p.days or 0 for p in episode.placements
+                )
+
+    def test_every_plan_is_validated(self) -> None:
+        """Each record's error count is its plan's validation result."""
+        scenario = self.scenario()
+        result = run(scenario, seed=4, keep_objects=True)
+        admitted = [r for r in result.records if r.admitted_day is not None]
+        assert len(admitted) == len(result.plans)
+        by_id = {p.patient_id: p for p in result.plans}
+        for record in admitted:
+            plan = by_id[f"r0-p{record.patient}"]
+            assert record.plan_errors == len(validate(plan, scenario.rules).errors)
+
+    def test_attendance_lowers_weeks_within_band(self) -> None:
+        """Lower attendance leaves fewer weeks inside the band."""
+        good = attrs.evolve(self.scenario(), attendance=dict.fromkeys(SessionKind, 1.0))
+        poor = attrs.evolve(self.scenario(), attendance=dict.fromkeys(SessionKind, 0.6))
+        share = [
+            run(s, 2, seed=8).summary()["share_of_weeks_within_band"].mean
+            for s in (good, poor)
+        ]
+        assert share[0] == 1.0
+        assert share[1] < 0.5
+
+    def test_warmup_and_horizon(self) -> None:
+        """Warm-up referrals are excluded; unfinished patients are censored."""
+        scenario = attrs.evolve(self.scenario(), referrals_per_week=6)
+        result = run(scenario, seed=2)
+        assert min(r.referred_day for r in result.records) >= scenario.warmup_days
+        statuses = {r.status for r in result.records}
+        assert statuses == {"discharged", "in_care", "waiting"}
+        for record in result.records:
+            if record.status == "waiting":
+                assert record.wait_days == pytest.approx(
+                    scenario.horizon_days - record.referred_day
+                )
+                assert record.admitted_day is None
+
+    def test_rate_changes(self) -> None:
+        """A piecewise rate: no referrals before day 200, then many."""
+        scenario = attrs.evolve(
+            self.scenario(), referrals_per_week=0, rate_changes=[(200, 5)]
+        )
+        result = run(scenario, seed=6)
+        assert result.records
+        assert min(r.referred_day for r in result.records) >= 200
+
+    def test_dropout_is_against_advice(self) -> None:
+        """Patients who leave are discharged against advice, from IOP."""
+        scenario = attrs.evolve(self.scenario(), dropout_per_week=0.5)
+        reasons = {r.discharge_reason for r in run(scenario, seed=1).records}
+        assert "against_advice" in reasons
+
+    def test_summary_and_tables(self) -> None:
+        """The summary has every measure with an interval; records make a table."""
+        result = run(self.scenario(), replications=3, seed=5)
+        summary = result.summary()
+        assert set(summary) == {
+            "patients", "mean_wait_days", "median_wait_days", "share_reaching_90_days",
+            "share_of_weeks_within_band", "utilisation",
+        }  # fmt: skip
+        assert all(m.replications == 3 for m in summary.values())
+        frame = result.to_dataframe()
+        assert len(frame) == len(result.records)
+        assert str(summary["patients"]).startswith("patients: ")
+
+
+class TestScenarioInvariants:
+    @pytest.mark.parametrize(
+        ("changes", "field"),
+        [
+            ({"referrals_per_week": -1}, "referrals_per_week"),
+            ({"warmup_days": 800}, "warmup_days"),
+            ({"dropout_per_week": 1.5}, "dropout_per_week"),
+            ({"step_down_by_week": (0.1, 2.0)}, r"step_down_by_week\[1\]"),
+            ({"step_down_by_week": ()}, "step_down_by_week"),
+            ({"programs": []}, "programs"),
+            ({"programs": [day_php()]}, r"programs\[0\]\.level"),
+            ({"attendance": {SessionKind.GROUP_THERAPY: 2}}, "attendance"),
+            ({"fixed_stay_days": 0}, "fixed_stay_days"),
+        ],
+    )
+    def test_rejects(self, changes: dict[str, object], field: str) -> None:
+        """Meaningless scenarios are refused, naming the field."""
+        with pytest.raises(InvalidValueError, match=field):
+            attrs.evolve(FIXED, **changes)  # type: ignore[arg-type]
+
+    def test_measure_summary(self) -> None:
+        """Intervals need two replications; NaNs are ignored."""
+        assert math.isnan(MeasureSummary.of("x", [1.0]).low)
+        assert MeasureSummary.of("x", [math.nan, 1.0, 3.0]).mean == 2.0
+        assert LevelOfCare.INTENSIVE_OUTPATIENT in {p.level for p in FIXED.programs}
