@@ -18,8 +18,10 @@ from iopmodel import (
     IopModelError,
     Session,
     SessionKind,
+    SessionTemplate,
+    expand_template,
 )
-from iopmodel.strategies import sessions
+from iopmodel.strategies import attendances, session_templates, sessions
 
 NY = ZoneInfo("America/New_York")
 START = dt.datetime(2026, 3, 2, 18, tzinfo=NY)
@@ -159,3 +161,36 @@ class TestValues:
         assert Attendance.EXCUSED.is_scheduled
         assert not Attendance.CANCELLED.is_scheduled
         assert not Attendance.SCHEDULED.is_recorded
+
+
+class TestFastPaths:
+    @given(sessions(), attendances())
+    def test_with_attendance_equals_evolve(
+        self, session: Session, outcome: Attendance
+    ) -> None:
+        """The unchecked copy in with_attendance equals a fully validated evolve."""
+        fast = session.with_attendance(outcome)
+        slow = attrs.evolve(session, attendance=outcome)
+        assert fast == slow
+        assert hash(fast) == hash(slow)
+        assert fast.minutes == slow.minutes
+        assert repr(fast) == repr(slow)
+
+    @given(session_templates())
+    def test_expanded_sessions_equal_validated_ones(
+        self, template: SessionTemplate
+    ) -> None:
+        """Sessions from template expansion equal sessions built with validation."""
+        zone = ZoneInfo("America/New_York")
+        for fast in expand_template(
+            template, zone, dt.date(2026, 3, 1), dt.date(2026, 3, 22)
+        ):
+            slow = Session(
+                kind=fast.kind,
+                start=fast.start,
+                duration=fast.duration,
+                clinician=fast.clinician,
+                telehealth=fast.telehealth,
+            )
+            assert fast == slow
+            assert fast.minutes == slow.minutes

@@ -81,7 +81,7 @@ class TestReproducibility:
         scenario = attrs.evolve(FIXED, horizon_days=300)
         first = run(scenario, seed=3).records
         random.seed(0)
-        random.random()  # noqa: S311 - disturbing the global state on purpose
+        random.random()
         assert run(scenario, seed=3).records == first
 
     def test_executor_gives_the_same_results(self) -> None:

@@ -91,7 +91,7 @@ from iopmodel.sessions import (
     SessionKind,
 )
 from iopmodel.sources import Citation
-from iopmodel.validation import validate
+from iopmodel.validation import validate, validate_subject
 from iopmodel.weeks import DEFAULT_COUNTED_KINDS, WeekSummary, summarize_weeks, week_of
 
 try:
@@ -172,6 +172,7 @@ __all__ = [
     "rule",
     "summarize_weeks",
     "validate",
+    "validate_subject",
     "week_of",
 ]
 

@@ -17,9 +17,12 @@ from iopmodel.programs import Program
 from iopmodel.rules import DEFAULT_RULES, RuleSet, Subject, WeeklyHoursParams
 
 if TYPE_CHECKING:
-    from iopmodel.episodes import Episode
+    from collections.abc import Sequence
 
-__all__ = ["plot_episode", "plot_weekly_hours"]
+    from iopmodel.episodes import Episode
+    from iopmodel.simulation import SimulationResult
+
+__all__ = ["plot_episode", "plot_wait_vs_capacity", "plot_weekly_hours"]
 
 
 def _pyplot() -> Any:
@@ -153,5 +156,68 @@ def plot_episode(
     ax.set_title(f"Episode {episode.patient_id}: levels of care")
     if created:
         ax.figure.autofmt_xdate()
+        ax.figure.tight_layout()
+    return ax
+
+
+def plot_wait_vs_capacity(
+    results: Sequence[SimulationResult],
+    *,
+    measure: str = "median_wait_days",
+    target_days: float | None = None,
+    ax: Any = None,
+) -> Any:
+    """Waits (mean over replications, with 95 % intervals) against total slots.
+
+    Args:
+        results: Simulation results of scenarios that differ in capacity.
+        measure: ``"median_wait_days"`` (default) or ``"mean_wait_days"``.
+        target_days: Draw a horizontal line at this wait, if given.
+        ax: A matplotlib Axes to draw on (a new figure by default).
+
+    Returns:
+        The matplotlib Axes.
+
+    Example:
+        >>> import attrs, matplotlib
+        >>> matplotlib.use("Agg")
+        >>> from iopmodel.examples import evening_iop
+        >>> from iopmodel.plotting import plot_wait_vs_capacity
+        >>> from iopmodel.simulation import Scenario, sweep
+        >>> base = Scenario(programs=[evening_iop()], referrals_per_week=3,
+        ...                 horizon_days=300, warmup_days=60)
+        >>> designs = [attrs.evolve(base, programs=[attrs.evolve(evening_iop(), capacity=c)])
+        ...            for c in (10, 14)]
+        >>> ax = plot_wait_vs_capacity(sweep(designs, replications=2, seed=1), target_days=7)
+        >>> ax.get_xlabel()
+        'slots'
+    """
+    plt = _pyplot()
+    created = ax is None
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 3.5))
+    points = sorted(
+        (result.scenario.capacity or 0, result.summary()[measure]) for result in results
+    )
+    xs = [capacity for capacity, _ in points]
+    means = [summary.mean for _, summary in points]
+    lows = [
+        summary.mean - summary.low if summary.replications > 1 else 0
+        for _, summary in points
+    ]
+    highs = [
+        summary.high - summary.mean if summary.replications > 1 else 0
+        for _, summary in points
+    ]
+    ax.errorbar(xs, means, yerr=[lows, highs], marker="o", capsize=3, color="#4c78a8")
+    if target_days is not None:
+        ax.axhline(
+            target_days, color="#e45756", linestyle="--", label=f"{target_days:g} days"
+        )
+        ax.legend(fontsize="small", frameon=False)
+    ax.set_xlabel("slots")
+    ax.set_ylabel(measure.replace("_", " "))
+    ax.set_title("Wait for a slot against capacity")
+    if created:
         ax.figure.tight_layout()
     return ax

@@ -31,7 +31,7 @@ from iopmodel._validators import (
     optional_non_empty_str,
 )
 from iopmodel.errors import InvalidValueError
-from iopmodel.sessions import MAX_SESSION_DURATION, Session, SessionKind
+from iopmodel.sessions import MAX_SESSION_DURATION, Attendance, Session, SessionKind
 
 __all__ = ["SessionTemplate", "expand_template", "localize"]
 
@@ -229,11 +229,13 @@ def expand_template(
         >>> [s.start.isoformat() for s in weekend]
         ['2026-03-07T18:00:00-05:00', '2026-03-08T18:00:00-04:00']
     """
+    # The template validated every field; localize() returns aware datetimes.
     return tuple(
-        Session(
+        Session._trusted(  # noqa: SLF001 - the package's own fast constructor
             kind=template.kind,
             start=localize(local, zone),
             duration=template.duration,
+            attendance=Attendance.SCHEDULED,
             clinician=template.clinician,
             telehealth=template.telehealth,
         )

@@ -22,6 +22,7 @@ from iopmodel._validators import (
     instance_of,
     optional_non_empty_str,
 )
+from iopmodel.errors import InvalidTypeError
 
 __all__ = [
     "COUNTS_TOWARD_PROGRAM_HOURS",
@@ -167,5 +168,46 @@ class Session:
         return self._minutes
 
     def with_attendance(self, attendance: Attendance) -> Session:
-        """Return a copy with *attendance* recorded."""
-        return attrs.evolve(self, attendance=attendance)
+        """Return a copy with *attendance* recorded.
+
+        Only *attendance* is checked: the other fields were validated when this
+        session was made, so recording outcomes for a cohort stays cheap.
+        """
+        if not isinstance(attendance, Attendance):
+            raise InvalidTypeError("attendance", attendance, "Attendance")
+        return Session._trusted(
+            kind=self.kind,
+            start=self.start,
+            duration=self.duration,
+            attendance=attendance,
+            clinician=self.clinician,
+            telehealth=self.telehealth,
+        )
+
+    @classmethod
+    def _trusted(
+        cls,
+        *,
+        kind: SessionKind,
+        start: dt.datetime,
+        duration: dt.timedelta,
+        attendance: Attendance,
+        clinician: str | None,
+        telehealth: bool,
+    ) -> Session:
+        """Build a session from values already validated elsewhere (no checks).
+
+        For the package's own hot paths only: template expansion (the template
+        validated kind, duration, clinician and telehealth; the start is aware
+        by construction) and attendance recording.
+        """
+        session = object.__new__(cls)
+        setter = object.__setattr__
+        setter(session, "kind", kind)
+        setter(session, "start", start)
+        setter(session, "duration", duration)
+        setter(session, "attendance", attendance)
+        setter(session, "clinician", clinician)
+        setter(session, "telehealth", telehealth)
+        setter(session, "_minutes", duration // MINUTE)
+        return session

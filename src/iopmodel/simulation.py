@@ -61,9 +61,9 @@ from iopmodel.episodes import Episode
 from iopmodel.errors import InvalidValueError, MissingExtraError
 from iopmodel.plans import AftercarePlan, DischargeReason, TreatmentPlan
 from iopmodel.programs import Program
-from iopmodel.rules import DEFAULT_RULES, RuleSet
+from iopmodel.rules import DEFAULT_RULES, RuleSet, Subject
 from iopmodel.sessions import Attendance, SessionKind
-from iopmodel.validation import validate
+from iopmodel.validation import validate_subject
 
 __all__ = [
     "DEFAULT_ATTENDANCE",
@@ -274,6 +274,15 @@ class PatientRecord:
         weeks_within_band: Of those, weeks whose attended hours were inside the
             rule set's band.
         plan_errors: Error findings when the IOP plan was validated.
+
+    Example:
+        >>> from iopmodel.examples import evening_iop
+        >>> from iopmodel.simulation import Scenario, run
+        >>> result = run(Scenario(programs=[evening_iop()], referrals_per_week=2,
+        ...                       horizon_days=200, warmup_days=20), seed=4)
+        >>> record = result.records[0]
+        >>> record.program, record.levels.split(">")[0]
+        ('Evening IOP', 'intensive_outpatient')
     """
 
     replication: int
@@ -357,6 +366,16 @@ class SimulationResult:
             after warm-up (``nan`` with unlimited capacity).
         episodes: The simulated episodes, with ``keep_objects=True``.
         plans: The simulated IOP plans, with ``keep_objects=True``.
+
+    Example:
+        >>> from iopmodel.examples import evening_iop
+        >>> from iopmodel.simulation import Scenario, run
+        >>> result = run(Scenario(programs=[evening_iop()], referrals_per_week=2,
+        ...                       horizon_days=300, warmup_days=60), replications=2, seed=9)
+        >>> result.replications, len(result.utilisation)
+        (2, 2)
+        >>> 0 < result.summary()["utilisation"].mean < 1
+        True
     """
 
     scenario: Scenario
@@ -611,14 +630,15 @@ class _Replication:
                     aftercare=_AFTERCARE,
                 )
                 status, days = "discharged", discharge_day - admit_day
-        report = validate(plan, scenario.rules)
+        subject = Subject.of(plan, scenario.rules)
+        report = validate_subject(subject, scenario.rules)
         if self.keep:
             self.episodes.append(episode)
             self.plans.append(plan)
         outside = {
             f.week for f in report if f.rule_id == "HRS002" and f.week is not None
         }
-        full = [w for w in _plan_weeks(plan, scenario.rules) if w.full]
+        full = subject.full_weeks
         within = sum(
             1 for w in full if w.start not in outside and not w.pending_sessions
         )
@@ -649,12 +669,6 @@ class _Open:
     admitted: float | None = None
     iop_days: int = 0
     left: bool = False
-
-
-def _plan_weeks(plan: TreatmentPlan, rules: RuleSet) -> Any:
-    from iopmodel.rules import Subject  # noqa: PLC0415
-
-    return Subject.of(plan, rules).weeks
 
 
 def _attend(

@@ -16,7 +16,7 @@ from iopmodel.programs import Program
 from iopmodel.reports import Finding, SkippedRule, ValidationReport
 from iopmodel.rules import DEFAULT_RULES, RuleSet, Subject
 
-__all__ = ["validate"]
+__all__ = ["validate", "validate_subject"]
 
 
 def validate(
@@ -55,7 +55,23 @@ def validate(
         [datetime.date(2026, 3, 9)]
     """
     check_arg(optional_plain_date, "as_of", as_of)
-    subject = Subject.of(target, rules, as_of=as_of)
+    return validate_subject(Subject.of(target, rules, as_of=as_of), rules)
+
+
+def validate_subject(subject: Subject, rules: RuleSet) -> ValidationReport:
+    """Run *rules* on a :class:`~iopmodel.rules.Subject` built beforehand.
+
+    :func:`validate` builds the subject and calls this; call it yourself to
+    reuse a subject's weekly summaries (a simulation does, for every patient).
+
+    Example:
+        >>> from iopmodel.examples import evening_iop
+        >>> from iopmodel.rules import DEFAULT_RULES, Subject
+        >>> from iopmodel.validation import validate_subject
+        >>> subject = Subject.of(evening_iop(), DEFAULT_RULES)
+        >>> validate_subject(subject, DEFAULT_RULES).ok
+        True
+    """
     findings: list[Finding] = []
     skipped: list[SkippedRule] = []
     for rule in rules:
