@@ -201,12 +201,13 @@ def plot_wait_vs_capacity(
     )
     xs = [capacity for capacity, _ in points]
     means = [summary.mean for _, summary in points]
+    # Waits cannot be negative: the lower end of a symmetric t interval is cut at 0.
     lows = [
-        summary.mean - summary.low if summary.replications > 1 else 0
+        summary.mean - max(summary.low, 0.0) if summary.replications > 1 else 0.0
         for _, summary in points
     ]
     highs = [
-        summary.high - summary.mean if summary.replications > 1 else 0
+        summary.high - summary.mean if summary.replications > 1 else 0.0
         for _, summary in points
     ]
     ax.errorbar(xs, means, yerr=[lows, highs], marker="o", capsize=3, color="#4c78a8")
