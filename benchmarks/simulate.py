@@ -46,8 +46,8 @@ def plain_simpy(design: Scenario, seed: int) -> int:
     """The same queue and weekly reviews in bare SimPy; returns patients seen."""
     env = simpy.Environment()
     slots = simpy.Resource(env, capacity=design.capacity or 10**9)
-    arrivals = random.Random(f"{seed}-arrivals")  # noqa: S311
-    reviews = random.Random(f"{seed}-reviews")  # noqa: S311
+    arrivals = random.Random(f"{seed}-arrivals")
+    reviews = random.Random(f"{seed}-reviews")
     seen = 0
 
     def patient() -> object:
