@@ -93,7 +93,9 @@ def main() -> None:
             timings.append(time.perf_counter() - started)
         seconds = statistics.median(timings)
         rows.append((name, patients, seconds))
-    print(f"two years, {RATE_PER_WEEK:.0f} referrals a week; median of {args.runs} runs")
+    print(
+        f"two years, {RATE_PER_WEEK:.0f} referrals a week; median of {args.runs} runs"
+    )
     print(f"{'model':<40} {'patients':>9} {'seconds':>8} {'patients/s':>11}")
     for name, patients, seconds in rows:
         print(f"{name:<40} {patients:>9,} {seconds:>8.2f} {patients / seconds:>11,.0f}")
