@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import html
 from collections import Counter
-from fractions import Fraction
 from typing import TYPE_CHECKING, Final
+
+from iopmodel._format import minutes_as_hours
 
 if TYPE_CHECKING:
     from iopmodel.episodes import Episode
@@ -40,15 +41,6 @@ _LEVEL_COLOURS: Final = (
 
 def _e(value: object) -> str:
     return html.escape(str(value))
-
-
-def _hours(minutes: int) -> str:
-    hours = Fraction(minutes, 60)
-    return (
-        str(hours.numerator)
-        if hours.denominator == 1
-        else f"{float(hours):.2f}".rstrip("0")
-    )
 
 
 def _table(
@@ -84,7 +76,7 @@ def program_html(program: Program) -> str:
     cells = ["".join(by_day[day]) or "&nbsp;" for day in range(7)]
     summary = (
         f"<b>{_e(program.name)}</b>: {_e(program.level.label)}, {_e(program.population.value)}, "
-        f"{_e(program.timezone.key)}; <b>{_hours(program.weekly_minutes)} h</b> a week"
+        f"{_e(program.timezone.key)}; <b>{minutes_as_hours(program.weekly_minutes)} h</b> a week"
         + (f", {program.capacity} slots" if program.capacity else "")
     )
     return f"<div>{summary}{_table(list(_DAYS), [cells])}</div>"
@@ -115,8 +107,8 @@ def plan_html(plan: TreatmentPlan) -> str:
     rows = [
         [
             str(w.start),
-            _hours(w.scheduled_minutes),
-            _hours(w.attended_minutes),
+            minutes_as_hours(w.scheduled_minutes),
+            minutes_as_hours(w.attended_minutes),
             str(w.individual_sessions),
             str(w.group_sessions),
             "" if w.full else f"partial ({w.days_in_window}/7)",

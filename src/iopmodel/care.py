@@ -25,6 +25,7 @@ from typing import Final
 import attrs
 
 from iopmodel import sources
+from iopmodel._format import hours_text
 from iopmodel._validators import to_hours
 from iopmodel.errors import UnknownCodeError
 from iopmodel.sources import Citation
@@ -159,12 +160,12 @@ class HoursBand:
         return scaled <= limit if self.include_maximum else scaled < limit
 
     def __str__(self) -> str:
-        low = _fmt(self.minimum)
+        low = hours_text(self.minimum)
         if self.maximum is None:
             return f"{low} h/week or more"
         if self.include_maximum:
-            return f"{low} to {_fmt(self.maximum)} h/week"
-        return f"{low} to under {_fmt(self.maximum)} h/week"
+            return f"{low} to {hours_text(self.maximum)} h/week"
+        return f"{low} to under {hours_text(self.maximum)} h/week"
 
 
 def _as_hours(value: object) -> Fraction:
@@ -173,13 +174,6 @@ def _as_hours(value: object) -> Fraction:
     if isinstance(value, dt.timedelta):
         return Fraction(value // dt.timedelta(microseconds=1), 3_600_000_000)
     return to_hours("hours", value)
-
-
-def _fmt(hours: Fraction) -> str:
-    """Format exact hours: ``9``, ``7.5``, or ``8 h 59 min`` style decimals."""
-    if hours.denominator == 1:
-        return str(hours.numerator)
-    return f"{float(hours):.2f}".rstrip("0").rstrip(".")
 
 
 @attrs.frozen(kw_only=True)

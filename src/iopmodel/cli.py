@@ -13,10 +13,10 @@ import datetime as dt
 import json
 import sys
 from collections.abc import Callable, Sequence
-from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Final, TextIO
 
 from iopmodel import __version__
+from iopmodel._format import minutes_as_hours
 from iopmodel.care import Framework, LevelOfCare, Population
 from iopmodel.errors import DocumentError, IopModelError
 from iopmodel.plans import TreatmentPlan
@@ -57,15 +57,6 @@ def _load(path: str) -> Program | TreatmentPlan:
         msg = f"{path}: expected a program or a treatment plan, got {type(document).__name__}"
         raise _UserError(msg)
     return document
-
-
-def _hours(minutes: int) -> str:
-    hours = Fraction(minutes, 60)
-    return (
-        str(hours.numerator)
-        if hours.denominator == 1
-        else f"{float(hours):.2f}".rstrip("0")
-    )
 
 
 # -- validate -------------------------------------------------------------------------------
@@ -157,7 +148,7 @@ def _schedule_text(
     )
     lines += ["", "weekly program hours:"]
     lines.extend(
-        f"  week of {w.start}: {_hours(w.scheduled_minutes):>5} h"
+        f"  week of {w.start}: {minutes_as_hours(w.scheduled_minutes):>5} h"
         + ("" if w.full else f"  (partial: {w.days_in_window} of 7 days)")
         for w in weeks
     )

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
+from iopmodel._format import minutes_as_hours
 from iopmodel._validators import (
     MINUTE,
     aware_datetime,
@@ -119,7 +120,8 @@ class Program:
         return (
             f"Program(name={self.name!r}, level={self.level.key}, "
             f"population={self.population.value}, timezone={self.timezone.key!r}, "
-            f"templates={len(self.templates)}, weekly_hours={_hours(self.weekly_minutes)})"
+            f"templates={len(self.templates)}, "
+            f"weekly_hours={minutes_as_hours(self.weekly_minutes)})"
         )
 
     def _repr_html_(self) -> str:
@@ -267,8 +269,3 @@ def typical_week_start(week_start: int = calendar.MONDAY) -> dt.date:
 
 def _session_order(session: Session) -> tuple[dt.datetime, str]:
     return (session.start, session.kind.value)
-
-
-def _hours(minutes: int) -> str:
-    hours = Fraction(minutes, 60)
-    return str(hours.numerator) if hours.denominator == 1 else f"{float(hours):g}"

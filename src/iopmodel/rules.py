@@ -32,6 +32,7 @@ from typing import Any, Final, Generic, Literal, TypeVar
 import attrs
 
 from iopmodel import sources
+from iopmodel._format import hours_text
 from iopmodel._validators import (
     FrozenMapping,
     check_arg,
@@ -670,12 +671,6 @@ class ReviewCadenceParams:
 # -- checks -----------------------------------------------------------------------
 
 
-def _fmt(hours: Fraction) -> str:
-    if hours.denominator == 1:
-        return str(hours.numerator)
-    return f"{float(hours):.2f}".rstrip("0").rstrip(".")
-
-
 def _step_down_weeks(subject: Subject, count: int) -> frozenset[dt.date]:
     plan = subject.plan
     if count == 0 or plan is None:
@@ -709,15 +704,15 @@ def check_weekly_hours(
         below = hours < band.minimum
         if below:
             limit, source = (
-                f"below the {_fmt(band.minimum)} h floor",
+                f"below the {hours_text(band.minimum)} h floor",
                 band.minimum_source,
             )
         else:
             assert band.maximum is not None  # noqa: S101 - above means a maximum
             word = "ceiling" if band.include_maximum else "limit (exclusive)"
-            limit = f"above the {_fmt(band.maximum)} h {word}"
+            limit = f"above the {hours_text(band.maximum)} h {word}"
             source = band.maximum_source or band.minimum_source
-        text = f"{subject.label(week)}: {_fmt(hours)} h {params.basis}, {limit}"
+        text = f"{subject.label(week)}: {hours_text(hours)} h {params.basis}, {limit}"
         if not week.full and not minutes:
             continue  # a partial week with nothing scheduled, e.g. only discharge day
         if not week.full:
@@ -778,9 +773,9 @@ def check_visit_pattern(
         average = Fraction(minutes, 60 * days)
         yield Observation(
             message=f"{subject.label(week)}: {week.visit_days} visit day(s) averaging "
-            f"{_fmt(average)} h; the typical IOP pattern is {params.min_days}-"
-            f"{params.max_days} days of {_fmt(params.min_visit_hours)}-"
-            f"{_fmt(params.max_visit_hours)} h",
+            f"{hours_text(average)} h; the typical IOP pattern is {params.min_days}-"
+            f"{params.max_days} days of {hours_text(params.min_visit_hours)}-"
+            f"{hours_text(params.max_visit_hours)} h",
             week=week.start,
         )
 
@@ -874,7 +869,7 @@ def check_excluded_hours(subject: Subject, _params: None) -> Iterator[Observatio
         }
     )
     yield Observation(
-        message=f"{_fmt(Fraction(minutes, 60))} h of {', '.join(kinds)} left out of "
+        message=f"{hours_text(Fraction(minutes, 60))} h of {', '.join(kinds)} left out of "
         "program hours (these kinds do not count)",
         path="$.sessions",
     )
