@@ -2,13 +2,15 @@
 
 Install with ``pip install "iopmodel[strategies]"``. Every strategy generates
 objects that are valid by construction, so you can property-test your own
-application code against the whole space of valid programs and sessions::
+application code against the whole space of valid programs and sessions:
 
-    from hypothesis import given
-    from iopmodel import strategies as ios
-
-    @given(ios.programs())
-    def test_my_scheduler_accepts_any_program(program): ...
+>>> from hypothesis import given, settings
+>>> from iopmodel import strategies as ios
+>>> @settings(max_examples=10, deadline=None)
+... @given(ios.programs())
+... def test_my_scheduler_accepts_any_program(program):
+...     assert program.weekly_minutes >= 0
+>>> test_my_scheduler_accepts_any_program()
 
 Strategies are plural nouns returning ``SearchStrategy[T]``. Time zones include
 zones with daylight saving time in both hemispheres and zones without it, and
@@ -559,15 +561,9 @@ class EpisodeMachine(RuleBasedStateMachine):
 
     To property-test your own transition policy, subclass it, override
     :meth:`apply` to call your code, and set ``policy_may_refuse = True`` if
-    your policy forbids moves that the table allows::
-
-        class MyPolicyMachine(EpisodeMachine):
-            policy_may_refuse = True
-
-            def apply(self, episode, move, **kwargs):
-                return my_clinic.apply_move(episode, move, **kwargs)
-
-        TestMyPolicy = MyPolicyMachine.TestCase
+    your policy forbids moves that the table allows; then
+    ``TestMyPolicy = MyPolicyMachine.TestCase`` in a test module is all pytest
+    needs (see the guide on property-testing).
 
     Example:
         >>> from hypothesis import settings
