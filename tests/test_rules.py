@@ -373,8 +373,8 @@ class TestReviews:
         (warning,) = [f for f in validate(self.plan()) if f.rule_id == "REV001"]
         assert warning.severity is Severity.WARNING
         assert warning.message == (
-            "plan review overdue since 2026-05-01: last review 2026-03-02, "
-            "150 days before 2026-07-30"
+            "plan review overdue since 2026-05-01: no review since 2026-03-02 "
+            "(150 days by 2026-07-30)"
         )
 
     def test_reviews_on_time(self) -> None:

@@ -850,8 +850,8 @@ def check_review_cadence(
     if gap > params.every_days:
         due = last + dt.timedelta(days=params.every_days)
         yield Observation(
-            message=f"plan review overdue since {due.isoformat()}: last review "
-            f"{last.isoformat()}, {gap} days before {end.isoformat()}",
+            message=f"plan review overdue since {due.isoformat()}: no review since "
+            f"{last.isoformat()} ({gap} days by {end.isoformat()})",
             path="$.reviews",
         )
 
