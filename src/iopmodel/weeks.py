@@ -46,8 +46,9 @@ _CANCELLED = Attendance.CANCELLED
 
 
 @functools.lru_cache(maxsize=32)
-def _counted_ids(kinds: frozenset[SessionKind]) -> frozenset[int]:
-    return frozenset(id(kind) for kind in kinds)
+def _kind_info(counted: frozenset[SessionKind]) -> dict[int, tuple[int, bool]]:
+    """``id(kind)`` -> (position in SessionKind, whether it counts toward hours)."""
+    return {id(kind): (index, kind in counted) for kind, index in _KIND_INDEX.items()}
 
 
 def _check_week_start(week_start: int) -> None:
@@ -190,10 +191,10 @@ def summarize_weeks(
     first_ordinal = first_day.toordinal()
     last_ordinal = last_day.toordinal()
     count = (last_ordinal - base) // 7 + 1
-    # Enum hashing is slow in Python 3.11: look kinds up by identity instead.
-    kind_index = _KIND_INDEX_BY_ID
-    counted = _counted_ids(counted_kinds)
-    kinds = len(kind_index)
+    # Enum hashing is slow in Python 3.11: look kinds up by identity, once,
+    # getting (index, counts toward hours) together.
+    kind_info = _kind_info(counted_kinds)
+    kinds = len(kind_info)
     scheduled = [0] * count
     attended = [0] * count
     excluded = [0] * count
@@ -205,18 +206,18 @@ def summarize_weeks(
         if start.tzinfo is not zone:
             start = start.astimezone(zone)
         ordinal = start.toordinal()
-        if ordinal < first_ordinal or ordinal > last_ordinal:
+        if not first_ordinal <= ordinal <= last_ordinal:
             continue
         attendance = session.attendance
         if attendance is _CANCELLED:
             continue
         week = (ordinal - base) // 7
-        kind_id = id(session.kind)
-        counts[week * kinds + kind_index[kind_id]] += 1
-        minutes = session._minutes  # noqa: SLF001 - the package's own cache
-        if kind_id not in counted:
-            excluded[week] += minutes
+        index, counted = kind_info[id(session.kind)]
+        counts[week * kinds + index] += 1
+        if not counted:
+            excluded[week] += session._minutes  # noqa: SLF001 - the package's own cache
             continue
+        minutes = session._minutes  # noqa: SLF001
         scheduled[week] += minutes
         if attendance is _SCHEDULED:
             pending[week] += 1
