@@ -200,23 +200,6 @@ def iana_zone(_instance: object, attribute: Any, value: Any) -> None:
         )
 
 
-def enum_converter(enum_type: type[T]) -> Callable[[object], object]:
-    """Convert an enum's value to the member; leave anything else for validation."""
-
-    def convert(value: object) -> object:
-        if isinstance(value, enum_type):
-            return value
-        if isinstance(value, str):
-            try:
-                return enum_type(value)  # type: ignore[call-arg]
-            except ValueError:
-                known = [m.value for m in enum_type]  # type: ignore[attr-defined]
-                raise UnknownCodeError(enum_type.__name__, value, known) from None
-        return value
-
-    return convert
-
-
 def to_hours(field: str, value: object) -> Fraction:
     """Convert a number of hours to an exact :class:`~fractions.Fraction`.
 
