@@ -199,6 +199,21 @@ class TestOther:
         assert info.value.code == 0
         assert "usage: iopmodel" in capsys.readouterr().out
 
+    def test_closed_pipe_is_quiet(self) -> None:
+        """Piping into a reader that stops early (| head) is not an error."""
+        pipe = subprocess.Popen(  # noqa: S603 - more output than a pipe buffer holds
+            [sys.executable, "-m", "iopmodel", "schedule", EVENING,
+             "--start", "2026-01-01", "--end", "2030-12-31"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )  # fmt: skip
+        assert pipe.stdout is not None
+        assert pipe.stdout.readline().startswith(b"Evening IOP")
+        pipe.stdout.close()
+        _, err = pipe.communicate()
+        assert pipe.returncode == 0
+        assert err == b""
+
     def test_python_dash_m(self) -> None:
         """Python -m iopmodel runs the same command line."""
         result = subprocess.run(

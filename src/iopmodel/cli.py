@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Final, TextIO
@@ -352,6 +353,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (_UserError, IopModelError) as error:
         _fail(str(error).replace("\n", "; "))
         return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        # The reader went away (``iopmodel levels | head``): not an error.
+        # Point stdout at devnull so the interpreter's final flush stays quiet.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
     return status
 
 
