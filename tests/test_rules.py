@@ -17,6 +17,7 @@ from iopmodel import (
     Attendance,
     Citation,
     DischargeReason,
+    InvalidTypeError,
     InvalidValueError,
     LevelOfCare,
     Observation,
@@ -558,3 +559,9 @@ class TestWeeks:
         subject = Subject.of(plan, DEFAULT_RULES.with_week_start(calendar.SUNDAY))
         counts = {w.start: w.individual_sessions for w in subject.weeks}
         assert counts[dt.date(2026, 3, 15)] == 1
+
+
+def test_validate_refuses_other_targets() -> None:
+    """Only programs and plans can be validated; anything else is a type error."""
+    with pytest.raises(InvalidTypeError, match="target"):
+        validate("Evening IOP")  # type: ignore[arg-type]

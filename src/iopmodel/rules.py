@@ -43,7 +43,7 @@ from iopmodel._validators import (
     to_hours,
 )
 from iopmodel.care import HoursBand, LevelOfCare, Population
-from iopmodel.errors import InvalidValueError, UnknownCodeError
+from iopmodel.errors import InvalidTypeError, InvalidValueError, UnknownCodeError
 from iopmodel.plans import DischargeReason, TreatmentPlan
 from iopmodel.programs import Program
 from iopmodel.reports import Finding, Severity
@@ -151,8 +151,7 @@ class Subject:
             name = f"{program.name} (program design)"
             kind = "program"
         else:
-            raise UnknownCodeError("validation target", type(target).__name__,
-                                   ["Program", "TreatmentPlan"])  # fmt: skip
+            raise InvalidTypeError("target", target, "Program or TreatmentPlan")
         weeks = summarize_weeks(
             sessions,
             program.timezone,
