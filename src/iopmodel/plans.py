@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Iterable
+from operator import attrgetter
 from typing import Any
 
 import attrs
@@ -253,11 +254,7 @@ def _sessions(value: Iterable[Session]) -> tuple[Session, ...]:
     for index, item in enumerate(items):
         if not isinstance(item, Session):
             raise InvalidTypeError(f"sessions[{index}]", item, "Session")
-    return tuple(sorted(items, key=_session_key))
-
-
-def _session_key(session: Session) -> tuple[dt.datetime, str]:
-    return (session.start, session.kind.value)
+    return tuple(sorted(items, key=attrgetter("order_key")))
 
 
 def _problems(value: Iterable[Problem]) -> tuple[Problem, ...]:

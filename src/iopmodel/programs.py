@@ -11,6 +11,7 @@ import calendar
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from fractions import Fraction
+from operator import attrgetter
 from typing import Final
 from zoneinfo import ZoneInfo
 
@@ -229,7 +230,7 @@ class Program:
         moves = dict(move or {})
         if cancelled or moves:
             sessions = self._apply_exceptions(sessions, cancelled, moves)
-        sessions.sort(key=_session_order)
+        sessions.sort(key=attrgetter("order_key"))
         return tuple(sessions)
 
     def _apply_exceptions(
@@ -265,7 +266,3 @@ class Program:
 def typical_week_start(week_start: int = calendar.MONDAY) -> dt.date:
     """The first day of the reference week used for typical weeks."""
     return _REFERENCE_MONDAY + dt.timedelta(days=week_start % 7)
-
-
-def _session_order(session: Session) -> tuple[dt.datetime, str]:
-    return (session.start, session.kind.value)

@@ -184,6 +184,18 @@ class Session:
             telehealth=self.telehealth,
         )
 
+    @property
+    def order_key(self) -> tuple[dt.datetime, str]:
+        """The key that sorts sessions by start, then kind (how plans and schedules order them).
+
+        Example:
+            >>> from iopmodel.examples import evening_iop
+            >>> week = evening_iop().typical_week()
+            >>> list(week) == sorted(week, key=lambda s: s.order_key)
+            True
+        """
+        return (self.start, self.kind.value)
+
     @classmethod
     def _trusted(
         cls,
