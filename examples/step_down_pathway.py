@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 
 from iopmodel import (
-    Action,
     AftercarePlan,
     ClinicalFacts,
     DischargeReason,
@@ -19,6 +18,7 @@ from iopmodel import (
     Recommendation,
     recommend,
 )
+from iopmodel.recommend import Action
 from iopmodel.examples import evening_iop
 
 IOP_PROGRAM = evening_iop()

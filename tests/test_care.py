@@ -11,15 +11,15 @@ from hypothesis import strategies as st
 
 from iopmodel import (
     Framework,
-    HoursBand,
-    InvalidTypeError,
     InvalidValueError,
     LevelOfCare,
     Population,
-    Setting,
     UnknownCodeError,
     level_for_weekly_hours,
 )
+from iopmodel.care import Setting
+from iopmodel.errors import InvalidTypeError
+from iopmodel.standards import HoursBand
 from iopmodel.sources import MEDICARE_IOP_2024
 from iopmodel.strategies import levels, populations
 

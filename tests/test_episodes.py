@@ -11,17 +11,15 @@ from hypothesis import strategies as st
 
 from iopmodel import (
     DEFAULT_RULES,
-    TRANSITIONS,
     AftercarePlan,
     DischargeReason,
     Episode,
-    EpisodeStatus,
     InvalidValueError,
     LevelOfCare,
     Move,
-    Placement,
     TransitionError,
 )
+from iopmodel.episodes import TRANSITIONS, EpisodeStatus, Placement
 from iopmodel.examples import day_php, evening_iop
 from iopmodel.strategies import EpisodeMachine, episodes
 

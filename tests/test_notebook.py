@@ -20,11 +20,11 @@ from iopmodel import (
     DischargeReason,
     Episode,
     LevelOfCare,
-    MissingExtraError,
     TreatmentPlan,
-    summarize_weeks,
     validate,
 )
+from iopmodel.errors import MissingExtraError
+from iopmodel.weeks import summarize_weeks
 from iopmodel.examples import adolescent_iop, evening_iop
 from iopmodel.plotting import plot_episode, plot_weekly_hours
 from iopmodel.tables import sessions_frame, weeks_frame

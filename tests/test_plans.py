@@ -12,17 +12,14 @@ from iopmodel import (
     AftercarePlan,
     Attendance,
     DischargeReason,
-    Goal,
-    Intervention,
-    InvalidTypeError,
     InvalidValueError,
     LevelOfCare,
-    Objective,
-    Problem,
     Session,
     SessionKind,
     TreatmentPlan,
 )
+from iopmodel.errors import InvalidTypeError
+from iopmodel.plans import Goal, Intervention, Objective, Problem
 from iopmodel.examples import evening_iop
 from iopmodel.strategies import treatment_plans
 

@@ -9,17 +9,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from iopmodel import (
-    Action,
     ClinicalFacts,
     Episode,
-    HomeEnvironment,
     InvalidValueError,
     LevelOfCare,
     Recommendation,
-    RecommendationPolicy,
     recommend,
     sources,
 )
+from iopmodel.recommend import Action, HomeEnvironment, RecommendationPolicy
 from iopmodel.strategies import levels
 
 L = LevelOfCare

@@ -12,31 +12,27 @@ import pytest
 from iopmodel import (
     DEFAULT_RULES,
     MEDICARE_2024_RULES,
-    RULE_SETS,
     AftercarePlan,
     Attendance,
     Citation,
     DischargeReason,
-    InvalidTypeError,
     InvalidValueError,
     LevelOfCare,
-    Observation,
     Population,
     Program,
-    Rule,
     RuleSet,
     Session,
     SessionKind,
     SessionTemplate,
     Severity,
-    Subject,
     TreatmentPlan,
     UnknownCodeError,
     ValidationReport,
-    rule,
     sources,
     validate,
 )
+from iopmodel.errors import InvalidTypeError
+from iopmodel.rules import RULE_SETS, Observation, Rule, Subject, rule
 from iopmodel.examples import day_php, evening_iop
 
 MINUTE = dt.timedelta(minutes=1)

@@ -11,16 +11,16 @@ import pytest
 from hypothesis import given
 
 from iopmodel import (
-    COUNTS_TOWARD_PROGRAM_HOURS,
+    DEFAULT_STANDARD,
     Attendance,
-    InvalidTypeError,
     InvalidValueError,
     IopModelError,
     Session,
     SessionKind,
     SessionTemplate,
-    expand_template,
 )
+from iopmodel.errors import InvalidTypeError
+from iopmodel.schedules import expand_template
 from iopmodel.strategies import attendances, session_templates, sessions
 
 NY = ZoneInfo("America/New_York")
@@ -156,8 +156,9 @@ class TestValues:
 
     def test_counting_is_data(self) -> None:
         """Mutual-support meetings do not count toward program hours by default."""
-        assert not SessionKind.MUTUAL_SUPPORT.counts_toward_program_hours
-        assert set(COUNTS_TOWARD_PROGRAM_HOURS) == set(SessionKind)
+        counted = DEFAULT_STANDARD.counted_kinds
+        assert SessionKind.MUTUAL_SUPPORT not in counted
+        assert counted == frozenset(SessionKind) - {SessionKind.MUTUAL_SUPPORT}
         assert Attendance.EXCUSED.is_scheduled
         assert not Attendance.CANCELLED.is_scheduled
         assert not Attendance.SCHEDULED.is_recorded

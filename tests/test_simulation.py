@@ -10,15 +10,8 @@ from concurrent.futures import ProcessPoolExecutor
 import attrs
 import pytest
 
-from iopmodel import (
-    TRANSITIONS,
-    EpisodeStatus,
-    InvalidValueError,
-    LevelOfCare,
-    Move,
-    SessionKind,
-    validate,
-)
+from iopmodel import InvalidValueError, LevelOfCare, Move, SessionKind, validate
+from iopmodel.episodes import TRANSITIONS, EpisodeStatus
 from iopmodel.examples import day_php, evening_iop
 from iopmodel.simulation import MeasureSummary, Scenario, run, sweep
 

@@ -16,10 +16,9 @@ from iopmodel import (
     SessionKind,
     Severity,
     TreatmentPlan,
-    summarize_weeks,
     validate,
-    week_of,
 )
+from iopmodel.weeks import summarize_weeks, week_of
 from iopmodel.strategies import aware_datetimes, iop_programs, sessions, treatment_plans
 
 RULE_SETS = st.sampled_from([DEFAULT_RULES, MEDICARE_2024_RULES])

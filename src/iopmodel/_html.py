@@ -60,15 +60,19 @@ def _table(
 
 
 def program_html(program: Program) -> str:
-    """A weekly grid of the program's typical week."""
-    week = program.typical_week()
+    """A weekly grid of the first week of the program's cycle, with its hours."""
+    from iopmodel.standards import DEFAULT_STANDARD  # noqa: PLC0415
+
+    cycle = program.cycle()
+    first = cycle.weeks[0].start
+    week = [s for s in cycle.sessions if (s.start.date() - first).days < 7]  # noqa: PLR2004
     by_day: dict[int, list[str]] = {day: [] for day in range(7)}
     for session in week:
         local = session.start.astimezone(program.timezone)
         end = session.end.astimezone(program.timezone)
         kind = session.kind.value.replace("_", " ")
         muted = (
-            "" if session.kind.counts_toward_program_hours else ' style="color:#888"'
+            "" if session.kind in DEFAULT_STANDARD.counted_kinds else ' style="color:#888"'
         )
         by_day[local.weekday()].append(
             f"<div{muted}><b>{local:%H:%M}&ndash;{end:%H:%M}</b><br>{_e(kind)}</div>"
@@ -76,7 +80,8 @@ def program_html(program: Program) -> str:
     cells = ["".join(by_day[day]) or "&nbsp;" for day in range(7)]
     summary = (
         f"<b>{_e(program.name)}</b>: {_e(program.level.label)}, {_e(program.population.value)}, "
-        f"{_e(program.timezone.key)}; <b>{minutes_as_hours(program.weekly_minutes)} h</b> a week"
+        f"{_e(program.timezone.key)}; <b>{program._hours_text()} h</b> a week"  # noqa: SLF001
+        + ("" if cycle.length == 1 else f" over a {cycle.length}-week cycle (week 1 shown)")
         + (f", {program.capacity} slots" if program.capacity else "")
     )
     return f"<div>{summary}{_table(list(_DAYS), [cells])}</div>"

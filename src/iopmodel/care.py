@@ -16,28 +16,15 @@ codes and names, which are facts.
 from __future__ import annotations
 
 import enum
-import functools
 from collections.abc import Mapping
-from fractions import Fraction
 from types import MappingProxyType
 from typing import Final
 
 import attrs
 
-from iopmodel import sources
-from iopmodel._format import hours_text
-from iopmodel._validators import to_hours
 from iopmodel.errors import UnknownCodeError
-from iopmodel.sources import Citation
 
-__all__ = [
-    "Framework",
-    "HoursBand",
-    "LevelOfCare",
-    "Population",
-    "Setting",
-    "level_for_weekly_hours",
-]
+__all__ = ["Framework", "LevelOfCare", "Population", "Setting"]
 
 
 class Population(enum.Enum):
@@ -57,7 +44,8 @@ class Setting(enum.Enum):
     """Where care happens.
 
     Example:
-        >>> from iopmodel import LevelOfCare, Setting
+        >>> from iopmodel import LevelOfCare
+        >>> from iopmodel.care import Setting
         >>> LevelOfCare.INTENSIVE_OUTPATIENT.setting is Setting.OUTPATIENT
         True
     """
@@ -84,98 +72,6 @@ class Framework(enum.Enum):
     """AACP's Level of Care Utilization System, levels 0-6."""
 
 
-def _hours_converter(value: object) -> Fraction:
-    return to_hours("hours", value)
-
-
-def _optional_hours_converter(value: object) -> Fraction | None:
-    return None if value is None else to_hours("maximum", value)
-
-
-@attrs.frozen(kw_only=True)
-class HoursBand:
-    """A band of weekly clinical hours, each bound with its own source.
-
-    Hours are exact :class:`~fractions.Fraction` values, so 9 hours is never
-    8.999. Floats are read as the decimal a person typed (``8.99`` is 899/100).
-
-    Args:
-        minimum: Lowest weekly hours inside the band (inclusive).
-        maximum: Upper bound, or ``None`` for no upper bound.
-        include_maximum: Whether *maximum* itself is inside the band.
-        minimum_source: Where the minimum comes from.
-        maximum_source: Where the maximum comes from (``None`` if no maximum).
-
-    Example:
-        >>> from iopmodel import HoursBand
-        >>> from iopmodel.sources import MEDICARE_IOP_2024
-        >>> band = HoursBand(minimum=9, maximum=20, include_maximum=False,
-        ...                  minimum_source=MEDICARE_IOP_2024,
-        ...                  maximum_source=MEDICARE_IOP_2024)
-        >>> band.contains(9), band.contains(20), str(band)
-        (True, False, '9 to under 20 h/week')
-    """
-
-    minimum: Fraction = attrs.field(converter=_hours_converter)
-    maximum: Fraction | None = attrs.field(
-        default=None, converter=_optional_hours_converter
-    )
-    include_maximum: bool = False
-    minimum_source: Citation
-    maximum_source: Citation | None = None
-
-    def contains(self, hours: object) -> bool:
-        """Whether *hours* (a number, or a :class:`~datetime.timedelta`) is in the band.
-
-        Example:
-            >>> import datetime as dt
-            >>> from iopmodel import LevelOfCare, Population
-            >>> band = LevelOfCare.INTENSIVE_OUTPATIENT.hours_band(Population.ADULT)
-            >>> band.contains(dt.timedelta(hours=8, minutes=59))
-            False
-        """
-        value = _as_hours(hours)
-        if value < self.minimum:
-            return False
-        if self.maximum is None:
-            return True
-        return value <= self.maximum if self.include_maximum else value < self.maximum
-
-    def contains_minutes(self, minutes: int) -> bool:
-        """Whether a whole number of *minutes* a week is in the band (fast, exact).
-
-        Example:
-            >>> from iopmodel import LevelOfCare, Population
-            >>> band = LevelOfCare.INTENSIVE_OUTPATIENT.hours_band(Population.ADULT)
-            >>> band.contains_minutes(540), band.contains_minutes(539)
-            (True, False)
-        """
-        low = self.minimum
-        if minutes * low.denominator < 60 * low.numerator:
-            return False
-        high = self.maximum
-        if high is None:
-            return True
-        scaled, limit = minutes * high.denominator, 60 * high.numerator
-        return scaled <= limit if self.include_maximum else scaled < limit
-
-    def __str__(self) -> str:
-        low = hours_text(self.minimum)
-        if self.maximum is None:
-            return f"{low} h/week or more"
-        if self.include_maximum:
-            return f"{low} to {hours_text(self.maximum)} h/week"
-        return f"{low} to under {hours_text(self.maximum)} h/week"
-
-
-def _as_hours(value: object) -> Fraction:
-    import datetime as dt  # noqa: PLC0415 - keep the module namespace small
-
-    if isinstance(value, dt.timedelta):
-        return Fraction(value // dt.timedelta(microseconds=1), 3_600_000_000)
-    return to_hours("hours", value)
-
-
 @attrs.frozen(kw_only=True)
 class _LevelDefinition:
     label: str
@@ -185,7 +81,6 @@ class _LevelDefinition:
     withdrawal_management: bool
     codes: Mapping[Framework, str]
     names: Mapping[Framework, str]
-    bands: Mapping[Population, HoursBand] = attrs.field(factory=dict)
 
 
 class LevelOfCare(enum.Enum):
@@ -197,14 +92,12 @@ class LevelOfCare(enum.Enum):
     files (``"intensive_outpatient"``).
 
     Example:
-        >>> from iopmodel import Framework, LevelOfCare, Population
+        >>> from iopmodel import Framework, LevelOfCare
         >>> iop = LevelOfCare.from_code(Framework.ASAM_3, "2.1")
         >>> iop
         <LevelOfCare.INTENSIVE_OUTPATIENT: 'intensive_outpatient'>
         >>> iop.label, iop.code(Framework.LOCUS)
         ('Intensive outpatient', '3')
-        >>> str(iop.hours_band(Population.ADOLESCENT))
-        '6 to under 20 h/week'
         >>> LevelOfCare.OUTPATIENT < iop < LevelOfCare.PARTIAL_HOSPITALIZATION
         True
     """
@@ -392,17 +285,6 @@ class LevelOfCare(enum.Enum):
         """
         return self._definition.withdrawal_management
 
-    def hours_band(self, population: Population) -> HoursBand | None:
-        """The weekly clinical-hours band for *population*, or ``None``.
-
-        Example:
-            >>> from iopmodel import LevelOfCare, Population
-            >>> band = LevelOfCare.INTENSIVE_OUTPATIENT.hours_band(Population.ADULT)
-            >>> str(band), band.minimum_source.short
-            ('9 to under 20 h/week', 'SAMHSA Advisory 2021')
-        """
-        return self._definition.bands.get(population)
-
     # -- ordering ---------------------------------------------------------------
 
     def __lt__(self, other: object) -> bool:
@@ -427,41 +309,7 @@ class LevelOfCare(enum.Enum):
 
 
 _A3, _A4, _LOCUS = Framework.ASAM_3, Framework.ASAM_4, Framework.LOCUS
-_ADULT, _ADOLESCENT = Population.ADULT, Population.ADOLESCENT
 _OUT, _RES, _INP = Setting.OUTPATIENT, Setting.RESIDENTIAL, Setting.INPATIENT
-
-_OUTPATIENT_BANDS: Final = {
-    _ADULT: HoursBand(
-        minimum=0,
-        maximum=9,
-        minimum_source=sources.ASAM_3RD_EDITION,
-        maximum_source=sources.SAMHSA_ADVISORY_2021,
-    ),
-    _ADOLESCENT: HoursBand(
-        minimum=0,
-        maximum=6,
-        minimum_source=sources.ASAM_3RD_EDITION,
-        maximum_source=sources.SAMHSA_ADVISORY_2021,
-    ),
-}
-_IOP_BANDS: Final = {
-    _ADULT: HoursBand(
-        minimum=9,
-        maximum=20,
-        minimum_source=sources.SAMHSA_ADVISORY_2021,
-        maximum_source=sources.MEDICARE_PHP,
-    ),
-    _ADOLESCENT: HoursBand(
-        minimum=6,
-        maximum=20,
-        minimum_source=sources.SAMHSA_ADVISORY_2021,
-        maximum_source=sources.MEDICARE_PHP,
-    ),
-}
-_PHP_BAND: Final = HoursBand(minimum=20, minimum_source=sources.MEDICARE_PHP)
-_LOW_RESIDENTIAL_BAND: Final = HoursBand(
-    minimum=5, minimum_source=sources.ASAM_3RD_EDITION
-)
 
 # The one table of level facts. Intensity ranks are iopmodel's ordering: within
 # a broad tier, withdrawal-management and medically managed variants sit just
@@ -504,7 +352,6 @@ _DEFINITIONS: Final[Mapping[LevelOfCare, _LevelDefinition]] = MappingProxyType(
                 _A4: "Outpatient Therapy",
                 _LOCUS: "Low Intensity Community Based Services",
             },
-            bands=_OUTPATIENT_BANDS,
         ),
         LevelOfCare.AMBULATORY_WITHDRAWAL_MANAGEMENT: _LevelDefinition(
             label="Ambulatory withdrawal management",
@@ -539,7 +386,6 @@ _DEFINITIONS: Final[Mapping[LevelOfCare, _LevelDefinition]] = MappingProxyType(
                 _A4: "Intensive Outpatient",
                 _LOCUS: "High Intensity Community Based Services",
             },
-            bands=_IOP_BANDS,
         ),
         LevelOfCare.AMBULATORY_WITHDRAWAL_MANAGEMENT_EXTENDED: _LevelDefinition(
             label="Ambulatory withdrawal management with extended monitoring",
@@ -564,7 +410,6 @@ _DEFINITIONS: Final[Mapping[LevelOfCare, _LevelDefinition]] = MappingProxyType(
                 _A4: "High-Intensity Outpatient",
                 _LOCUS: "Medically Monitored Non-Residential Services",
             },
-            bands={_ADULT: _PHP_BAND, _ADOLESCENT: _PHP_BAND},
         ),
         LevelOfCare.MEDICALLY_MANAGED_INTENSIVE_OUTPATIENT: _LevelDefinition(
             label="Medically managed intensive outpatient",
@@ -586,7 +431,6 @@ _DEFINITIONS: Final[Mapping[LevelOfCare, _LevelDefinition]] = MappingProxyType(
                 _A3: "Clinically Managed Low-Intensity Residential Services",
                 _A4: "Clinically Managed Low-Intensity Residential",
             },
-            bands={_ADULT: _LOW_RESIDENTIAL_BAND, _ADOLESCENT: _LOW_RESIDENTIAL_BAND},
         ),
         LevelOfCare.RESIDENTIAL_WITHDRAWAL_MANAGEMENT: _LevelDefinition(
             label="Residential withdrawal management",
@@ -687,56 +531,3 @@ def _build_code_index() -> dict[Framework, dict[str, LevelOfCare]]:
 
 
 _BY_CODE: Final = _build_code_index()
-
-#: Outpatient levels that :func:`level_for_weekly_hours` chooses between.
-_HOURS_LADDER: Final = (
-    LevelOfCare.OUTPATIENT,
-    LevelOfCare.INTENSIVE_OUTPATIENT,
-    LevelOfCare.PARTIAL_HOSPITALIZATION,
-)
-
-
-@functools.cache
-def _ladder_bands(population: Population) -> tuple[tuple[LevelOfCare, HoursBand], ...]:
-    bands = []
-    for level in _HOURS_LADDER:
-        band = level.hours_band(population)
-        assert band is not None  # noqa: S101 - the table defines all three
-        bands.append((level, band))
-    return tuple(bands)
-
-
-def level_for_weekly_hours(
-    hours: object, population: Population = Population.ADULT
-) -> LevelOfCare:
-    """The outpatient level a number of weekly clinical hours corresponds to.
-
-    Uses the bands of the level table: for adults under 9 hours is outpatient,
-    9 to under 20 intensive outpatient, 20 or more partial hospitalization
-    (SAMHSA Advisory 2021 for the floors, 42 CFR 410.43 for the 20-hour line);
-    for adolescents the IOP floor is 6 hours.
-
-    Args:
-        hours: Weekly hours as a number or a :class:`~datetime.timedelta`.
-        population: Adult (default) or adolescent.
-
-    Raises:
-        InvalidValueError: If *hours* is negative or not finite.
-
-    Example:
-        >>> import datetime as dt
-        >>> from iopmodel import Population, level_for_weekly_hours
-        >>> level_for_weekly_hours(9).label
-        'Intensive outpatient'
-        >>> level_for_weekly_hours(dt.timedelta(hours=8, minutes=59)).label
-        'Outpatient'
-        >>> level_for_weekly_hours(6, Population.ADOLESCENT).label
-        'Intensive outpatient'
-        >>> level_for_weekly_hours(20).label
-        'Partial hospitalization'
-    """
-    value = _as_hours(hours)
-    for level, band in _ladder_bands(population):
-        if band.contains(value):
-            return level
-    raise AssertionError(value)  # pragma: no cover - the bands cover [0, inf)

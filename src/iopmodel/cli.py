@@ -25,7 +25,7 @@ from iopmodel.programs import Program
 from iopmodel.reports import ValidationReport
 from iopmodel.rules import RULE_SETS
 from iopmodel.sessions import Session
-from iopmodel.validation import validate
+from iopmodel.rules import validate
 from iopmodel.weeks import summarize_weeks
 
 if TYPE_CHECKING:
@@ -193,7 +193,9 @@ def _cmd_levels(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _band(level: LevelOfCare, population: Population) -> str | None:
-    band = level.hours_band(population)
+    from iopmodel.standards import DEFAULT_STANDARD  # noqa: PLC0415
+
+    band = DEFAULT_STANDARD.band(level, population)
     return None if band is None else str(band)
 
 

@@ -37,7 +37,6 @@ from iopmodel.care import LevelOfCare
 from iopmodel.errors import InvalidValueError, TransitionError
 from iopmodel.plans import AftercarePlan, DischargeReason
 from iopmodel.programs import Program
-from iopmodel.rules import DEFAULT_RULES, AftercareParams, RuleSet
 
 __all__ = [
     "TRANSITIONS",
@@ -54,7 +53,8 @@ class EpisodeStatus(enum.Enum):
     """Where an episode is in its life.
 
     Example:
-        >>> from iopmodel import Episode, EpisodeStatus
+        >>> from iopmodel import Episode
+        >>> from iopmodel.episodes import EpisodeStatus
         >>> Episode(patient_id="p-1").status is EpisodeStatus.PENDING
         True
     """
@@ -87,7 +87,7 @@ class LevelChange(enum.Enum):
     """How a move must change the level of care.
 
     Example:
-        >>> from iopmodel import LevelChange
+        >>> from iopmodel.episodes import LevelChange
         >>> LevelChange.LOWER.value
         'lower'
     """
@@ -109,7 +109,8 @@ class Transition:
     """One row of :data:`TRANSITIONS`: from which status, to which, how the level changes.
 
     Example:
-        >>> from iopmodel import TRANSITIONS, Move
+        >>> from iopmodel import Move
+        >>> from iopmodel.episodes import TRANSITIONS
         >>> row = TRANSITIONS[Move.STEP_DOWN]
         >>> row.source.value, row.target.value, row.level_change.value
         ('active', 'active', 'lower')
@@ -154,7 +155,8 @@ class Placement:
 
     Example:
         >>> import datetime as dt
-        >>> from iopmodel import LevelOfCare, Move, Placement
+        >>> from iopmodel import LevelOfCare, Move
+        >>> from iopmodel.episodes import Placement
         >>> p = Placement(level=LevelOfCare.INTENSIVE_OUTPATIENT, start=dt.date(2026, 3, 2),
         ...               end=dt.date(2026, 4, 16), move=Move.ADMIT)
         >>> p.days
@@ -482,44 +484,32 @@ class Episode:
         reason: DischargeReason,
         *,
         aftercare: AftercarePlan | None = None,
-        rules: RuleSet = DEFAULT_RULES,
     ) -> Episode:
         """Return the episode discharged on *on*.
+
+        A discharge is a real event and is always recorded, with or without an
+        aftercare plan; whether one was needed is for the rules to judge
+        (:func:`iopmodel.validate` on the episode reports it).
 
         Args:
             on: The discharge day; must be after the current placement's start.
             reason: Why treatment ended.
-            aftercare: The aftercare plan.
-            rules: When the set contains the aftercare rule (AFT001), an
-                aftercare plan is required unless *reason* is exempt in it.
+            aftercare: The aftercare plan, if there is one.
 
         Raises:
-            TransitionError: Not active, a date out of order, or no aftercare
-                plan where the rule set requires one.
+            TransitionError: Not active, or a date out of order.
 
         Example:
             >>> import datetime as dt
-            >>> from iopmodel import DischargeReason, Episode, LevelOfCare, TransitionError
+            >>> from iopmodel import DischargeReason, Episode, LevelOfCare, validate
             >>> e = Episode(patient_id="p").admit(LevelOfCare.OUTPATIENT, on=dt.date(2026, 3, 2))
-            >>> try:
-            ...     e.discharge(dt.date(2026, 6, 1), DischargeReason.GOALS_MET)
-            ... except TransitionError as error:
-            ...     print(error.reason)
-            no aftercare plan, which rule set 'default' requires (AFT001)
+            >>> e = e.discharge(dt.date(2026, 6, 1), DischargeReason.AGAINST_ADVICE)
+            >>> e.status.value, [f.rule_id for f in validate(e)]
+            ('discharged', ['AFT001'])
         """
         self._check_move(Move.DISCHARGE, None, on)
         check_arg(instance_of(DischargeReason), "reason", reason)
         check_arg(optional_instance_of(AftercarePlan), "aftercare", aftercare)
-        if aftercare is None and "AFT001" in rules:
-            params: Any = rules.get("AFT001").params
-            exempt = (
-                params.exempt_reasons if isinstance(params, AftercareParams) else ()
-            )
-            if reason not in exempt:
-                raise TransitionError(
-                    Move.DISCHARGE.value,
-                    f"no aftercare plan, which rule set {rules.name!r} requires (AFT001)",
-                )
         closed = attrs.evolve(self.placements[-1], end=on)
         return attrs.evolve(
             self,
@@ -539,7 +529,6 @@ class Episode:
         reason: str = "",
         discharge_reason: DischargeReason | None = None,
         aftercare: AftercarePlan | None = None,
-        rules: RuleSet = DEFAULT_RULES,
     ) -> Episode:
         """Apply any move by name: one entry point for generated or stored moves.
 
@@ -555,9 +544,7 @@ class Episode:
         if move is Move.DISCHARGE:
             if discharge_reason is None:
                 raise TransitionError(move.value, "a discharge reason is required")
-            return self.discharge(
-                on, discharge_reason, aftercare=aftercare, rules=rules
-            )
+            return self.discharge(on, discharge_reason, aftercare=aftercare)
         if move is Move.TRANSFER:
             if program is None:
                 raise TransitionError(move.value, "a program is required")

@@ -25,6 +25,7 @@ __all__ = [
     "InvalidTypeError",
     "InvalidValueError",
     "IopModelError",
+    "LimitError",
     "MissingExtraError",
     "TransitionError",
     "UnknownCodeError",
@@ -56,7 +57,7 @@ class InvalidValueError(IopModelError, ValueError):
 
     Example:
         >>> import datetime as dt
-        >>> from iopmodel import InvalidValueError, SessionTemplate, SessionKind
+        >>> from iopmodel import InvalidValueError, SessionKind, SessionTemplate
         >>> try:
         ...     SessionTemplate(kind=SessionKind.GROUP_THERAPY, rrule="FREQ=WEEKLY",
         ...                     start_time=dt.time(18), duration=dt.timedelta(0))
@@ -84,7 +85,8 @@ class InvalidTypeError(IopModelError, TypeError):
         expected: A description of the accepted types.
 
     Example:
-        >>> from iopmodel import InvalidTypeError, Program
+        >>> from iopmodel import Program
+        >>> from iopmodel.errors import InvalidTypeError
         >>> try:
         ...     Program(name="x", level="iop", population="adult", timezone="UTC")
         ... except InvalidTypeError as error:
@@ -102,6 +104,30 @@ class InvalidTypeError(IopModelError, TypeError):
 
     def __reduce__(self) -> tuple[type[InvalidTypeError], tuple[str, object, str]]:
         return (type(self), (self.field, self.value, self.expected))
+
+
+class LimitError(IopModelError, ValueError):
+    """Work that would exceed one of the library's budgets, refused before it starts.
+
+    Attributes:
+        field: What is too large (``"plan window"``).
+        size: How large it is.
+        limit: The budget it exceeds.
+
+    Example:
+        >>> from iopmodel.errors import LimitError
+        >>> str(LimitError("plan window", "2,922,000 days", "1,830 days"))
+        'plan window: 2,922,000 days is over the limit of 1,830 days'
+    """
+
+    def __init__(self, field: str, size: str, limit: str) -> None:
+        super().__init__(f"{field}: {size} is over the limit of {limit}")
+        self.field = field
+        self.size = size
+        self.limit = limit
+
+    def __reduce__(self) -> tuple[type[LimitError], tuple[str, str, str]]:
+        return (type(self), (self.field, self.size, self.limit))
 
 
 class UnknownCodeError(IopModelError, LookupError):
@@ -171,7 +197,7 @@ class ClinicalRuleError(IopModelError, ValueError):
         findings: The error findings, in report order.
 
     Example:
-        >>> from iopmodel import ClinicalRuleError
+        >>> from iopmodel.errors import ClinicalRuleError
         >>> ClinicalRuleError([]).findings
         ()
     """
@@ -227,7 +253,7 @@ class MissingExtraError(IopModelError, ImportError):
     """An optional extra is needed for this feature and is not installed.
 
     Example:
-        >>> from iopmodel import MissingExtraError
+        >>> from iopmodel.errors import MissingExtraError
         >>> str(MissingExtraError("ics", "icalendar"))
         "this feature needs the 'ics' extra: pip install 'iopmodel[ics]' (icalendar)"
     """

@@ -93,7 +93,8 @@ class Intervention:
         frequency: Optional free-text frequency ("3 x weekly").
 
     Example:
-        >>> from iopmodel import Intervention, SessionKind
+        >>> from iopmodel import SessionKind
+        >>> from iopmodel.plans import Intervention
         >>> Intervention(description="Relapse-prevention group",
         ...              kind=SessionKind.GROUP_THERAPY).kind.value
         'group_therapy'
@@ -122,7 +123,7 @@ class Objective:
 
     Example:
         >>> import datetime as dt
-        >>> from iopmodel import Objective
+        >>> from iopmodel.plans import Objective
         >>> Objective(description="Attend 2 NA meetings a week",
         ...           target_date=dt.date(2026, 4, 1)).achieved
         False
@@ -153,7 +154,7 @@ class Goal:
 
     Example:
         >>> import datetime as dt
-        >>> from iopmodel import Goal, Objective
+        >>> from iopmodel.plans import Goal, Objective
         >>> goal = Goal(description="Sustained abstinence from alcohol",
         ...             objectives=[Objective(description="No use for 30 days",
         ...                                   target_date=dt.date(2026, 3, 31))])
@@ -176,7 +177,7 @@ class Problem:
     """A problem the plan addresses, with its goals.
 
     Example:
-        >>> from iopmodel import Goal, Problem
+        >>> from iopmodel.plans import Goal, Problem
         >>> Problem(description="Alcohol use disorder, moderate",
         ...         goals=[Goal(description="Sustained abstinence")]).goals[0].description
         'Sustained abstinence'
@@ -192,9 +193,17 @@ class Problem:
 class PlanReview:
     """A review of the plan with the patient, on a date.
 
+    Args:
+        on: The day of the review.
+        by: Opaque id of the reviewer.
+        note: Free text.
+        recertification: Whether a physician also recertified the need for
+            the level of care (Medicare IOP asks for it at least every 60
+            days; rule ``REV002``).
+
     Example:
         >>> import datetime as dt
-        >>> from iopmodel import PlanReview
+        >>> from iopmodel.plans import PlanReview
         >>> PlanReview(on=dt.date(2026, 3, 2), by="c-017").on
         datetime.date(2026, 3, 2)
     """
@@ -202,6 +211,7 @@ class PlanReview:
     on: dt.date = attrs.field(validator=plain_date)
     by: str | None = attrs.field(default=None, validator=optional_non_empty_str)
     note: str = attrs.field(default="", validator=instance_of(str))
+    recertification: bool = attrs.field(default=False, validator=instance_of(bool))
 
 
 @attrs.frozen(kw_only=True)
@@ -210,7 +220,7 @@ class PlanRevision:
 
     Example:
         >>> import datetime as dt
-        >>> from iopmodel import PlanRevision
+        >>> from iopmodel.plans import PlanRevision
         >>> PlanRevision(on=dt.date(2026, 3, 9), change="Added a weekly family session").change
         'Added a weekly family session'
     """
@@ -526,12 +536,26 @@ class TreatmentPlan:
         )
 
     def review(
-        self, on: dt.date, *, by: str | None = None, note: str = ""
+        self,
+        on: dt.date,
+        *,
+        by: str | None = None,
+        note: str = "",
+        recertification: bool = False,
     ) -> TreatmentPlan:
-        """Return a plan with a review recorded on *on*."""
-        return attrs.evolve(
-            self, reviews=(*self.reviews, PlanReview(on=on, by=by, note=note))
-        )
+        """Return a plan with a review recorded on *on*.
+
+        Example:
+            >>> import datetime as dt
+            >>> from iopmodel import TreatmentPlan
+            >>> from iopmodel.examples import evening_iop
+            >>> plan = TreatmentPlan(patient_id="p", program=evening_iop(),
+            ...                      start=dt.date(2026, 3, 2))
+            >>> plan.review(dt.date(2026, 4, 20), recertification=True).reviews[0].recertification
+            True
+        """
+        review = PlanReview(on=on, by=by, note=note, recertification=recertification)
+        return attrs.evolve(self, reviews=(*self.reviews, review))
 
     def with_aftercare(self, aftercare: AftercarePlan) -> TreatmentPlan:
         """Return a plan with its aftercare plan set."""

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from iopmodel.errors import MissingExtraError
 from iopmodel.plans import TreatmentPlan
 from iopmodel.programs import Program
-from iopmodel.rules import DEFAULT_RULES, RuleSet, Subject, WeeklyHoursParams
+from iopmodel.rules import DEFAULT_RULES, RuleSet, Subject
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -67,11 +67,13 @@ def plot_weekly_hours(
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 3.8))
     subject = Subject.of(target, rules, as_of=as_of)
-    weeks = subject.weeks
-    labels = [
-        "typical week" if subject.target == "program" else f"{w.start:%m-%d}"
-        for w in weeks
-    ]
+    cycle = subject.cycle
+    if cycle is None:
+        weeks = subject.weeks
+        labels = [f"{w.start:%m-%d}" for w in weeks]
+    else:  # a design: every week of an exact cycle, else each distinct week
+        weeks = cycle.weeks if cycle.exact else subject.weeks
+        labels = [f"week {cycle.position(w)}" for w in weeks]
     positions = list(range(len(weeks)))
     scheduled = [float(w.scheduled_hours) for w in weeks]
     alphas = [1.0 if w.full else 0.45 for w in weeks]
@@ -86,16 +88,20 @@ def plot_weekly_hours(
     if recorded:  # attendance only where every outcome is recorded
         xs, ys = zip(*recorded, strict=True)
         ax.plot(xs, ys, "o", color="#e45756", label="attended")
-    if "HRS001" in rules and isinstance(rules.get("HRS001").params, WeeklyHoursParams):
-        band = rules.get("HRS001").params.bands.get(subject.population)
-        if band is not None:
-            top = (
-                float(band.maximum)
-                if band.maximum is not None
-                else max([*scheduled, 0]) + 5
-            )
-            ax.axhspan(float(band.minimum), top, color="#54a24b", alpha=0.15,
-                       label=f"{band} ({band.minimum_source.short})")  # fmt: skip
+    level, population = subject.level, subject.population
+    band = (
+        None
+        if level is None or population is None
+        else rules.standard.band(level, population)
+    )
+    if band is not None:
+        top = (
+            float(band.maximum)
+            if band.maximum is not None
+            else max([*scheduled, 0]) + 5
+        )
+        ax.axhspan(float(band.minimum), top, color="#54a24b", alpha=0.15,
+                   label=f"{band} ({band.minimum_source.short})")  # fmt: skip
     ax.set_xticks(positions, labels, rotation=45 if len(weeks) > 6 else 0)
     ax.set_ylabel("hours per week")
     ax.set_title(subject.name)

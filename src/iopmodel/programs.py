@@ -1,8 +1,9 @@
 """Programs: a level of care, a population, a time zone and recurring sessions.
 
 A :class:`Program` is a *design*: "group therapy Mon/Wed/Thu 18:00-21:00 and
-one individual session a week, in New York". It knows its exact weekly hours
-and expands into dated sessions with :meth:`Program.schedule`.
+one individual session a week, in New York". It knows every week it can
+produce (:meth:`Program.cycle`), their exact hours, and expands into dated
+sessions with :meth:`Program.schedule`.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
-from iopmodel._format import minutes_as_hours
+from iopmodel._format import hours_text
 from iopmodel._validators import (
     MINUTE,
     aware_datetime,
@@ -34,21 +35,16 @@ from iopmodel._validators import (
 )
 from iopmodel.care import LevelOfCare, Population
 from iopmodel.errors import InvalidValueError
+from iopmodel.cycles import WeekCycle, week_cycle
 from iopmodel.schedules import SessionTemplate, expand_template
-from iopmodel.sessions import Attendance, Session
+from iopmodel.sessions import Attendance, Session, SessionKind
+from iopmodel.standards import DEFAULT_STANDARD
 
-__all__ = ["MAX_SCHEDULE_DAYS", "RECOMMENDED_MINIMUM_DAYS", "Program"]
-
-#: Recommended days in treatment (90), since NIDA says most people need at
-#: least three months (:data:`iopmodel.sources.NIDA_PRINCIPLES`).
-RECOMMENDED_MINIMUM_DAYS: Final = 90
+__all__ = ["MAX_SCHEDULE_DAYS", "Program"]
 
 #: The longest window :meth:`Program.schedule` expands, 1830 days (about five
 #: years), so an open-ended RRULE can never expand without bound.
 MAX_SCHEDULE_DAYS: Final = 5 * 366
-
-#: The typical week is the first week of a schedule that starts on this Monday.
-_REFERENCE_MONDAY: Final = dt.date(2024, 1, 1)
 
 
 def _zone(value: ZoneInfo | str) -> ZoneInfo:
@@ -71,8 +67,10 @@ class Program:
             Weeks, wall times and DST follow this zone.
         templates: The recurring sessions.
         capacity: Optional number of patient slots.
-        recommended_minimum_days: Recommended total length of treatment,
-            90 days by default (NIDA, :data:`~iopmodel.sources.NIDA_PRINCIPLES`).
+        recommended_minimum_days: Recommended total length of treatment, by
+            default the default standard's
+            :attr:`~iopmodel.standards.Standard.minimum_total_days` (90 days,
+            NIDA).
 
     Raises:
         InvalidTypeError: Values of the wrong type.
@@ -114,64 +112,81 @@ class Program:
     )
     capacity: int | None = attrs.field(default=None, validator=optional_positive_int)
     recommended_minimum_days: int = attrs.field(
-        default=RECOMMENDED_MINIMUM_DAYS, validator=positive_int
+        default=int(DEFAULT_STANDARD.minimum_total_days.value), validator=positive_int
     )
 
     def __repr__(self) -> str:
         return (
             f"Program(name={self.name!r}, level={self.level.key}, "
             f"population={self.population.value}, timezone={self.timezone.key!r}, "
-            f"templates={len(self.templates)}, "
-            f"weekly_hours={minutes_as_hours(self.weekly_minutes)})"
+            f"templates={len(self.templates)}, weekly_hours={self._hours_text()})"
         )
+
+    def _hours_text(self) -> str:
+        cycle = self.cycle()
+        low, high = cycle.min_hours, cycle.max_hours
+        return hours_text(low) if low == high else f"{hours_text(low)}-{hours_text(high)}"
 
     def _repr_html_(self) -> str:
         from iopmodel._html import program_html  # noqa: PLC0415
 
         return program_html(self)
 
-    # -- the typical week ------------------------------------------------------
+    # -- the cycle of weeks ----------------------------------------------------
 
-    def typical_week(self, week_start: int = calendar.MONDAY) -> tuple[Session, ...]:
-        """The sessions of a full typical week.
+    def cycle(
+        self,
+        week_start: int = calendar.MONDAY,
+        counted_kinds: Iterable[SessionKind] | None = None,
+    ) -> WeekCycle:
+        """Every week this design produces: its repeating cycle of weeks.
 
-        The typical week is the first week of a schedule that starts on the
-        first day of a week (*week_start*, ISO Monday by default); for weekly
-        templates every full week is the same. Templates with ``INTERVAL`` or
-        ``COUNT`` differ between weeks: use :meth:`schedule` for those.
+        See :mod:`iopmodel.cycles`: exact when every template repeats by weeks,
+        otherwise the weeks of a 28-year reference calendar. Results are cached.
+
+        Args:
+            week_start: First weekday of a week, 0 (Monday, ISO) to 6.
+            counted_kinds: Session kinds that count toward program hours; the
+                default standard's by default (a rule set passes its own).
 
         Example:
+            >>> import datetime as dt
+            >>> import attrs
+            >>> from iopmodel import SessionKind, SessionTemplate
             >>> from iopmodel.examples import evening_iop
-            >>> [s.kind.value for s in evening_iop().typical_week()][:2]
-            ['group_therapy', 'individual_therapy']
+            >>> program = evening_iop()
+            >>> biweekly = attrs.evolve(program.templates[1],
+            ...                         rrule="FREQ=WEEKLY;INTERVAL=2;BYDAY=TU")
+            >>> cycle = attrs.evolve(program, templates=(program.templates[0], biweekly)).cycle()
+            >>> cycle.length, [w.individual_sessions for w in cycle.weeks]
+            (2, [1, 0])
         """
-        first = typical_week_start(week_start)
-        return self.schedule(first, first + dt.timedelta(7))
+        from iopmodel.weeks import check_week_start  # noqa: PLC0415
 
-    @property
-    def weekly_minutes(self) -> int:
-        """Exact minutes of program hours in a typical week.
-
-        Kinds that do not count toward program hours (mutual-support meetings,
-        by default) are left out; see
-        :data:`~iopmodel.sessions.COUNTS_TOWARD_PROGRAM_HOURS`.
-        """
-        return sum(
-            s.duration // MINUTE
-            for s in self.typical_week()
-            if s.kind.counts_toward_program_hours
+        check_week_start(week_start)
+        kinds = (
+            DEFAULT_STANDARD.counted_kinds
+            if counted_kinds is None
+            else frozenset(counted_kinds)
+        )
+        return week_cycle(
+            self.templates, self.timezone, week_start=week_start, counted_kinds=kinds
         )
 
     @property
     def weekly_hours(self) -> Fraction:
-        """Exact program hours in a typical week, as a :class:`~fractions.Fraction`.
+        """Exact program hours a week, averaged over the :meth:`cycle`.
+
+        For designs whose weeks differ, see ``cycle().min_hours`` and
+        ``cycle().max_hours``. Kinds that do not count toward program hours
+        under the default standard (mutual-support meetings) are left out.
 
         Example:
             >>> from iopmodel.examples import evening_iop
             >>> evening_iop().weekly_hours == 10
             True
         """
-        return Fraction(self.weekly_minutes, 60)
+        return self.cycle().mean_hours
 
     # -- expansion --------------------------------------------------------------
 
@@ -261,8 +276,3 @@ class Program:
             else:
                 result.append(session)
         return result
-
-
-def typical_week_start(week_start: int = calendar.MONDAY) -> dt.date:
-    """The first day of the reference week used for typical weeks."""
-    return _REFERENCE_MONDAY + dt.timedelta(days=week_start % 7)

@@ -48,7 +48,7 @@ class Action(enum.Enum):
     """What a recommendation proposes.
 
     Example:
-        >>> from iopmodel import Action
+        >>> from iopmodel.recommend import Action
         >>> Action.DISCHARGE_TO_AFTERCARE.value
         'discharge_to_aftercare'
     """
@@ -64,7 +64,7 @@ class HomeEnvironment(enum.Enum):
     """Whether the patient's home supports recovery or enables use.
 
     Example:
-        >>> from iopmodel import HomeEnvironment
+        >>> from iopmodel.recommend import HomeEnvironment
         >>> HomeEnvironment("enables_use")
         <HomeEnvironment.ENABLES_USE: 'enables_use'>
     """
@@ -95,7 +95,8 @@ class ClinicalFacts:
 
     Example:
         >>> import datetime as dt
-        >>> from iopmodel import ClinicalFacts, HomeEnvironment
+        >>> from iopmodel import ClinicalFacts
+        >>> from iopmodel.recommend import HomeEnvironment
         >>> facts = ClinicalFacts(as_of=dt.date(2026, 3, 1), needs_intensive_treatment=True,
         ...                       home_environment=HomeEnvironment.SUPPORTS_RECOVERY)
         >>> facts.current_level is None
@@ -201,7 +202,7 @@ class RecommendationPolicy:
             (NIDA: 90).
 
     Example:
-        >>> from iopmodel import RecommendationPolicy
+        >>> from iopmodel.recommend import RecommendationPolicy
         >>> RecommendationPolicy().minimum_total_days
         90
     """
@@ -217,7 +218,7 @@ class Reason:
     """One sentence of a recommendation, with its source.
 
     Example:
-        >>> from iopmodel import Reason
+        >>> from iopmodel.recommend import Reason
         >>> from iopmodel.sources import NIDA_PRINCIPLES
         >>> str(Reason("Most patients need at least 90 days.", NIDA_PRINCIPLES))
         'Most patients need at least 90 days. (NIDA)'

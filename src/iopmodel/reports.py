@@ -52,8 +52,11 @@ class Finding:
         severity: Error, warning or info.
         message: Plain English with numbers and units.
         citation: The source the rule (or this finding) relies on.
-        week: First day of the week concerned, for weekly findings.
+        week: First day of the week concerned, for weekly findings on real
+            dates (plans).
         path: The object concerned otherwise (``"$.aftercare"``).
+        cycle_week: For a program design, the first week of its cycle the
+            finding concerns (1-based; the message names every such week).
 
     Example:
         >>> import datetime as dt
@@ -71,6 +74,7 @@ class Finding:
     citation: Citation | None = None
     week: dt.date | None = None
     path: str | None = None
+    cycle_week: int | None = None
 
     def __str__(self) -> str:
         return f"{self.severity.value} {self.rule_id}: {self.message}"
@@ -82,6 +86,7 @@ class Finding:
             "severity": self.severity.value,
             "message": self.message,
             "week": None if self.week is None else self.week.isoformat(),
+            "cycle_week": None if self.cycle_week is None else str(self.cycle_week),
             "path": self.path,
             "source": None if self.citation is None else self.citation.key,
             "citation": None if self.citation is None else str(self.citation),
@@ -97,7 +102,7 @@ class SkippedRule:
     """A rule that did not apply to the target, and why.
 
     Example:
-        >>> from iopmodel import SkippedRule
+        >>> from iopmodel.reports import SkippedRule
         >>> str(SkippedRule(rule_id="AFT001", reason="applies to treatment plans only"))
         'AFT001: applies to treatment plans only'
     """
@@ -236,7 +241,8 @@ class ValidationReport:
 
         Example:
             >>> import attrs
-            >>> from iopmodel import ClinicalRuleError, validate
+            >>> from iopmodel import validate
+            >>> from iopmodel.errors import ClinicalRuleError
             >>> from iopmodel.examples import evening_iop
             >>> program = evening_iop()
             >>> groups_only = attrs.evolve(program, templates=program.templates[:1])

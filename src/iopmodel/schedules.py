@@ -11,12 +11,18 @@ zone, so a session at 18:00 stays at 18:00 across daylight-saving changes.
 A wall time that does not exist (inside a spring-forward gap) is read with the
 offset before the gap, as RFC 5545 prescribes, and normalized (02:30 becomes
 03:30); an ambiguous one (fall-back) is its first occurrence.
+
+``UNTIL`` may be given in UTC (``UNTIL=19971224T000000Z``), as RFC 5545
+(section 3.3.10) requires whenever the start has a time zone and as calendars
+export it: the instant is converted to the program's zone when the template is
+expanded. A floating ``UNTIL`` (no ``Z``) is local wall time.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 from collections.abc import Iterator
 from typing import Any, Final
 from zoneinfo import ZoneInfo
@@ -99,13 +105,31 @@ def _rrule_problem(text: str) -> str | None:
         return "BYHOUR, BYMINUTE and BYSECOND are not allowed; use start_time"
     if "COUNT" in parts and "UNTIL" in parts:
         return "COUNT and UNTIL must not both be given (RFC 5545)"
-    if parts.get("UNTIL", "").endswith("Z"):
-        return "UNTIL must be local wall time (no 'Z'); the program's zone applies"
+    until = parts.get("UNTIL", "")
+    if until.endswith("Z") and _utc_until(until) is None:
+        return "UNTIL in UTC must be a date-time such as 19971224T000000Z"
+    if until.endswith("Z"):  # checked above; the probe start is naive wall time
+        text = ";".join(f"{k}={v}" for k, v in parts.items() if k != "UNTIL")
     try:
         rrulestr(text, dtstart=_PROBE_START)
     except (ValueError, TypeError, IndexError, KeyError) as error:
         return f"not a valid RFC 5545 RRULE ({error})"
     return None
+
+
+def _utc_until(text: str) -> dt.datetime | None:
+    """The instant of a UTC ``UNTIL`` value (``19971224T000000Z``), or ``None``."""
+    try:
+        return dt.datetime.strptime(text, "%Y%m%dT%H%M%SZ").replace(tzinfo=dt.UTC)
+    except ValueError:
+        return None
+
+
+def _rule_parts(text: str) -> dict[str, str]:
+    return dict(part.partition("=")[::2] for part in text.split(";"))
+
+
+_WEEKLY_PARTS: Final = frozenset({"FREQ", "INTERVAL", "BYDAY", "WKST"})
 
 
 def _wall_time(_instance: object, _attribute: object, value: Any) -> None:
@@ -125,8 +149,8 @@ class SessionTemplate:
         kind: What happens in each session.
         rrule: RFC 5545 RRULE text such as ``"FREQ=WEEKLY;BYDAY=MO,WE,TH"``
             (a leading ``RRULE:`` is accepted). No DTSTART (the schedule's first
-            day supplies it), nothing finer than daily, and ``UNTIL`` in local
-            wall time.
+            day supplies it) and nothing finer than daily. ``UNTIL`` is either
+            UTC (``...Z``, converted to the program's zone) or local wall time.
         start_time: Local wall-clock start, without tzinfo.
         duration: Length of each session: over zero, at most 12 h, whole minutes.
         title: Optional display title ("Relapse-prevention group").
@@ -158,34 +182,76 @@ class SessionTemplate:
     clinician: str | None = attrs.field(default=None, validator=optional_non_empty_str)
     telehealth: bool = attrs.field(default=False, validator=instance_of(bool))
 
-    def to_rrule(self, first_day: dt.date) -> dateutil.rrule.rrule:
-        """Build a fresh :class:`dateutil.rrule.rrule` starting on *first_day*.
+    @property
+    def period_weeks(self) -> int | None:
+        """After how many weeks the template's sessions repeat, if it repeats by weeks.
 
-        The rule's DTSTART is *first_day* at ``start_time``, in naive local
-        wall time. Each call returns a new object; never store it.
+        ``None`` for rules that depend on the calendar (monthly, yearly,
+        ``BYMONTH``, ``BYMONTHDAY``, ``BYSETPOS``...) or that end (``COUNT``,
+        ``UNTIL``).
 
         Example:
             >>> import datetime as dt
             >>> from iopmodel import SessionKind, SessionTemplate
+            >>> def every(rrule):
+            ...     return SessionTemplate(kind=SessionKind.GROUP_THERAPY, rrule=rrule,
+            ...                            start_time=dt.time(18),
+            ...                            duration=dt.timedelta(hours=3)).period_weeks
+            >>> every("FREQ=WEEKLY;INTERVAL=2;BYDAY=TU"), every("FREQ=DAILY;INTERVAL=3")
+            (2, 3)
+            >>> every("FREQ=MONTHLY;BYDAY=1MO") is None
+            True
+        """
+        parts = _rule_parts(self.rrule)
+        if parts.keys() - _WEEKLY_PARTS or any(c.isdigit() for c in parts.get("BYDAY", "")):
+            return None
+        interval = int(parts.get("INTERVAL", "1"))
+        if parts["FREQ"] == "WEEKLY":
+            return interval
+        if parts["FREQ"] == "DAILY":
+            return math.lcm(interval, 7) // 7
+        return None
+
+    def to_rrule(
+        self, first_day: dt.date, zone: ZoneInfo | None = None
+    ) -> dateutil.rrule.rrule:
+        """Build a fresh :class:`dateutil.rrule.rrule` starting on *first_day*.
+
+        The rule's DTSTART is *first_day* at ``start_time``, in naive local
+        wall time. A UTC ``UNTIL`` is converted to wall time in *zone* (UTC if
+        no zone is given). Each call returns a new object; never store it.
+
+        Example:
+            >>> import datetime as dt
+            >>> from zoneinfo import ZoneInfo
+            >>> from iopmodel import SessionKind, SessionTemplate
             >>> t = SessionTemplate(kind=SessionKind.INDIVIDUAL_THERAPY,
-            ...                     rrule="FREQ=WEEKLY;BYDAY=TU;COUNT=2",
+            ...                     rrule="FREQ=WEEKLY;BYDAY=TU;UNTIL=20260310T220000Z",
             ...                     start_time=dt.time(17), duration=dt.timedelta(hours=1))
-            >>> list(t.to_rrule(dt.date(2026, 3, 2)))
+            >>> list(t.to_rrule(dt.date(2026, 3, 2), ZoneInfo("America/New_York")))
             [datetime.datetime(2026, 3, 3, 17, 0), datetime.datetime(2026, 3, 10, 17, 0)]
         """
-        rule = rrulestr(
-            self.rrule, dtstart=dt.datetime.combine(first_day, self.start_time)
-        )
+        dtstart = dt.datetime.combine(first_day, self.start_time)
+        parts = _rule_parts(self.rrule)
+        until = _utc_until(parts.get("UNTIL", ""))
+        if until is None:
+            rule = rrulestr(self.rrule, dtstart=dtstart)
+        else:
+            text = ";".join(f"{k}={v}" for k, v in parts.items() if k != "UNTIL")
+            local_until = until.astimezone(zone or dt.UTC).replace(tzinfo=None)
+            rule = rrulestr(text, dtstart=dtstart).replace(until=local_until)
         assert isinstance(rule, dateutil.rrule.rrule)  # noqa: S101 - one RRULE, never a set
         return rule
 
-    def occurrences(self, first_day: dt.date, end: dt.date) -> Iterator[dt.datetime]:
+    def occurrences(
+        self, first_day: dt.date, end: dt.date, zone: ZoneInfo | None = None
+    ) -> Iterator[dt.datetime]:
         """Local wall-time starts on days in ``[first_day, end)``, in order.
 
         The recurrence is anchored on *first_day* (its DTSTART), so ``COUNT``
-        and ``INTERVAL`` count from there.
+        and ``INTERVAL`` count from there; *zone* places a UTC ``UNTIL``.
         """
-        for local in self.to_rrule(first_day):
+        for local in self.to_rrule(first_day, zone):
             if local.date() >= end:
                 return
             yield local
@@ -239,5 +305,5 @@ def expand_template(
             clinician=template.clinician,
             telehealth=template.telehealth,
         )
-        for local in template.occurrences(first_day, end)
+        for local in template.occurrences(first_day, end, zone)
     )

@@ -50,7 +50,7 @@ from cattrs.errors import (
 )
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
-from iopmodel.care import Framework, HoursBand, LevelOfCare
+from iopmodel.care import Framework, LevelOfCare
 from iopmodel.episodes import Episode, Placement
 from iopmodel.errors import (
     DocumentError,
@@ -69,6 +69,7 @@ from iopmodel.reports import ValidationReport
 from iopmodel.schedules import SessionTemplate
 from iopmodel.sessions import Session
 from iopmodel.sources import Citation
+from iopmodel.standards import HoursBand
 
 __all__ = [
     "KINDS",

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Mapping
-from types import MappingProxyType
 from typing import Final
 
 import attrs
@@ -25,7 +23,6 @@ from iopmodel._validators import (
 from iopmodel.errors import InvalidTypeError
 
 __all__ = [
-    "COUNTS_TOWARD_PROGRAM_HOURS",
     "MAX_SESSION_DURATION",
     "Attendance",
     "Session",
@@ -39,15 +36,13 @@ MAX_SESSION_DURATION: Final = dt.timedelta(hours=12)
 class SessionKind(enum.Enum):
     """What happens in a session.
 
-    Whether a kind counts toward program hours is data, in
-    :data:`COUNTS_TOWARD_PROGRAM_HOURS` (rules can be given another set).
+    Which kinds count toward program hours is part of a standard
+    (:attr:`iopmodel.standards.Standard.counted_kinds`), not of the kind.
 
     Example:
         >>> from iopmodel import SessionKind
-        >>> SessionKind.GROUP_THERAPY.counts_toward_program_hours
-        True
-        >>> SessionKind.MUTUAL_SUPPORT.counts_toward_program_hours
-        False
+        >>> SessionKind("group_therapy")
+        <SessionKind.GROUP_THERAPY: 'group_therapy'>
     """
 
     GROUP_THERAPY = "group_therapy"
@@ -59,27 +54,7 @@ class SessionKind(enum.Enum):
     MUTUAL_SUPPORT = "mutual_support"
     """A mutual-support meeting such as AA or NA, usually outside the program."""
 
-    @property
-    def counts_toward_program_hours(self) -> bool:
-        """Whether this kind counts toward program hours by default."""
-        return COUNTS_TOWARD_PROGRAM_HOURS[self]
 
-
-#: Which kinds count toward a program's weekly clinical hours by default.
-#: Mutual-support meetings (AA, NA) are encouraged but are not program services.
-#:
-#: :meta hide-value:
-COUNTS_TOWARD_PROGRAM_HOURS: Final[Mapping[SessionKind, bool]] = MappingProxyType(
-    {
-        SessionKind.GROUP_THERAPY: True,
-        SessionKind.INDIVIDUAL_THERAPY: True,
-        SessionKind.FAMILY_THERAPY: True,
-        SessionKind.PSYCHOEDUCATION: True,
-        SessionKind.MEDICATION_MANAGEMENT: True,
-        SessionKind.CASE_MANAGEMENT: True,
-        SessionKind.MUTUAL_SUPPORT: False,
-    }
-)
 
 
 class Attendance(enum.Enum):
@@ -190,7 +165,7 @@ class Session:
 
         Example:
             >>> from iopmodel.examples import evening_iop
-            >>> week = evening_iop().typical_week()
+            >>> week = evening_iop().cycle().sessions
             >>> list(week) == sorted(week, key=lambda s: s.order_key)
             True
         """

@@ -61,9 +61,14 @@ from iopmodel.episodes import Episode
 from iopmodel.errors import InvalidValueError, MissingExtraError
 from iopmodel.plans import AftercarePlan, DischargeReason, TreatmentPlan
 from iopmodel.programs import Program
-from iopmodel.rules import DEFAULT_RULES, RuleSet, Subject
+from iopmodel.rules import (
+    ATTENDED_HOURS,
+    DEFAULT_RULES,
+    RuleSet,
+    Subject,
+    validate_subject,
+)
 from iopmodel.sessions import Attendance, SessionKind
-from iopmodel.validation import validate_subject
 
 __all__ = [
     "DEFAULT_ATTENDANCE",
@@ -636,7 +641,7 @@ class _Replication:
             self.episodes.append(episode)
             self.plans.append(plan)
         outside = {
-            f.week for f in report if f.rule_id == "HRS002" and f.week is not None
+            f.week for f in report if f.rule_id == ATTENDED_HOURS.id and f.week is not None
         }
         full = subject.full_weeks
         within = sum(
@@ -650,7 +655,7 @@ class _Replication:
                 status=status,
                 iop_days=iop_days,
                 days_in_treatment=days,
-                reached_90_days=days >= 90,
+                reached_90_days=days >= scenario.rules.standard.minimum_total_days.value,
                 discharge_reason=None if reason is None else reason.value,
                 levels=">".join(level.key for level in episode.levels),
                 full_weeks=len(full),

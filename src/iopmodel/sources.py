@@ -7,7 +7,10 @@ a :class:`Citation`, and rules and level definitions point at these objects.
 Each citation has a stable ``key`` (used in the docs and in serialized
 reports), a human ``title``, an optional ``effective`` date for regulations,
 and a ``confidence`` marker: ``"primary"`` for an official text, ``"secondary"``
-where the figure comes from a quotation or summary of it.
+where the figure comes from a quotation or summary of it, and ``"library"`` for
+a number iopmodel chose itself because no source gives one
+(:data:`LIBRARY_DEFAULT`; the reason for each value is given where it is used,
+in :mod:`iopmodel.standards`).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ __all__ = [
     "ASAM_3RD_EDITION",
     "ASAM_4TH_EDITION",
     "HCPCS_H0015",
+    "LIBRARY_DEFAULT",
     "LOCUS_2016",
     "MEDICARE_IOP_2024",
     "MEDICARE_IOP_RECERTIFICATION",
@@ -33,7 +37,7 @@ __all__ = [
     "Citation",
 ]
 
-Confidence = Literal["primary", "secondary"]
+Confidence = Literal["primary", "secondary", "library"]
 
 
 @attrs.frozen(kw_only=True)
@@ -45,9 +49,11 @@ class Citation:
         title: The source's title as a reader would look it up.
         short: A short label used inside finding messages.
         effective: The date a regulation took effect, if it has one.
-        confidence: ``"primary"`` (official text) or ``"secondary"``
-            (a quotation or summary of it).
+        confidence: ``"primary"`` (official text), ``"secondary"`` (a
+            quotation or summary of it) or ``"library"`` (no source: a value
+            iopmodel chose, see :data:`LIBRARY_DEFAULT`).
         note: Anything a reader must know, such as where sources disagree.
+        url: Where a reader can find the source, if it is online.
 
     Example:
         >>> from iopmodel.sources import MEDICARE_IOP_2024
@@ -63,9 +69,21 @@ class Citation:
     effective: dt.date | None = None
     confidence: Confidence = "primary"
     note: str = ""
+    url: str | None = None
 
     def __repr__(self) -> str:
         return f"Citation(key={self.key!r}, short={self.short!r})"
+
+    @property
+    def library_default(self) -> bool:
+        """Whether this marks a value iopmodel chose without a published source.
+
+        Example:
+            >>> from iopmodel.sources import LIBRARY_DEFAULT, NIDA_PRINCIPLES
+            >>> LIBRARY_DEFAULT.library_default, NIDA_PRINCIPLES.library_default
+            (True, False)
+        """
+        return self.confidence == "library"
 
     def __str__(self) -> str:
         if self.effective is None:
@@ -79,7 +97,9 @@ SOURCE_ARTICLE: Final = Citation(
     "grew from), quoting SAMHSA and NIDA",
     short="source article",
     confidence="secondary",
-    note="Describes visits of about 3 hours, 3-4 days a week, 9-20 hours a week, "
+    note="A treatment centre's web page, not a primary source. iopmodel relies on "
+    "it alone for the visit pattern and weekly individual therapy. Describes "
+    "visits of about 3 hours, 3-4 days a week, 9-20 hours a week, "
     "group therapy as central and individual therapy at least weekly.",
 )
 """The plain-language article the project models, quoting SAMHSA and NIDA."""
@@ -91,6 +111,7 @@ SAMHSA_TIP_47: Final = Citation(
     short="SAMHSA TIP 47",
     note="The 9-20 h/week range is how the source article states SAMHSA's figure; "
     "TIP 47's own upper bound is not confirmed.",
+    url="https://www.ncbi.nlm.nih.gov/books/NBK64093/",
 )
 """SAMHSA's treatment improvement protocol for intensive outpatient treatment."""
 
@@ -123,12 +144,18 @@ MEDICARE_IOP_RECERTIFICATION: Final = Citation(
     note="'Every 60 days' and 'every other month' are both quoted; exact CFR "
     "wording not confirmed.",
 )
-"""The 60-day recertification cadence used as the default plan-review cadence."""
+"""Medicare's physician recertification of the need for IOP, at least every 60 days.
+
+Recertification is not a treatment-plan review; the ``medicare-2024`` standard
+uses it for recertification only (rule ``REV002``).
+"""
 
 MEDICARE_PHP: Final = Citation(
     key="MEDICARE-PHP",
     title="42 CFR 410.43: partial hospitalization services, at least 20 hours a week",
     short="42 CFR 410.43",
+    url="https://www.ecfr.gov/current/title-42/chapter-IV/subchapter-B/part-410/"
+    "subpart-B/section-410.43",
 )
 """Medicare partial hospitalization, 20 or more hours a week."""
 
@@ -137,8 +164,10 @@ NIDA_PRINCIPLES: Final = Citation(
     title="NIDA, Principles of Drug Addiction Treatment: A Research-Based Guide",
     short="NIDA",
     confidence="secondary",
-    note="Most people need at least 3 months in treatment; the wording differs by "
-    "edition.",
+    note="Most people need at least 3 months in treatment in total; the wording "
+    "differs by edition. '90 days' is providers' paraphrase of 'three months'.",
+    url="https://nida.nih.gov/publications/principles-drug-addiction-treatment-"
+    "research-based-guide-third-edition",
 )
 """NIDA's principle that most patients need at least three months of treatment."""
 
@@ -188,3 +217,13 @@ PAYER_STEP_DOWN_ALLOWANCE: Final = Citation(
     note="Policy of some payers, not a regulation: check your payer's own policy.",
 )
 """Some commercial payers still count one or two reduced weeks at step-down as IOP."""
+
+LIBRARY_DEFAULT: Final = Citation(
+    key="IOPMODEL-DEFAULT",
+    title="iopmodel library default: no published source gives this number",
+    short="library default",
+    confidence="library",
+    note="The value was chosen by iopmodel; the reason is recorded with the "
+    "threshold in iopmodel.standards. Configure your own.",
+)
+"""Marks a number iopmodel chose itself; each use records its reason."""

@@ -20,7 +20,7 @@ from iopmodel.errors import MissingExtraError
 if TYPE_CHECKING:
     from iopmodel.episodes import Episode
     from iopmodel.reports import ValidationReport
-    from iopmodel.sessions import Session
+    from iopmodel.sessions import Session, SessionKind
     from iopmodel.weeks import WeekSummary
 
 __all__ = ["episode_frame", "findings_frame", "sessions_frame", "weeks_frame"]
@@ -33,13 +33,19 @@ def _pandas() -> Any:
         raise MissingExtraError("pandas", "pandas") from None
 
 
-def sessions_frame(sessions: Iterable[Session], zone: ZoneInfo | None = None) -> Any:
+def sessions_frame(
+    sessions: Iterable[Session],
+    zone: ZoneInfo | None = None,
+    counted_kinds: Iterable[SessionKind] | None = None,
+) -> Any:
     """One row per session: start, end, local day, kind, minutes, attendance...
 
     Args:
         sessions: The sessions.
         zone: Zone for the ``local_date`` and ``weekday`` columns (default: each
             session's own zone).
+        counted_kinds: Kinds that count toward program hours, for the
+            ``counts_toward_hours`` column (the default standard's by default).
 
     Example:
         >>> import datetime as dt
@@ -50,7 +56,12 @@ def sessions_frame(sessions: Iterable[Session], zone: ZoneInfo | None = None) ->
         >>> frame[["weekday", "kind", "minutes"]].values.tolist()[:2]
         [['Mon', 'group_therapy', 180], ['Tue', 'individual_therapy', 60]]
     """
+    from iopmodel.standards import DEFAULT_STANDARD  # noqa: PLC0415
+
     pd = _pandas()
+    counted = frozenset(
+        DEFAULT_STANDARD.counted_kinds if counted_kinds is None else counted_kinds
+    )
     rows = []
     for s in sessions:
         local = s.start if zone is None else s.start.astimezone(zone)
@@ -63,7 +74,7 @@ def sessions_frame(sessions: Iterable[Session], zone: ZoneInfo | None = None) ->
                 "kind": s.kind.value,
                 "minutes": s.minutes,
                 "attendance": s.attendance.value,
-                "counts_toward_hours": s.kind.counts_toward_program_hours,
+                "counts_toward_hours": s.kind in counted,
                 "clinician": s.clinician,
                 "telehealth": s.telehealth,
             }
@@ -78,7 +89,8 @@ def weeks_frame(weeks: Iterable[WeekSummary]) -> Any:
 
     Example:
         >>> import datetime as dt
-        >>> from iopmodel import TreatmentPlan, summarize_weeks
+        >>> from iopmodel import TreatmentPlan
+        >>> from iopmodel.weeks import summarize_weeks
         >>> from iopmodel.examples import evening_iop
         >>> from iopmodel.tables import weeks_frame
         >>> plan = TreatmentPlan.from_program(evening_iop(), patient_id="p",

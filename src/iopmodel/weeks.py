@@ -22,21 +22,10 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from iopmodel.errors import InvalidValueError
-from iopmodel.sessions import (
-    COUNTS_TOWARD_PROGRAM_HOURS,
-    Attendance,
-    Session,
-    SessionKind,
-)
+from iopmodel.sessions import Attendance, Session, SessionKind
+from iopmodel.standards import DEFAULT_STANDARD
 
-__all__ = ["DEFAULT_COUNTED_KINDS", "WeekSummary", "summarize_weeks", "week_of"]
-
-#: The kinds that count toward program hours by default.
-#:
-#: :meta hide-value:
-DEFAULT_COUNTED_KINDS: frozenset[SessionKind] = frozenset(
-    kind for kind, counts in COUNTS_TOWARD_PROGRAM_HOURS.items() if counts
-)
+__all__ = ["WeekSummary", "summarize_weeks", "week_of"]
 
 _KIND_INDEX = {kind: index for index, kind in enumerate(SessionKind)}
 _KIND_INDEX_BY_ID = {id(kind): index for kind, index in _KIND_INDEX.items()}
@@ -51,7 +40,8 @@ def _kind_info(counted: frozenset[SessionKind]) -> dict[int, tuple[int, bool]]:
     return {id(kind): (index, kind in counted) for kind, index in _KIND_INDEX.items()}
 
 
-def _check_week_start(week_start: int) -> None:
+def check_week_start(week_start: int) -> None:
+    """Raise unless *week_start* is a weekday number 0-6 (internal)."""
     if isinstance(week_start, bool) or week_start not in range(7):
         raise InvalidValueError(
             "week_start", week_start, "must be a weekday number 0 (Monday) to 6"
@@ -67,13 +57,13 @@ def week_of(day: dt.date, week_start: int = calendar.MONDAY) -> dt.date:
 
     Example:
         >>> import calendar, datetime as dt
-        >>> from iopmodel import week_of
+        >>> from iopmodel.weeks import week_of
         >>> week_of(dt.date(2026, 3, 12))
         datetime.date(2026, 3, 9)
         >>> week_of(dt.date(2026, 3, 12), calendar.SUNDAY)
         datetime.date(2026, 3, 8)
     """
-    _check_week_start(week_start)
+    check_week_start(week_start)
     return day - dt.timedelta(days=(day.weekday() - week_start) % 7)
 
 
@@ -89,7 +79,7 @@ class WeekSummary(NamedTuple):
 
     Example:
         >>> import datetime as dt
-        >>> from iopmodel import summarize_weeks
+        >>> from iopmodel.weeks import summarize_weeks
         >>> from iopmodel.examples import evening_iop
         >>> program = evening_iop()
         >>> sessions = program.schedule(dt.date(2026, 3, 2), dt.date(2026, 3, 9))
@@ -153,7 +143,7 @@ def summarize_weeks(
     last_day: dt.date,
     *,
     week_start: int = calendar.MONDAY,
-    counted_kinds: frozenset[SessionKind] = DEFAULT_COUNTED_KINDS,
+    counted_kinds: frozenset[SessionKind] = DEFAULT_STANDARD.counted_kinds,
 ) -> tuple[WeekSummary, ...]:
     """Summarize sessions into local calendar weeks covering a window of days.
 
@@ -167,7 +157,8 @@ def summarize_weeks(
         first_day: First day of the window.
         last_day: Last day of the window (inclusive).
         week_start: First weekday of a week, 0 (Monday) to 6 (Sunday).
-        counted_kinds: Kinds that count toward program minutes.
+        counted_kinds: Kinds that count toward program minutes (the default
+            standard's by default).
 
     Raises:
         InvalidValueError: If *last_day* is before *first_day*, or *week_start*
@@ -175,7 +166,8 @@ def summarize_weeks(
 
     Example:
         >>> import datetime as dt
-        >>> from iopmodel import TreatmentPlan, summarize_weeks
+        >>> from iopmodel import TreatmentPlan
+        >>> from iopmodel.weeks import summarize_weeks
         >>> from iopmodel.examples import evening_iop
         >>> plan = TreatmentPlan.from_program(evening_iop(), patient_id="p",
         ...                                   start=dt.date(2026, 3, 4), days=14)
@@ -184,7 +176,7 @@ def summarize_weeks(
         >>> [(w.start.isoformat(), w.days_in_window, int(w.scheduled_hours)) for w in weeks]
         [('2026-03-02', 5, 6), ('2026-03-09', 7, 10), ('2026-03-16', 2, 4)]
     """
-    _check_week_start(week_start)
+    check_week_start(week_start)
     if last_day < first_day:
         raise InvalidValueError("last_day", last_day, f"must not be before {first_day}")
     base = week_of(first_day, week_start).toordinal()
