@@ -2,26 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from fractions import Fraction
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from iopmodel import (
     Framework,
-    InvalidValueError,
     LevelOfCare,
-    Population,
     UnknownCodeError,
-    level_for_weekly_hours,
 )
 from iopmodel.care import Setting
-from iopmodel.errors import InvalidTypeError
-from iopmodel.standards import HoursBand
-from iopmodel.sources import MEDICARE_IOP_2024
-from iopmodel.strategies import levels, populations
+from iopmodel.strategies import levels
 
 ASAM_3_CODES = ["0.5", "1", "2.1", "2.5", "3.1", "3.3", "3.5", "3.7", "4",
                 "1-WM", "2-WM", "3.2-WM", "3.7-WM", "4-WM"]  # fmt: skip
@@ -174,97 +165,7 @@ class TestAttributes:
             level = LevelOfCare.from_code(Framework.ASAM_3, code)
             assert level.withdrawal_management == code.endswith("-WM")
 
-    @given(levels(), populations())
-    def test_every_band_bound_has_a_source(
-        self, level: LevelOfCare, population: Population
-    ) -> None:
-        """Each number of every hours band carries a citation."""
-        band = level.hours_band(population)
-        if band is not None:
-            assert band.minimum_source.title
-            assert (band.maximum is None) == (band.maximum_source is None)
-
     def test_key_and_label(self) -> None:
         """Keys are the enum values; labels are readable."""
         assert LevelOfCare.INTENSIVE_OUTPATIENT.key == "intensive_outpatient"
         assert all(level.label[0].isupper() for level in LevelOfCare)
-
-
-class TestWeeklyHours:
-    """SAMHSA Advisory 2021 and 42 CFR 410.43 hour thresholds.
-
-    SAMHSA: IOP is 'at least 9 hours a week for adults or 6 hours a week for
-    adolescents'; 42 CFR 410.43: partial hospitalization is 20 hours or more.
-    """
-
-    @pytest.mark.parametrize(
-        ("hours", "population", "expected"),
-        [
-            (0, Population.ADULT, LevelOfCare.OUTPATIENT),
-            (
-                dt.timedelta(hours=8, minutes=59),
-                Population.ADULT,
-                LevelOfCare.OUTPATIENT,
-            ),
-            (9, Population.ADULT, LevelOfCare.INTENSIVE_OUTPATIENT),
-            (9.0, Population.ADULT, LevelOfCare.INTENSIVE_OUTPATIENT),
-            (Fraction(1199, 60), Population.ADULT, LevelOfCare.INTENSIVE_OUTPATIENT),
-            (20, Population.ADULT, LevelOfCare.PARTIAL_HOSPITALIZATION),
-            (40, Population.ADULT, LevelOfCare.PARTIAL_HOSPITALIZATION),
-            (5.99, Population.ADOLESCENT, LevelOfCare.OUTPATIENT),
-            (6, Population.ADOLESCENT, LevelOfCare.INTENSIVE_OUTPATIENT),
-            (6, Population.ADULT, LevelOfCare.OUTPATIENT),
-            ("7.5", Population.ADULT, LevelOfCare.OUTPATIENT),
-        ],
-    )
-    def test_boundaries(
-        self, hours: object, population: Population, expected: LevelOfCare
-    ) -> None:
-        """Boundaries fall exactly on 6, 9 and 20 hours."""
-        assert level_for_weekly_hours(hours, population) is expected
-
-    @given(
-        st.integers(min_value=0, max_value=60 * 80),
-        st.integers(min_value=0, max_value=60 * 80),
-        populations(),
-    )
-    def test_monotone(self, a: int, b: int, population: Population) -> None:
-        """More weekly hours never give a less intensive level."""
-        low, high = sorted((a, b))
-        assert level_for_weekly_hours(
-            dt.timedelta(minutes=low), population
-        ) <= level_for_weekly_hours(dt.timedelta(minutes=high), population)
-
-    @pytest.mark.parametrize("bad", [-1, float("nan"), float("inf")])
-    def test_rejects_meaningless_hours(self, bad: float) -> None:
-        """Negative or non-finite hours raise InvalidValueError."""
-        with pytest.raises(InvalidValueError):
-            level_for_weekly_hours(bad)
-
-    def test_rejects_wrong_types(self) -> None:
-        """Booleans and arbitrary objects are type errors."""
-        with pytest.raises(InvalidTypeError):
-            level_for_weekly_hours(True)
-        with pytest.raises(InvalidTypeError):
-            level_for_weekly_hours([9])
-
-
-class TestHoursBand:
-    def test_inclusive_maximum(self) -> None:
-        """include_maximum decides whether the upper bound itself is inside."""
-        band = HoursBand(
-            minimum=9,
-            maximum=20,
-            include_maximum=True,
-            minimum_source=MEDICARE_IOP_2024,
-            maximum_source=MEDICARE_IOP_2024,
-        )
-        assert band.contains(20)
-        assert not band.contains(Fraction(1201, 60))
-        assert str(band) == "9 to 20 h/week"
-
-    def test_float_input_is_read_as_typed(self) -> None:
-        """8.99 is 899/100, not the binary float near it."""
-        band = HoursBand(minimum=8.99, minimum_source=MEDICARE_IOP_2024)
-        assert band.minimum == Fraction(899, 100)
-        assert str(band) == "8.99 h/week or more"

@@ -93,7 +93,7 @@ class TestValidate:
     ) -> None:
         """A session document is not something to validate."""
         path = tmp_path / "session.json"
-        path.write_text(to_json(evening_iop().typical_week()[0]))
+        path.write_text(to_json(evening_iop().cycle().sessions[0]))
         status, _, err = run(capsys, "validate", str(path))
         assert status == 2
         assert "expected a program or a treatment plan" in err

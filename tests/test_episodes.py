@@ -17,7 +17,9 @@ from iopmodel import (
     InvalidValueError,
     LevelOfCare,
     Move,
+    Severity,
     TransitionError,
+    validate,
 )
 from iopmodel.episodes import TRANSITIONS, EpisodeStatus, Placement
 from iopmodel.examples import day_php, evening_iop
@@ -123,22 +125,24 @@ class TestIllegalMoves:
         with pytest.raises(TransitionError, match="not been admitted"):
             Episode(patient_id="p").step_down(L.OUTPATIENT, on=DAY)
 
-    def test_discharge_requires_aftercare(self) -> None:
-        """The default rule set requires an aftercare plan (AFT001)."""
-        with pytest.raises(TransitionError, match="AFT001"):
-            active().discharge(day(30), DischargeReason.GOALS_MET)
+    def test_discharge_without_aftercare_is_recorded_then_judged(self) -> None:
+        """An AMA discharge without aftercare is recorded; AFT001 reports it."""
+        left = active().discharge(day(3), DischargeReason.AGAINST_ADVICE)
+        assert left.status is EpisodeStatus.DISCHARGED
+        assert left.aftercare is None
+        (finding,) = [f for f in validate(left) if f.rule_id == "AFT001"]
+        assert finding.severity is Severity.ERROR
+        assert finding.path == "$.aftercare"
 
     def test_aftercare_rule_can_be_removed_or_exempted(self) -> None:
-        """Without AFT001, or with an exempt reason, discharge needs no aftercare."""
-        no_rule = active().discharge(
-            day(30), DischargeReason.GOALS_MET, rules=DEFAULT_RULES.without("AFT001")
-        )
-        assert no_rule.aftercare is None
+        """Without AFT001, or with an exempt reason, no aftercare finding."""
+        left = active().discharge(day(3), DischargeReason.AGAINST_ADVICE)
+        without = validate(left, DEFAULT_RULES.without("AFT001"))
+        assert "AFT001" not in [f.rule_id for f in without]
         exempt = DEFAULT_RULES.configure(
             "AFT001", exempt_reasons=[DischargeReason.AGAINST_ADVICE]
         )
-        left = active().discharge(day(3), DischargeReason.AGAINST_ADVICE, rules=exempt)
-        assert left.discharge_reason is DischargeReason.AGAINST_ADVICE
+        assert "AFT001" not in [f.rule_id for f in validate(left, exempt)]
 
     def test_transfer(self) -> None:
         """A transfer keeps the level and changes the program."""

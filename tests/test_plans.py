@@ -19,8 +19,8 @@ from iopmodel import (
     TreatmentPlan,
 )
 from iopmodel.errors import InvalidTypeError
-from iopmodel.plans import Goal, Intervention, Objective, Problem
 from iopmodel.examples import evening_iop
+from iopmodel.plans import Goal, Intervention, Objective, Problem
 from iopmodel.strategies import treatment_plans
 
 PROGRAM = evening_iop()

@@ -16,6 +16,7 @@ from iopmodel import (
     Attendance,
     Citation,
     DischargeReason,
+    Episode,
     InvalidValueError,
     LevelOfCare,
     Population,
@@ -32,12 +33,14 @@ from iopmodel import (
     validate,
 )
 from iopmodel.errors import InvalidTypeError
-from iopmodel.rules import RULE_SETS, Observation, Rule, Subject, rule
 from iopmodel.examples import day_php, evening_iop
+from iopmodel.rules import RULE_SETS, Observation, Rule, Subject, rule
+from iopmodel.standards import DEFAULT_STANDARD, MEDICARE_2024_STANDARD
 
 MINUTE = dt.timedelta(minutes=1)
 #: One-week plans are short on purpose here: leave the 90-day rule out.
 SHORT_PLAN_RULES = DEFAULT_RULES.without("LEN001")
+AFTERCARE = AftercarePlan(level=LevelOfCare.OUTPATIENT, mutual_support=["AA"])
 MONDAY = dt.date(2026, 3, 2)
 
 
@@ -99,9 +102,9 @@ class TestWeeklyHours:
         (finding,) = report.errors
         assert finding.rule_id == "HRS001"
         assert finding.message == (
-            "typical week: 8.98 h scheduled, below the 9 h floor (SAMHSA TIP 47)"
+            "every week: 8.98 h scheduled, below the 9 h floor (SAMHSA Advisory 2021)"
         )
-        assert finding.citation is sources.SAMHSA_TIP_47
+        assert finding.citation is sources.SAMHSA_ADVISORY_2021
 
     def test_twenty_hours_default_vs_medicare(self) -> None:
         """20 h passes the default set (inclusive) and fails Medicare 2024."""
@@ -169,7 +172,7 @@ class TestWeeklyHours:
         (warning,) = report.warnings
         assert warning.rule_id == "HRS002"
         assert warning.message == (
-            "week of 2026-03-02: 7 h attended, below the 9 h floor (SAMHSA TIP 47)"
+            "week of 2026-03-02: 7 h attended, below the 9 h floor (SAMHSA Advisory 2021)"
         )
 
     def test_attended_hours_wait_for_outcomes(self) -> None:
@@ -242,7 +245,7 @@ class TestSessionMix:
         report = validate(iop(200, individual_minutes=None))
         assert ids(report, Severity.ERROR) == ["IND001"]
         assert report.errors[0].message == (
-            "typical week: 0 individual therapy session(s), at least 1 expected"
+            "every week: 0 individual therapy session(s), at least 1 expected"
         )
 
     def test_missing_group_therapy(self) -> None:
@@ -263,7 +266,7 @@ class TestSessionMix:
 
     def test_more_individual_sessions_configurable(self) -> None:
         """Two individual sessions a week in early treatment, by configuration."""
-        rules = DEFAULT_RULES.configure("IND001", minimum=2)
+        rules = DEFAULT_RULES.with_thresholds(individual_sessions_per_week=2)
         assert "at least 2 expected" in validate(iop(180), rules).errors[0].message
 
 
@@ -280,7 +283,7 @@ class TestVisitPattern:
         report = validate(program, DEFAULT_RULES.without("IND001"))
         assert ids(report) == ["PAT001"]
         assert report.infos[0].message == (
-            "typical week: 5 visit day(s) averaging 1.8 h; "
+            "every week: 5 visit day(s) averaging 1.8 h; "
             "the typical IOP pattern is 3-4 days of 2-4 h"
         )
 
@@ -288,15 +291,44 @@ class TestVisitPattern:
 class TestLength:
     """NIDA: most people need at least three months in treatment."""
 
-    def test_short_plan_warns(self) -> None:
-        """A 60-day plan is a warning that suggests continuing care."""
+    def test_short_plan_is_information(self) -> None:
+        """A 60-day IOP plan (the article's step-down) is info, not a warning.
+
+        NIDA: 'most individuals need at least 3 months in treatment' in total.
+        """
         plan = TreatmentPlan.from_program(
             iop(180), patient_id="p", start=MONDAY, days=60
         )
-        (warning,) = validate(plan).warnings
+        report = validate(plan)
+        assert report.warnings == ()
+        (info,) = [f for f in report if f.rule_id == "LEN001"]
+        assert info.severity is Severity.INFO
+        assert info.citation is sources.NIDA_PRINCIPLES
+        assert "this plan is 60 days" in info.message
+
+    def test_short_episode_warns(self) -> None:
+        """An episode that ended after 60 days in total is a warning."""
+        episode = Episode(patient_id="p").admit(
+            LevelOfCare.INTENSIVE_OUTPATIENT, on=MONDAY
+        )
+        episode = episode.discharge(
+            MONDAY + dt.timedelta(60), DischargeReason.GOALS_MET, aftercare=AFTERCARE
+        )
+        (warning,) = validate(episode).warnings
         assert warning.rule_id == "LEN001"
-        assert warning.citation is sources.NIDA_PRINCIPLES
-        assert "60 days, under the 90 days" in warning.message
+        assert "60 days in treatment in total" in warning.message
+
+    def test_step_down_pathway_counts_in_total(self) -> None:
+        """45 days of IOP and 60 of outpatient make 105 days: no finding."""
+        episode = Episode(patient_id="p").admit(
+            LevelOfCare.INTENSIVE_OUTPATIENT, on=MONDAY
+        )
+        episode = episode.step_down(LevelOfCare.OUTPATIENT, on=MONDAY + dt.timedelta(45))
+        episode = episode.discharge(
+            MONDAY + dt.timedelta(105), DischargeReason.GOALS_MET, aftercare=AFTERCARE
+        )
+        assert validate(episode).ok
+        assert list(validate(episode)) == []
 
     def test_ninety_days_passes(self) -> None:
         """A 90-day plan has no length finding."""
@@ -306,9 +338,11 @@ class TestLength:
         assert "LEN001" not in ids(validate(plan))
 
     def test_program_recommendation(self) -> None:
-        """A design recommending 30 days warns."""
+        """A design recommending 30 days is information: NIDA's 90 days are in total."""
         program = attrs.evolve(iop(180), recommended_minimum_days=30)
-        assert ids(validate(program), Severity.WARNING) == ["LEN001"]
+        (finding,) = [f for f in validate(program) if f.rule_id == "LEN001"]
+        assert finding.severity is Severity.INFO
+        assert "90 days in treatment in total" in finding.message
 
     def test_open_plan_is_info(self) -> None:
         """A plan with no planned discharge cannot be checked: info."""
@@ -370,8 +404,8 @@ class TestReviews:
         (warning,) = [f for f in validate(self.plan()) if f.rule_id == "REV001"]
         assert warning.severity is Severity.WARNING
         assert warning.message == (
-            "plan review overdue since 2026-05-01: no review since 2026-03-02 "
-            "(150 days by 2026-07-30)"
+            "plan review overdue since 2026-05-01: none since 2026-03-02 "
+            "(150 days by 2026-07-30; due every 60 days)"
         )
 
     def test_reviews_on_time(self) -> None:
@@ -400,7 +434,7 @@ class TestReviews:
 
     def test_cadence_configurable(self) -> None:
         """Monthly reviews by configuration."""
-        rules = DEFAULT_RULES.configure("REV001", every_days=30)
+        rules = DEFAULT_RULES.with_thresholds(plan_review_every_days=30)
         plan = (
             self.plan()
             .review(MONDAY + dt.timedelta(50))
@@ -425,7 +459,8 @@ class TestNonProgramKinds:
         assert "8.5 h scheduled" in report.errors[0].message
         (info,) = [f for f in report if f.rule_id == "HRS003"]
         assert info.message == (
-            "2 h of mutual_support left out of program hours (these kinds do not count)"
+            "every week: 2 h of mutual_support left out of program hours "
+            "(these kinds do not count)"
         )
 
     def test_counted_kinds_are_configurable(self) -> None:
@@ -436,7 +471,8 @@ class TestNonProgramKinds:
             start_time=dt.time(10),
             duration=2 * dt.timedelta(hours=1),
         )
-        rules = attrs.evolve(DEFAULT_RULES, counted_kinds=set(SessionKind))
+        standard = attrs.evolve(DEFAULT_STANDARD, counted_kinds=set(SessionKind))
+        rules = DEFAULT_RULES.with_standard(standard)
         assert validate(iop(150, extra=[aa]), rules).ok
 
 
@@ -444,7 +480,9 @@ class TestRuleSets:
     def test_shipped_sets(self) -> None:
         """The default and Medicare 2024 sets ship by name."""
         assert set(RULE_SETS) == {"default", "medicare-2024"}
-        assert DEFAULT_RULES.ids == MEDICARE_2024_RULES.ids
+        assert (*DEFAULT_RULES.ids, "REV002") == MEDICARE_2024_RULES.ids
+        assert DEFAULT_RULES.standard is DEFAULT_STANDARD
+        assert MEDICARE_2024_RULES.standard is MEDICARE_2024_STANDARD
 
     def test_levels_other_than_iop_are_skipped(self) -> None:
         """IOP hour rules do not apply to a PHP; the report lists them as skipped."""
@@ -479,8 +517,8 @@ class TestRuleSets:
 
     def test_configure_unknown_parameter(self) -> None:
         """Configuring a parameter a rule does not have lists the real ones."""
-        with pytest.raises(UnknownCodeError, match="every_days"):
-            DEFAULT_RULES.configure("REV001", every_week=True)
+        with pytest.raises(UnknownCodeError, match="exempt_reasons"):
+            DEFAULT_RULES.configure("AFT001", every_week=True)
         with pytest.raises(UnknownCodeError, match="HRS001"):
             DEFAULT_RULES.get("HRS999")
 

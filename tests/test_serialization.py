@@ -155,7 +155,7 @@ class TestStrictLoading:
 
     def test_mismatched_zone(self) -> None:
         """An offset that contradicts its bracketed zone is refused."""
-        data = to_dict(evening_iop().typical_week()[0])
+        data = to_dict(evening_iop().cycle().sessions[0])
         data["start"] = "2024-01-01T18:00:00+01:00[America/New_York]"
         ((path, message),) = problems(data, Session)
         assert (path, message) == (

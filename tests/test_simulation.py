@@ -206,5 +206,9 @@ class TestScenarioInvariants:
     def test_measure_summary(self) -> None:
         """Intervals need two replications; NaNs are ignored."""
         assert math.isnan(MeasureSummary.of("x", [1.0]).low)
-        assert MeasureSummary.of("x", [math.nan, 1.0, 3.0]).mean == 2.0
-        assert LevelOfCare.INTENSIVE_OUTPATIENT in {p.level for p in FIXED.programs}
+        summary = MeasureSummary.of("x", [math.nan, 1.0, 3.0])
+        assert summary.mean == 2.0
+        assert summary.replications == 2
+        # t(0.975, df=1) = 12.706: the interval is mean +/- 12.706 * sd / sqrt(2)
+        assert summary.high - summary.mean == pytest.approx(12.706)
+        assert summary.low == pytest.approx(2 * summary.mean - summary.high)

@@ -47,7 +47,7 @@ import attrs
 
 from iopmodel import sources
 from iopmodel._format import hours_text
-from iopmodel._validators import instance_of, non_empty_str, to_hours
+from iopmodel._validators import FrozenMapping, instance_of, non_empty_str, to_hours
 from iopmodel.care import LevelOfCare, Population
 from iopmodel.errors import InvalidTypeError, InvalidValueError, UnknownCodeError
 from iopmodel.sessions import SessionKind
@@ -290,8 +290,8 @@ def _bands(
                     f"bands[{level.key}]", population, "Population -> HoursBand"
                 )
             inner[population] = band
-        result[level] = MappingProxyType(inner)
-    return MappingProxyType(result)
+        result[level] = FrozenMapping(inner)
+    return FrozenMapping(result)
 
 
 def _check_ladder(

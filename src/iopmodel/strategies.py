@@ -9,39 +9,57 @@ application code against the whole space of valid programs and sessions:
 >>> @settings(max_examples=10, deadline=None)
 ... @given(ios.programs())
 ... def test_my_scheduler_accepts_any_program(program):
-...     assert program.weekly_minutes >= 0
+...     assert program.weekly_hours >= 0
 >>> test_my_scheduler_accepts_any_program()
 
 Strategies are plural nouns returning ``SearchStrategy[T]``. Time zones include
 zones with daylight saving time in both hemispheres and zones without it, and
-datetimes cover DST-change dates. Installing iopmodel also registers these
-strategies with :func:`hypothesis.strategies.from_type` through Hypothesis'
-plugin entry point, so ``st.from_type(Session)`` works in your tests.
+datetimes cover DST-change dates.
 
-``import iopmodel`` never imports this module or Hypothesis.
+Importing this module registers a strategy with
+:func:`hypothesis.strategies.from_type` for every model listed in
+:data:`REGISTERED` (enums, sessions, templates, programs, plans and their parts,
+episodes), so ``st.from_type(Episode)`` works in a test module that imports
+``iopmodel.strategies``. Nothing is registered before that: ``import
+hypothesis`` never imports iopmodel, and ``import iopmodel`` never imports this
+module or Hypothesis.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
+import math
 from collections.abc import Sequence
 from typing import Final
 from zoneinfo import ZoneInfo
 
+import attrs
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from iopmodel.care import LevelOfCare, Population
+from iopmodel.care import Framework, LevelOfCare, Population
 from iopmodel.episodes import TRANSITIONS, Episode, EpisodeStatus, LevelChange, Move
 from iopmodel.errors import TransitionError
-from iopmodel.plans import AftercarePlan, DischargeReason, TreatmentPlan
+from iopmodel.plans import (
+    AftercarePlan,
+    DischargeReason,
+    Goal,
+    Intervention,
+    Objective,
+    PlanReview,
+    PlanRevision,
+    Problem,
+    TreatmentPlan,
+)
 from iopmodel.programs import Program
 from iopmodel.schedules import SessionTemplate
 from iopmodel.sessions import MAX_SESSION_DURATION, Attendance, Session, SessionKind
+from iopmodel.standards import DEFAULT_STANDARD, Standard
 
 __all__ = [
     "DST_ZONES",
+    "REGISTERED",
     "EpisodeMachine",
     "attendances",
     "aware_datetimes",
@@ -387,19 +405,31 @@ def programs(
     )
 
 
-_IOP_FLOOR_MINUTES: Final = {Population.ADULT: 9 * 60, Population.ADOLESCENT: 6 * 60}
-_IOP_CEILING_MINUTES: Final = 20 * 60 - 1
+def _band_minutes(standard: Standard, population: Population) -> tuple[int, int]:
+    """The whole minutes a week inside the standard's IOP band (first, last)."""
+    band = standard.band(LevelOfCare.INTENSIVE_OUTPATIENT, population)
+    assert band is not None and band.maximum is not None  # noqa: S101 - a ladder band
+    low = math.ceil(band.minimum * 60)
+    high = math.floor(band.maximum * 60)
+    if not band.contains_minutes(low):
+        low += 1
+    if not band.contains_minutes(high):
+        high -= 1
+    return low, high
 
 
 @st.composite
-def _iop_program(draw: st.DrawFn, population: Population) -> Program:
+def _iop_program(
+    draw: st.DrawFn, population: Population, standard: Standard
+) -> Program:
     individual_day = draw(st.sampled_from(_WEEKDAYS[:5]))
     individual_minutes = draw(st.integers(min_value=30, max_value=90))
     group_days = draw(
         st.lists(st.sampled_from(_WEEKDAYS[:6]), min_size=3, max_size=5, unique=True)
     )
-    floor = _IOP_FLOOR_MINUTES[population] - individual_minutes
-    ceiling = _IOP_CEILING_MINUTES - individual_minutes
+    band_low, band_high = _band_minutes(standard, population)
+    floor = band_low - individual_minutes
+    ceiling = band_high - individual_minutes
     low = max(30, -(-floor // len(group_days)))
     high = min(240, ceiling // len(group_days))
     group_minutes = draw(st.integers(min_value=low, max_value=high))
@@ -427,17 +457,19 @@ def _iop_program(draw: st.DrawFn, population: Population) -> Program:
 
 
 def iop_programs(
-    *, population: st.SearchStrategy[Population] | None = None
+    *,
+    population: st.SearchStrategy[Population] | None = None,
+    standard: Standard = DEFAULT_STANDARD,
 ) -> st.SearchStrategy[Program]:
-    """IOP designs that meet the shipped weekly rules in every full week.
+    """IOP designs that meet the weekly rules of *standard* in every week.
 
     Each has group therapy on three to five days and one weekly individual
-    session, with weekly hours inside the population's band under
-    :data:`~iopmodel.rules.DEFAULT_RULES` (at least the floor, under 20 h);
-    adult ones also meet :data:`~iopmodel.rules.MEDICARE_2024_RULES`.
+    session, with weekly hours inside the population's IOP band of *standard*
+    (read from the standard, so the strategy and the rules cannot disagree).
 
     Args:
         population: Populations to draw from (both by default).
+        standard: Whose IOP band the hours must fit (the default standard).
 
     Example:
         >>> from hypothesis import given, settings
@@ -449,7 +481,9 @@ def iop_programs(
         ...     assert validate(program).ok
         >>> check()
     """
-    return (populations() if population is None else population).flatmap(_iop_program)
+    return (populations() if population is None else population).flatmap(
+        lambda chosen: _iop_program(chosen, standard)
+    )
 
 
 def treatment_plans(
@@ -622,6 +656,7 @@ class EpisodeMachine(RuleBasedStateMachine):
         """Try one move, legal or not."""
         on = self.today + dt.timedelta(days=offset)
         before = self.episode
+        snapshot = attrs.evolve(before)  # an independent copy to compare with
         program = Program(
             name="Transfer target",
             level=level,
@@ -640,7 +675,9 @@ class EpisodeMachine(RuleBasedStateMachine):
                 aftercare=_aftercare(),
             )
         except TransitionError:
-            assert self.episode == before  # noqa: S101 - unchanged
+            # a refused move must leave no trace, even through a user's policy
+            assert before == snapshot  # noqa: S101
+            assert hash(before) == hash(snapshot)  # noqa: S101
             assert not legal or self.policy_may_refuse, (move, level, on)  # noqa: S101
             self.refused += 1
             return
@@ -690,3 +727,49 @@ class EpisodeMachine(RuleBasedStateMachine):
             assert episode.total_days() == sum(  # noqa: S101
                 p.days or 0 for p in episode.placements
             )
+
+
+def _plan_parts() -> dict[type, st.SearchStrategy[object]]:
+    texts = st.sampled_from(["Reduce use", "Attend groups", "Build a support network"])
+    days = st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2034, 12, 31))
+    ids = st.none() | st.from_regex(r"c-[0-9]{3}", fullmatch=True)
+    return {
+        AftercarePlan: st.builds(
+            AftercarePlan,
+            level=levels(),
+            mutual_support=st.lists(st.sampled_from(["AA", "NA", "SMART"]), max_size=2),
+            follow_ups=st.lists(days, max_size=2),
+        ),
+        PlanReview: st.builds(
+            PlanReview, on=days, by=ids, recertification=st.booleans()
+        ),
+        PlanRevision: st.builds(PlanRevision, on=days, change=texts),
+        Intervention: st.builds(
+            Intervention, description=texts, kind=st.none() | session_kinds()
+        ),
+        Objective: st.builds(Objective, description=texts, target_date=days),
+        Goal: st.builds(Goal, description=texts),
+        Problem: st.builds(Problem, description=texts),
+    }
+
+
+#: Every model with a registered :func:`~hypothesis.strategies.from_type` strategy.
+#:
+#: :meta hide-value:
+REGISTERED: Final[dict[type, st.SearchStrategy[object]]] = {
+    LevelOfCare: levels(),
+    Population: populations(),
+    Framework: st.sampled_from(Framework),
+    SessionKind: session_kinds(),
+    Attendance: attendances(),
+    DischargeReason: st.sampled_from(DischargeReason),
+    Session: sessions(),
+    SessionTemplate: session_templates(),
+    Program: programs(),
+    TreatmentPlan: treatment_plans(),
+    Episode: episodes(),
+    **_plan_parts(),
+}
+
+for _type, _strategy in REGISTERED.items():
+    st.register_type_strategy(_type, _strategy)

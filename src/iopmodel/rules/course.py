@@ -35,6 +35,17 @@ def check_minimum_length(subject: Subject, _params: None) -> Iterator[Observatio
     An ended episode shorter than the minimum is a warning. For a plan or a
     design, the length of one stay is reported as information when it is
     under the minimum, since the minimum counts all levels together.
+
+    Example:
+        >>> import datetime as dt
+        >>> from iopmodel import DischargeReason, Episode, LevelOfCare
+        >>> from iopmodel.rules import DEFAULT_RULES, Subject
+        >>> from iopmodel.rules.course import check_minimum_length
+        >>> e = Episode(patient_id="p").admit(LevelOfCare.INTENSIVE_OUTPATIENT,
+        ...                                   on=dt.date(2026, 3, 2))
+        >>> e = e.discharge(dt.date(2026, 4, 16), DischargeReason.AGAINST_ADVICE)
+        >>> [o.message for o in check_minimum_length(Subject.of(e, DEFAULT_RULES), None)]
+        ['45 days in treatment in total, across 1 placement(s), under the 90 days recommended (NIDA)']
     """
     threshold = subject.standard.minimum_total_days
     minimum = threshold.value
@@ -105,7 +116,19 @@ class AftercareParams:
 
 
 def check_aftercare(subject: Subject, params: AftercareParams) -> Iterator[Observation]:
-    """A discharged plan or episode has an aftercare plan."""
+    """A discharged plan or episode has an aftercare plan.
+
+    Example:
+        >>> import datetime as dt
+        >>> from iopmodel import DischargeReason, Episode, LevelOfCare
+        >>> from iopmodel.rules import AftercareParams, DEFAULT_RULES, Subject
+        >>> from iopmodel.rules.course import check_aftercare
+        >>> e = Episode(patient_id="p").admit(LevelOfCare.OUTPATIENT, on=dt.date(2026, 3, 2))
+        >>> e = e.discharge(dt.date(2026, 6, 1), DischargeReason.AGAINST_ADVICE)
+        >>> subject = Subject.of(e, DEFAULT_RULES)
+        >>> [o.message for o in check_aftercare(subject, AftercareParams())]
+        ['discharged on 2026-06-01 (against_advice) without an aftercare plan']
+    """
     record = subject.episode if subject.episode is not None else subject.plan
     if record is None or record.discharge_date is None or record.aftercare is not None:
         return
@@ -153,7 +176,19 @@ def _gaps(
 
 
 def check_review_cadence(subject: Subject, _params: None) -> Iterator[Observation]:
-    """The plan is reviewed (or revised) at least every so many days."""
+    """The plan is reviewed (or revised) at least every so many days.
+
+    Example:
+        >>> import datetime as dt
+        >>> from iopmodel import TreatmentPlan
+        >>> from iopmodel.examples import evening_iop
+        >>> from iopmodel.rules import DEFAULT_RULES, Subject
+        >>> from iopmodel.rules.course import check_review_cadence
+        >>> plan = TreatmentPlan(patient_id="p", program=evening_iop(),
+        ...                      start=dt.date(2026, 3, 2), planned_discharge=dt.date(2026, 6, 1))
+        >>> [o.message for o in check_review_cadence(Subject.of(plan, DEFAULT_RULES), None)]
+        ['plan review overdue since 2026-05-01: none since 2026-03-02 (91 days by 2026-06-01; due every 60 days)']
+    """
     plan = subject.plan
     if plan is None or subject.last_day is None:
         return
@@ -183,7 +218,20 @@ def recertification_precondition(subject: Subject, _params: None) -> str | None:
 
 
 def check_recertification(subject: Subject, _params: None) -> Iterator[Observation]:
-    """A physician recertifies the need for the level at least every so many days."""
+    """A physician recertifies the need for the level at least every so many days.
+
+    Example:
+        >>> import datetime as dt
+        >>> from iopmodel import TreatmentPlan
+        >>> from iopmodel.examples import evening_iop
+        >>> from iopmodel.rules import MEDICARE_2024_RULES, Subject
+        >>> from iopmodel.rules.course import check_recertification
+        >>> plan = TreatmentPlan(patient_id="p", program=evening_iop(),
+        ...                      start=dt.date(2026, 3, 2), planned_discharge=dt.date(2026, 6, 1))
+        >>> plan = plan.review(dt.date(2026, 4, 27), recertification=True)
+        >>> list(check_recertification(Subject.of(plan, MEDICARE_2024_RULES), None))
+        []
+    """
     plan = subject.plan
     threshold = subject.standard.recertification_every_days
     if plan is None or threshold is None or subject.last_day is None:

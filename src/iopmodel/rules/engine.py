@@ -681,9 +681,8 @@ def validate(
         >>> plan = plan.cancel_session(plan.sessions[4])  # a Monday group in week 2
         >>> report = validate(plan, MEDICARE_2024_RULES, as_of=dt.date(2026, 4, 30))
         >>> print(report)  # doctest: +NORMALIZE_WHITESPACE
-        plan p-0001 in Evening IOP, rules 'medicare-2024': NOT OK, 1 error, 1 warning, 0 infos
+        plan p-0001 in Evening IOP, rules 'medicare-2024': NOT OK, 1 error, 0 warnings, 0 infos
           error   HRS001  week of 2026-03-09: 7 h scheduled, below the 9 h floor (Medicare IOP 2024)
-          warning REV002  no physician recertification since 2026-03-02 (59 days by 2026-04-30; due every 60 days): due 2026-05-01
         >>> [f.week for f in report.errors]
         [datetime.date(2026, 3, 9)]
     """

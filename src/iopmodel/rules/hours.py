@@ -125,6 +125,14 @@ def check_weekly_hours(
     Partial weeks with sessions outside the band are info on scheduled hours;
     attended hours are judged only in full weeks whose sessions all have a
     recorded outcome.
+
+    Example:
+        >>> from iopmodel.examples import evening_iop
+        >>> from iopmodel.rules import MEDICARE_2024_RULES, Subject
+        >>> from iopmodel.rules.hours import WeeklyHoursParams, check_weekly_hours
+        >>> subject = Subject.of(evening_iop(), MEDICARE_2024_RULES)
+        >>> list(check_weekly_hours(subject, WeeklyHoursParams()))
+        []
     """
     band = _band(subject)
     if band is None:
@@ -168,7 +176,15 @@ def check_weekly_hours(
 
 
 def check_excluded_hours(subject: Subject, _params: None) -> Iterator[Observation]:
-    """Sessions of kinds that do not count toward program hours never count."""
+    """Sessions of kinds that do not count toward program hours never count.
+
+    Example:
+        >>> from iopmodel.examples import day_php
+        >>> from iopmodel.rules import DEFAULT_RULES, Subject
+        >>> from iopmodel.rules.hours import check_excluded_hours
+        >>> [o.message for o in check_excluded_hours(Subject.of(day_php(), DEFAULT_RULES), None)]
+        []
+    """
     counted = subject.counted_kinds
     kinds = ", ".join(
         sorted(

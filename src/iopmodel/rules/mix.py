@@ -74,7 +74,16 @@ class WeeklySessionsParams:
 def check_weekly_sessions(
     subject: Subject, params: WeeklySessionsParams
 ) -> Iterator[Observation]:
-    """Every full week has at least the minimum number of sessions of a kind."""
+    """Every full week has at least the minimum number of sessions of a kind.
+
+    Example:
+        >>> from iopmodel.examples import evening_iop
+        >>> from iopmodel.rules import DEFAULT_RULES, Subject
+        >>> from iopmodel.rules.mix import check_weekly_sessions
+        >>> params = DEFAULT_RULES.get("IND001").params
+        >>> list(check_weekly_sessions(Subject.of(evening_iop(), DEFAULT_RULES), params))
+        []
+    """
     noun = params.kind.value.replace("_", " ")
     threshold = params.minimum_in(subject.standard)
     for week in subject.full_weeks:
@@ -89,7 +98,15 @@ def check_weekly_sessions(
 
 
 def check_visit_pattern(subject: Subject, _params: None) -> Iterator[Observation]:
-    """Full weeks follow the typical pattern of 3-4 visits of about 3 hours."""
+    """Full weeks follow the typical pattern of 3-4 visits of about 3 hours.
+
+    Example:
+        >>> from iopmodel.examples import evening_iop
+        >>> from iopmodel.rules import DEFAULT_RULES, Subject
+        >>> from iopmodel.rules.mix import check_visit_pattern
+        >>> list(check_visit_pattern(Subject.of(evening_iop(), DEFAULT_RULES), None))
+        []
+    """
     standard = subject.standard
     min_days, max_days = standard.visit_days_min.value, standard.visit_days_max.value
     low = Fraction(standard.visit_hours_min.value)
