@@ -360,3 +360,118 @@ class TestScheduleProperties:
         if sessions and sessions[-1].start - sessions[0].start > dt.timedelta(days=366):
             # a year of sessions in a DST zone has seen both offsets
             assert len({s.start.utcoffset() for s in sessions}) == 2
+
+
+def _rfc(year: int, month: int, days: list[int]) -> list[dt.date]:
+    return [dt.date(year, month, d) for d in days]
+
+
+class TestRfc5545WeeklyExamples:
+    """RFC 5545 section 3.8.5.3, the weekly examples, in America/New_York.
+
+    The RFC's DTSTART is 1997-09-02 09:00 New York time (1997-09-01 for the
+    Monday/Wednesday/Friday example); UNTIL is given in UTC (``...Z``) as
+    section 3.3.10 requires when the start has a time zone.
+    """
+
+    NY = ZoneInfo("America/New_York")
+
+    def dates(self, rrule: str, start: dt.date) -> list[dt.date]:
+        design = Program(
+            name="RFC 5545",
+            level=LevelOfCare.INTENSIVE_OUTPATIENT,
+            population=Population.ADULT,
+            timezone=self.NY,
+            templates=[template(rrule, start_time=dt.time(9))],
+        )
+        sessions = design.schedule(start, dt.date(1998, 3, 1))
+        assert all(s.start.time() == dt.time(9) for s in sessions)  # wall time kept
+        return [s.start.date() for s in sessions]
+
+    def test_weekly_for_ten_occurrences(self) -> None:
+        """RRULE:FREQ=WEEKLY;COUNT=10."""
+        assert self.dates("FREQ=WEEKLY;COUNT=10", dt.date(1997, 9, 2)) == [
+            *_rfc(1997, 9, [2, 9, 16, 23, 30]),
+            *_rfc(1997, 10, [7, 14, 21, 28]),
+            *_rfc(1997, 11, [4]),
+        ]
+
+    def test_weekly_until_december_24(self) -> None:
+        """RRULE:FREQ=WEEKLY;UNTIL=19971224T000000Z (across the DST change)."""
+        assert self.dates(
+            "FREQ=WEEKLY;UNTIL=19971224T000000Z", dt.date(1997, 9, 2)
+        ) == [
+            *_rfc(1997, 9, [2, 9, 16, 23, 30]),
+            *_rfc(1997, 10, [7, 14, 21, 28]),
+            *_rfc(1997, 11, [4, 11, 18, 25]),
+            *_rfc(1997, 12, [2, 9, 16, 23]),
+        ]
+
+    def test_every_other_week(self) -> None:
+        """RRULE:FREQ=WEEKLY;INTERVAL=2;WKST=SU (forever; first ten)."""
+        dates = self.dates("FREQ=WEEKLY;INTERVAL=2;WKST=SU", dt.date(1997, 9, 2))
+        assert dates[:10] == [
+            *_rfc(1997, 9, [2, 16, 30]),
+            *_rfc(1997, 10, [14, 28]),
+            *_rfc(1997, 11, [11, 25]),
+            *_rfc(1997, 12, [9, 23]),
+            *_rfc(1998, 1, [6]),
+        ]
+
+    @pytest.mark.parametrize(
+        "rrule",
+        [
+            "FREQ=WEEKLY;UNTIL=19971007T000000Z;WKST=SU;BYDAY=TU,TH",
+            "FREQ=WEEKLY;COUNT=10;WKST=SU;BYDAY=TU,TH",
+        ],
+    )
+    def test_tuesday_and_thursday_for_five_weeks(self, rrule: str) -> None:
+        """Both RFC forms give the same ten dates."""
+        assert self.dates(rrule, dt.date(1997, 9, 2)) == [
+            *_rfc(1997, 9, [2, 4, 9, 11, 16, 18, 23, 25, 30]),
+            *_rfc(1997, 10, [2]),
+        ]
+
+    def test_every_other_week_monday_wednesday_friday(self) -> None:
+        """FREQ=WEEKLY;INTERVAL=2;UNTIL=19971224T000000Z;WKST=SU;BYDAY=MO,WE,FR."""
+        rrule = "FREQ=WEEKLY;INTERVAL=2;UNTIL=19971224T000000Z;WKST=SU;BYDAY=MO,WE,FR"
+        assert self.dates(rrule, dt.date(1997, 9, 1)) == [
+            *_rfc(1997, 9, [1, 3, 5, 15, 17, 19, 29]),
+            *_rfc(1997, 10, [1, 3, 13, 15, 17, 27, 29, 31]),
+            *_rfc(1997, 11, [10, 12, 14, 24, 26, 28]),
+            *_rfc(1997, 12, [8, 10, 12, 22]),
+        ]
+
+    def test_every_other_week_tuesday_thursday_eight_times(self) -> None:
+        """FREQ=WEEKLY;INTERVAL=2;COUNT=8;WKST=SU;BYDAY=TU,TH."""
+        rrule = "FREQ=WEEKLY;INTERVAL=2;COUNT=8;WKST=SU;BYDAY=TU,TH"
+        assert self.dates(rrule, dt.date(1997, 9, 2)) == [
+            *_rfc(1997, 9, [2, 4, 16, 18, 30]),
+            *_rfc(1997, 10, [2, 14, 16]),
+        ]
+
+    @pytest.mark.parametrize(
+        ("wkst", "expected"),
+        [("MO", [5, 10, 19, 24]), ("SU", [5, 17, 19, 31])],
+    )
+    def test_week_start_changes_the_result(
+        self, wkst: str, expected: list[int]
+    ) -> None:
+        """FREQ=WEEKLY;INTERVAL=2;COUNT=4;BYDAY=TU,SU;WKST=MO vs WKST=SU."""
+        rrule = f"FREQ=WEEKLY;INTERVAL=2;COUNT=4;BYDAY=TU,SU;WKST={wkst}"
+        assert self.dates(rrule, dt.date(1997, 8, 5)) == _rfc(1997, 8, expected)
+
+    def test_floating_until_still_works(self) -> None:
+        """A floating UNTIL (no Z) is local wall time, as before."""
+        dates = self.dates("FREQ=WEEKLY;UNTIL=19970916T090000", dt.date(1997, 9, 2))
+        assert dates == _rfc(1997, 9, [2, 9, 16])
+
+    def test_utc_until_is_an_instant(self) -> None:
+        """UNTIL=...T130000Z is 09:00 EDT: the 09:00 session that day is included.
+
+        One second earlier, it is not.
+        """
+        dates = self.dates("FREQ=WEEKLY;UNTIL=19970916T130000Z", dt.date(1997, 9, 2))
+        assert dates[-1] == dt.date(1997, 9, 16)
+        dates = self.dates("FREQ=WEEKLY;UNTIL=19970916T125959Z", dt.date(1997, 9, 2))
+        assert dates[-1] == dt.date(1997, 9, 9)

@@ -8,17 +8,21 @@ therapy. :class:`WeekCycle` holds *every* week a design can produce:
 
 - **exact cycles.** When every template repeats by whole weeks (``WEEKLY`` or
   ``DAILY``, with ``INTERVAL`` and ``BYDAY`` only), the weeks repeat after the
-  least common multiple of the templates' periods. The cycle is those weeks,
-  measured after one full cycle of warm-up so that every template is in step.
-  Cycles up to :data:`MAX_CYCLE_WEEKS` weeks are exact.
+  least common multiple of the templates' periods. Which weeks occur can still
+  depend on the weekday treatment starts on (an every-other-week template
+  with ``WKST=TU`` is in step with one with ``WKST=MO`` for some start days and
+  not for others), so the cycle holds one block of weeks for each of the seven
+  start days: together they are every week any schedule of the design can
+  produce. Cycles up to :data:`MAX_CYCLE_WEEKS` weeks are exact.
 - **the reference calendar.** Otherwise (monthly and yearly rules, ``BYMONTH``,
   ``BYMONTHDAY``, ``BYSETPOS``, ``COUNT``, ``UNTIL``, or a longer cycle) the
   weeks depend on the calendar. The cycle is then the
   :data:`REFERENCE_WEEKS` weeks (28 years: the Gregorian calendar's solar cycle,
   exact for 1901-2099) from :data:`REFERENCE_START`, so every combination of
-  weekday, month length and leap day appears. Templates with ``COUNT`` start on
-  the first day, and ``UNTIL`` dates before 2001 end them at once: check a
-  treatment plan's real dates for those.
+  weekday, month length and leap day appears, for treatment starting on
+  that day. Templates with ``COUNT`` start on the first day, and ``UNTIL``
+  dates before 2001 end them at once: check a treatment plan's real dates for
+  those.
 
 Weeks are local calendar weeks in the program's zone, starting on the rule
 set's first weekday. Rules judge each *distinct* week once and name every
@@ -35,7 +39,7 @@ Example:
     >>> program = evening_iop()
     >>> program = attrs.evolve(program, templates=(*program.templates, biweekly))
     >>> cycle = program.cycle()
-    >>> cycle.length, cycle.exact, [str(h) for h in cycle.hours]
+    >>> cycle.length, cycle.exact, [str(w.scheduled_hours) for w in cycle.block(0)]
     (2, True, ['11', '10'])
     >>> cycle.min_hours, cycle.max_hours
     (Fraction(10, 1), Fraction(11, 1))
@@ -54,6 +58,7 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
+from iopmodel.errors import InvalidValueError
 from iopmodel.schedules import SessionTemplate, expand_template
 from iopmodel.sessions import Session, SessionKind
 from iopmodel.weeks import WeekSummary, summarize_weeks
@@ -83,36 +88,53 @@ def _sessions(value: Iterable[Session]) -> tuple[Session, ...]:
 
 @attrs.frozen(kw_only=True)
 class WeekCycle:
-    """Every week a program design produces, in order.
+    """Every week a program design produces, in blocks of :attr:`length` weeks.
 
     Attributes:
-        weeks: One summary per week of the cycle (their ``start`` dates are in
-            the reference calendar, not real dates of treatment).
-        exact: ``True`` when the weeks repeat exactly after :attr:`length`
+        weeks: Every week, block after block. Block *b* holds the weeks when
+            treatment starts *b* days after the first day of a week (seven
+            blocks for an exact cycle, one for the reference calendar). Their
+            ``start`` dates are reference-calendar dates, not real dates of
+            treatment.
+        length: Weeks in one block: the cycle's period when :attr:`exact`.
+        exact: ``True`` when the weeks repeat exactly every :attr:`length`
             weeks; ``False`` when they are the reference calendar's weeks.
-        sessions: The sessions of those weeks.
+        sessions: The sessions of the first block (treatment starting on the
+            first day of a week).
         week_start: First weekday of each week (0 is Monday).
 
     Example:
         >>> from iopmodel.examples import evening_iop
         >>> cycle = evening_iop().cycle()
-        >>> cycle.length, cycle.label_positions((1,))
-        (1, 'every week')
+        >>> cycle.length, cycle.blocks, cycle.label_positions((1,))
+        (1, 7, 'every week')
     """
 
     weeks: tuple[WeekSummary, ...]
+    length: int
     exact: bool
     sessions: tuple[Session, ...] = attrs.field(converter=_sessions, repr=False)
     week_start: int = calendar.MONDAY
 
     @property
-    def length(self) -> int:
-        """Number of weeks in the cycle."""
-        return len(self.weeks)
+    def blocks(self) -> int:
+        """Number of blocks (start days considered)."""
+        return len(self.weeks) // self.length
+
+    def block(self, offset: int) -> tuple[WeekSummary, ...]:
+        """The weeks when treatment starts *offset* days after a week's first day.
+
+        Example:
+            >>> from iopmodel.examples import evening_iop
+            >>> [str(w.scheduled_hours) for w in evening_iop().cycle().block(3)]
+            ['10']
+        """
+        index = offset % self.blocks
+        return self.weeks[index * self.length : (index + 1) * self.length]
 
     @property
     def hours(self) -> tuple[Fraction, ...]:
-        """Program hours of each week of the cycle, exact."""
+        """Program hours of every week, exact."""
         return tuple(w.scheduled_hours for w in self.weeks)
 
     @property
@@ -127,22 +149,27 @@ class WeekCycle:
 
     @property
     def mean_hours(self) -> Fraction:
-        """Average program hours a week over the cycle, exact."""
+        """Average program hours a week, exact (the same in every block)."""
         if not self.weeks:
             return Fraction(0)
-        return Fraction(sum(w.scheduled_minutes for w in self.weeks), 60 * self.length)
+        return Fraction(
+            sum(w.scheduled_minutes for w in self.weeks), 60 * len(self.weeks)
+        )
 
     def position(self, week: WeekSummary | dt.date) -> int:
-        """1-based position in the cycle of *week* (or of its first day).
+        """1-based index in :attr:`weeks` of *week* (or of its first day).
 
         Example:
             >>> from iopmodel.examples import evening_iop
             >>> cycle = evening_iop().cycle()
-            >>> cycle.position(cycle.weeks[0])
-            1
+            >>> cycle.position(cycle.weeks[0]), cycle.position(cycle.weeks[-1])
+            (1, 7)
         """
         start = week if isinstance(week, dt.date) else week.start
-        return (start - self.weeks[0].start).days // 7 + 1
+        for index, candidate in enumerate(self.weeks, start=1):
+            if candidate.start == start:
+                return index
+        raise InvalidValueError("week", start, "is not a week of this cycle")
 
     def distinct(self) -> tuple[tuple[WeekSummary, tuple[int, ...]], ...]:
         """Each distinct week once, with every position (1-based) where it occurs.
@@ -152,13 +179,18 @@ class WeekCycle:
 
         Example:
             >>> from iopmodel.examples import evening_iop
-            >>> [(w.scheduled_hours, positions) for w, positions in evening_iop().cycle().distinct()]
-            [(Fraction(10, 1), (1,))]
+            >>> [(w.scheduled_hours, len(positions))
+            ...  for w, positions in evening_iop().cycle().distinct()]
+            [(Fraction(10, 1), 7)]
         """
         return _distinct(self.weeks)
 
     def label_positions(self, positions: tuple[int, ...]) -> str:
         """How reports name weeks of the cycle: ``"week 2 of the 2-week cycle"``.
+
+        Positions are 1-based indices into :attr:`weeks`. Weeks that occur
+        when treatment starts on the first day of a week are named by their
+        place in that block; weeks that occur only for other start days say so.
 
         Example:
             >>> import datetime as dt
@@ -166,27 +198,58 @@ class WeekCycle:
             >>> from iopmodel.weeks import WeekSummary
             >>> weeks = tuple(WeekSummary(start=dt.date(2001, 1, 1) + dt.timedelta(7 * i),
             ...                           days_in_window=7) for i in range(4))
-            >>> cycle = WeekCycle(weeks=weeks, exact=True, sessions=())
+            >>> cycle = WeekCycle(weeks=weeks, length=4, exact=True, sessions=())
             >>> cycle.label_positions((2, 4))
             'weeks 2 and 4 of the 4-week cycle'
         """
-        if self.exact and self.length == 1:
-            return "every week"
+        length = self.length
         if not self.exact:
-            count = len(positions)
-            first = positions[0]
+            count, first = len(positions), positions[0]
             if count == 1:
-                return f"week {first} of the {self.length}-week reference calendar"
+                return f"week {first} of the {length}-week reference calendar"
             return (
-                f"{count} of the {self.length} weeks of the reference calendar "
+                f"{count} of the {length} weeks of the reference calendar "
                 f"(first: week {first})"
             )
-        if len(positions) == self.length:
-            return f"every week of the {self.length}-week cycle"
-        words = [str(p) for p in positions]
-        listed = words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+        by_block: dict[int, list[int]] = {}
+        for position in positions:
+            block, place = divmod(position - 1, length)
+            by_block.setdefault(block, []).append(place + 1)
+        block = min(by_block)
+        places = sorted(set(by_block[block]))
+        when = "" if block == 0 else f" when treatment starts on {self._days(by_block)}"
+        if len(places) == length:
+            text = (
+                "every week"
+                if length == 1
+                else f"every week of the {length}-week cycle"
+            )
+            return text + when
+        words = [str(p) for p in places]
+        listed = (
+            words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+        )
         noun = "week" if len(words) == 1 else "weeks"
-        return f"{noun} {listed} of the {self.length}-week cycle"
+        return f"{noun} {listed} of the {length}-week cycle{when}"
+
+    def _days(self, blocks: Iterable[int]) -> str:
+        """``"a Tuesday"`` or ``"a Tuesday to Sunday"``: the start days of *blocks*."""
+        runs: list[list[int]] = []
+        for block in sorted(blocks):
+            if runs and runs[-1][-1] == block - 1:
+                runs[-1].append(block)
+            else:
+                runs.append([block])
+        names = [
+            calendar.day_name[(self.week_start + run[0]) % 7]
+            + (
+                ""
+                if len(run) == 1
+                else f" to {calendar.day_name[(self.week_start + run[-1]) % 7]}"
+            )
+            for run in runs
+        ]
+        return "a " + " or ".join(names)
 
 
 def _signature(week: WeekSummary) -> tuple[object, ...]:
@@ -233,37 +296,49 @@ def week_cycle(
         >>> program = evening_iop()
         >>> cycle = week_cycle(program.templates, program.timezone, week_start=0,
         ...                    counted_kinds=DEFAULT_STANDARD.counted_kinds)
-        >>> cycle.length, cycle.mean_hours
-        (1, Fraction(10, 1))
+        >>> cycle.length, cycle.blocks, cycle.mean_hours
+        (1, 7, Fraction(10, 1))
     """
     anchor = REFERENCE_START + dt.timedelta(days=week_start)
     periods = [t.period_weeks for t in templates]
     length = math.lcm(*(p for p in periods if p is not None)) if periods else 1
     exact = all(p is not None for p in periods) and length <= MAX_CYCLE_WEEKS
-    if exact:
-        first = anchor + dt.timedelta(weeks=length)  # one cycle of warm-up
-        weeks_count = length
-    else:
-        first = anchor
-        weeks_count = REFERENCE_WEEKS
-    end = first + dt.timedelta(weeks=weeks_count)
-    sessions = sorted(
-        (
-            session
-            for template in templates
-            for session in expand_template(template, zone, anchor, end)
-            if session.start.date() >= first
-        ),
-        key=lambda s: s.order_key,
-    )
-    weeks = summarize_weeks(
-        sessions,
-        zone,
-        first,
-        end - dt.timedelta(days=1),
-        week_start=week_start,
-        counted_kinds=counted_kinds,
-    )
+    if not exact:
+        length = REFERENCE_WEEKS
+    all_weeks: list[WeekSummary] = []
+    all_sessions: list[Session] = []
+    for offset in range(7 if exact else 1):
+        start = anchor + dt.timedelta(days=offset)
+        # a whole cycle of warm-up: after it, every template is in step
+        first = anchor + dt.timedelta(weeks=length if exact else 0)
+        end = first + dt.timedelta(weeks=length)
+        sessions = sorted(
+            (
+                session
+                for template in templates
+                for session in expand_template(template, zone, start, end)
+                if session.start.date() >= first
+            ),
+            key=lambda s: s.order_key,
+        )
+        all_weeks.extend(
+            summarize_weeks(
+                sessions,
+                zone,
+                first,
+                end - dt.timedelta(days=1),
+                week_start=week_start,
+                counted_kinds=counted_kinds,
+            )
+        )
+        if offset == 0:  # the first block's sessions stand for the design
+            all_sessions.extend(sessions)
+        # later blocks get their own dates, so positions stay unique
+        anchor += dt.timedelta(weeks=2 * length)
     return WeekCycle(
-        weeks=weeks, exact=exact, sessions=sessions, week_start=week_start
+        weeks=tuple(all_weeks),
+        length=length,
+        exact=exact,
+        sessions=all_sessions,
+        week_start=week_start,
     )

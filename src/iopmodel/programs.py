@@ -20,7 +20,6 @@ import attrs
 
 from iopmodel._format import hours_text
 from iopmodel._validators import (
-    MINUTE,
     aware_datetime,
     check_arg,
     iana_zone,
@@ -34,8 +33,8 @@ from iopmodel._validators import (
     tuple_of,
 )
 from iopmodel.care import LevelOfCare, Population
-from iopmodel.errors import InvalidValueError
 from iopmodel.cycles import WeekCycle, week_cycle
+from iopmodel.errors import InvalidValueError
 from iopmodel.schedules import SessionTemplate, expand_template
 from iopmodel.sessions import Attendance, Session, SessionKind
 from iopmodel.standards import DEFAULT_STANDARD
@@ -125,7 +124,9 @@ class Program:
     def _hours_text(self) -> str:
         cycle = self.cycle()
         low, high = cycle.min_hours, cycle.max_hours
-        return hours_text(low) if low == high else f"{hours_text(low)}-{hours_text(high)}"
+        return (
+            hours_text(low) if low == high else f"{hours_text(low)}-{hours_text(high)}"
+        )
 
     def _repr_html_(self) -> str:
         from iopmodel._html import program_html  # noqa: PLC0415
@@ -158,7 +159,7 @@ class Program:
             >>> biweekly = attrs.evolve(program.templates[1],
             ...                         rrule="FREQ=WEEKLY;INTERVAL=2;BYDAY=TU")
             >>> cycle = attrs.evolve(program, templates=(program.templates[0], biweekly)).cycle()
-            >>> cycle.length, [w.individual_sessions for w in cycle.weeks]
+            >>> cycle.length, [w.individual_sessions for w in cycle.block(0)]
             (2, [1, 0])
         """
         from iopmodel.weeks import check_week_start  # noqa: PLC0415

@@ -203,7 +203,9 @@ class SessionTemplate:
             True
         """
         parts = _rule_parts(self.rrule)
-        if parts.keys() - _WEEKLY_PARTS or any(c.isdigit() for c in parts.get("BYDAY", "")):
+        if parts.keys() - _WEEKLY_PARTS or any(
+            c.isdigit() for c in parts.get("BYDAY", "")
+        ):
             return None
         interval = int(parts.get("INTERVAL", "1"))
         if parts["FREQ"] == "WEEKLY":
@@ -234,13 +236,14 @@ class SessionTemplate:
         dtstart = dt.datetime.combine(first_day, self.start_time)
         parts = _rule_parts(self.rrule)
         until = _utc_until(parts.get("UNTIL", ""))
-        if until is None:
-            rule = rrulestr(self.rrule, dtstart=dtstart)
-        else:
+        text = self.rrule
+        if until is not None:
             text = ";".join(f"{k}={v}" for k, v in parts.items() if k != "UNTIL")
-            local_until = until.astimezone(zone or dt.UTC).replace(tzinfo=None)
-            rule = rrulestr(text, dtstart=dtstart).replace(until=local_until)
+        rule = rrulestr(text, dtstart=dtstart)
         assert isinstance(rule, dateutil.rrule.rrule)  # noqa: S101 - one RRULE, never a set
+        if until is not None:
+            local_until = until.astimezone(zone or dt.UTC).replace(tzinfo=None)
+            rule = rule.replace(until=local_until)
         return rule
 
     def occurrences(

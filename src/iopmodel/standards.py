@@ -38,6 +38,7 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Iterable, Mapping
 from fractions import Fraction
 from types import MappingProxyType
@@ -235,9 +236,13 @@ class Threshold:
         """Whether iopmodel chose this value (no published source gives it)."""
         return self.source.library_default
 
-    def evolve(self, value: int | Fraction, *, source: Citation | None = None) -> Threshold:
-        """The same threshold with another value (and source; a library default
-        when none is given, since the new value is no longer the source's).
+    def evolve(
+        self, value: int | Fraction, *, source: Citation | None = None
+    ) -> Threshold:
+        """The same threshold with another value, and source.
+
+        Without a *source* the new value is a library default: it is no longer
+        the source's number.
 
         Example:
             >>> from iopmodel.standards import DEFAULT_STANDARD
@@ -257,7 +262,9 @@ class Threshold:
         )
 
     def __str__(self) -> str:
-        value = hours_text(self.value) if isinstance(self.value, Fraction) else self.value
+        value = (
+            hours_text(self.value) if isinstance(self.value, Fraction) else self.value
+        )
         return f"{value} {self.unit}"
 
 
@@ -270,12 +277,12 @@ HOURS_LADDER: Final = (
 )
 
 
-def _bands(
-    value: Mapping[LevelOfCare, Mapping[Population, HoursBand]],
-) -> Mapping[LevelOfCare, Mapping[Population, HoursBand]]:
+def _bands(value: Any) -> Mapping[LevelOfCare, Mapping[Population, HoursBand]]:
     if not isinstance(value, Mapping):
         raise InvalidTypeError("bands", value, "a mapping of level to bands")
     result: dict[LevelOfCare, Mapping[Population, HoursBand]] = {}
+    level: Any
+    per_population: Any
     for level, per_population in value.items():
         if not isinstance(level, LevelOfCare):
             raise InvalidTypeError("bands", level, "LevelOfCare keys")
@@ -313,7 +320,7 @@ def _check_ladder(
             ladder.append(band)
         if ladder[0].minimum != 0 or not ladder[0].include_minimum:
             raise InvalidValueError(where, str(ladder[0]), "must start at 0 hours")
-        for lower, upper in zip(ladder, ladder[1:], strict=False):
+        for lower, upper in itertools.pairwise(ladder):
             if (
                 lower.maximum != upper.minimum
                 or lower.include_maximum == upper.include_minimum
@@ -343,10 +350,6 @@ def _threshold(_instance: object, attribute: Any, value: Any) -> None:
 def _optional_threshold(instance: object, attribute: Any, value: Any) -> None:
     if value is not None:
         _threshold(instance, attribute, value)
-
-
-def _field() -> Any:
-    return attrs.field(validator=_threshold)
 
 
 @attrs.frozen(kw_only=True)
@@ -403,24 +406,27 @@ class Standard:
     )
     counted_kinds: frozenset[SessionKind] = attrs.field(converter=_kinds)
     counted_kinds_source: Citation = attrs.field(validator=instance_of(Citation))
-    minimum_total_days: Threshold = _field()
-    step_down_review_from_days: Threshold = _field()
-    step_down_review_until_days: Threshold = _field()
-    plan_review_every_days: Threshold = _field()
+    minimum_total_days: Threshold = attrs.field(validator=_threshold)
+    step_down_review_from_days: Threshold = attrs.field(validator=_threshold)
+    step_down_review_until_days: Threshold = attrs.field(validator=_threshold)
+    plan_review_every_days: Threshold = attrs.field(validator=_threshold)
     recertification_every_days: Threshold | None = attrs.field(
         default=None, validator=_optional_threshold
     )
-    recent_plan_change_days: Threshold = _field()
-    individual_sessions_per_week: Threshold = _field()
-    group_sessions_per_week: Threshold = _field()
-    visit_days_min: Threshold = _field()
-    visit_days_max: Threshold = _field()
-    visit_hours_min: Threshold = _field()
-    visit_hours_max: Threshold = _field()
+    recent_plan_change_days: Threshold = attrs.field(validator=_threshold)
+    individual_sessions_per_week: Threshold = attrs.field(validator=_threshold)
+    group_sessions_per_week: Threshold = attrs.field(validator=_threshold)
+    visit_days_min: Threshold = attrs.field(validator=_threshold)
+    visit_days_max: Threshold = attrs.field(validator=_threshold)
+    visit_hours_min: Threshold = attrs.field(validator=_threshold)
+    visit_hours_max: Threshold = attrs.field(validator=_threshold)
 
     def __attrs_post_init__(self) -> None:
         _check_ladder(self.bands)
-        if self.step_down_review_until_days.value < self.step_down_review_from_days.value:
+        if (
+            self.step_down_review_until_days.value
+            < self.step_down_review_from_days.value
+        ):
             raise InvalidValueError(
                 "step_down_review_until_days",
                 self.step_down_review_until_days.value,
@@ -468,7 +474,9 @@ class Standard:
             'Intensive outpatient'
         """
         if not isinstance(population, Population):
-            raise UnknownCodeError("population", population, [p.value for p in Population])
+            raise UnknownCodeError(
+                "population", population, [p.value for p in Population]
+            )
         value = as_hours(hours)
         for level in HOURS_LADDER:
             band = self.bands[level][population]
@@ -542,7 +550,7 @@ class Standard:
                 )
             else:
                 changes[name] = current.evolve(value)
-        return attrs.evolve(self, **changes)  # type: ignore[misc, arg-type]
+        return attrs.evolve(self, **changes)  # type: ignore[arg-type]
 
     @classmethod
     def threshold_names(cls) -> tuple[str, ...]:
@@ -564,8 +572,13 @@ class Standard:
 
         Example:
             >>> from iopmodel.standards import DEFAULT_STANDARD
-            >>> [n for n, t in DEFAULT_STANDARD.thresholds().items() if t.library_default]
-            ['plan_review_every_days', 'recent_plan_change_days', 'visit_hours_min', 'visit_hours_max']
+            >>> for name, t in DEFAULT_STANDARD.thresholds().items():
+            ...     if t.library_default:
+            ...         print(name)
+            plan_review_every_days
+            recent_plan_change_days
+            visit_hours_min
+            visit_hours_max
         """
         return {
             name: value

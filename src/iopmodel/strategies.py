@@ -408,7 +408,8 @@ def programs(
 def _band_minutes(standard: Standard, population: Population) -> tuple[int, int]:
     """The whole minutes a week inside the standard's IOP band (first, last)."""
     band = standard.band(LevelOfCare.INTENSIVE_OUTPATIENT, population)
-    assert band is not None and band.maximum is not None  # noqa: S101 - a ladder band
+    assert band is not None  # noqa: S101 - a ladder band
+    assert band.maximum is not None  # noqa: S101 - IOP bands are bounded
     low = math.ceil(band.minimum * 60)
     high = math.floor(band.maximum * 60)
     if not band.contains_minutes(low):

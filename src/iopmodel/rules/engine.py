@@ -173,7 +173,9 @@ class Subject:
         first, last = _plan_window(plan, as_of)
         days = (last - first).days + 1
         if days > MAX_SCHEDULE_DAYS:
-            raise LimitError("plan window", f"{days:,} days", f"{MAX_SCHEDULE_DAYS:,} days")
+            raise LimitError(
+                "plan window", f"{days:,} days", f"{MAX_SCHEDULE_DAYS:,} days"
+            )
         weeks = summarize_weeks(
             plan.sessions,
             program.timezone,
@@ -369,7 +371,11 @@ class Rule(Generic[P]):
                 :meth:`RuleSet.with_thresholds`).
         """
         params: Any = self.params
-        names = [a.name for a in attrs.fields(type(params))] if attrs.has(type(params)) else []
+        names = (
+            [a.name for a in attrs.fields(type(params))]
+            if attrs.has(type(params))
+            else []
+        )
         for name in changes:
             if name not in names:
                 raise UnknownCodeError(f"parameter of {self.id}", name, names)
