@@ -8,7 +8,7 @@ Run by hand (needs pandas for the comparison)::
 
 Prints sessions per second (median of several runs) for:
 
-- ``validate`` with the full default rule set (nine rules);
+- ``validate`` with the full default rule set (ten rules);
 - ``validate`` with only the weekly-hours and individual-therapy rules;
 - the same weekly-hours and individual-therapy computation written with a
   pandas ``groupby``, starting from the same plan objects (building the frame is
@@ -126,7 +126,15 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000])
     args = parser.parse_args()
     weekly_only = DEFAULT_RULES.renamed("weekly").without("HRS002")
-    for rule_id in ("HRS003", "GRP001", "PAT001", "LEN001", "AFT001", "REV001"):
+    for rule_id in (
+        "HRS003",
+        "HRS004",
+        "GRP001",
+        "PAT001",
+        "LEN001",
+        "AFT001",
+        "REV001",
+    ):
         weekly_only = weekly_only.without(rule_id)
     print(f"median of {args.runs} runs; sessions per second (higher is better)")
     print(
@@ -137,7 +145,7 @@ def main() -> None:
         sessions = sum(len(p.sessions) for p in cohort)
         routes: list[tuple[str, Callable[[], object]]] = [
             (
-                "iopmodel validate, default rules (9)",
+                f"iopmodel validate, default rules ({len(DEFAULT_RULES)})",
                 functools.partial(run_iopmodel, cohort, DEFAULT_RULES),
             ),
             (

@@ -18,51 +18,92 @@ def _cell(text: object) -> str:
 
 
 def levels_table() -> str:
-    """Markdown table of every level with its codes, setting and hour bands."""
+    """Markdown table of every level with its codes, setting and flags."""
     header = (
-        "| Level (key) | Label | ASAM 3rd | ASAM 4th | LOCUS | Setting | 24 h | WM "
-        "| Adult hours | Adolescent hours |\n"
-        "|---|---|---|---|---|---|---|---|---|---|\n"
+        "| Level (key) | Label | ASAM 3rd | ASAM 4th | LOCUS | Setting | 24 h | WM |\n"
+        "|---|---|---|---|---|---|---|---|\n"
     )
     rows = []
     for level in sorted(LevelOfCare):
-        bands = [level.hours_band(p) for p in (Population.ADULT, Population.ADOLESCENT)]
-        rows.append(
-            "| "
-            + " | ".join(
-                _cell(c)
-                for c in (
-                    f"`{level.key}`",
-                    level.label,
-                    level.code(Framework.ASAM_3) or "",
-                    level.code(Framework.ASAM_4) or "",
-                    level.code(Framework.LOCUS) or "",
-                    level.setting.value,
-                    "yes" if level.round_the_clock else "",
-                    "yes" if level.withdrawal_management else "",
-                    *(str(b) if b else "" for b in bands),
-                )
-            )
-            + " |"
+        cells = (
+            f"`{level.key}`",
+            level.label,
+            level.code(Framework.ASAM_3) or "",
+            level.code(Framework.ASAM_4) or "",
+            level.code(Framework.LOCUS) or "",
+            level.setting.value,
+            "yes" if level.round_the_clock else "",
+            "yes" if level.withdrawal_management else "",
         )
+        rows.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+    return header + "\n".join(rows) + "\n"
+
+
+def bands_table() -> str:
+    """Markdown table of the weekly-hours bands of each shipped standard."""
+    from iopmodel.standards import STANDARDS  # noqa: PLC0415
+
+    names = list(STANDARDS)
+    header = (
+        "| Level | Population | "
+        + " | ".join(f"`{n}`" for n in names)
+        + " |\n|---|---|"
+        + "---|" * len(names)
+        + "\n"
+    )
+    rows = []
+    for level in sorted(LevelOfCare):
+        for population in Population:
+            bands = [s.band(level, population) for s in STANDARDS.values()]
+            if all(b is None for b in bands):
+                continue
+            cells = [level.label, population.value] + [
+                "" if b is None else str(b) for b in bands
+            ]
+            rows.append("| " + " | ".join(_cell(c) for c in cells) + " |")
     return header + "\n".join(rows) + "\n"
 
 
 def band_sources() -> str:
-    """Markdown list of each band bound and its citation."""
+    """Markdown list of each band bound and its citation, per standard."""
+    from iopmodel.standards import STANDARDS  # noqa: PLC0415
+
     lines = []
-    for level in sorted(LevelOfCare):
-        for population in Population:
-            band = level.hours_band(population)
-            if band is None:
-                continue
-            text = (
-                f"- **{level.label}, {population.value}**: {band}. "
-                f"Minimum: {band.minimum_source}"
-            )
-            if band.maximum_source is not None:
-                text += f"; maximum: {band.maximum_source}"
-            lines.append(text + ".")
+    for name, standard in STANDARDS.items():
+        lines.append(f"**`{name}`**\n")
+        for level in sorted(standard.bands):
+            for population, band in standard.bands[level].items():
+                text = (
+                    f"- {level.label}, {population.value}: {band}. "
+                    f"Minimum: {band.minimum_source}"
+                )
+                if band.maximum_source is not None:
+                    text += f"; maximum: {band.maximum_source}"
+                lines.append(text + ".")
+        lines.append("")
+    return "\n".join(lines) + "\n"
+
+
+def thresholds_table() -> str:
+    """Markdown table of every threshold of every shipped standard."""
+    from iopmodel.standards import STANDARDS, Standard  # noqa: PLC0415
+
+    names = list(STANDARDS)
+    lines = [
+        "| Threshold | " + " | ".join(f"`{n}`" for n in names) + " | Source | Note |",
+        "|---|" + "---|" * len(names) + "---|---|",
+    ]
+    for field in Standard.threshold_names():
+        values = [getattr(s, field) for s in STANDARDS.values()]
+        shown = [v for v in values if v is not None]
+        first = shown[0]
+        sources = sorted({v.source.short for v in shown})
+        marker = " (library default)" if any(v.library_default for v in shown) else ""
+        lines.append(
+            f"| `{field}` | "
+            + " | ".join("" if v is None else _cell(v) for v in values)
+            + f" | {_cell(', '.join(sources))}{marker} | {_cell(first.note)} |"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -137,10 +178,19 @@ def rules_catalogue() -> str:
             "- Populations: " + ", ".join(sorted(p.value for p in rule.populations))
         )
         citation = rule.citation
+        where = (
+            "library default: no published source"
+            if citation.library_default
+            else (f"{citation.key}; {citation.confidence}")
+        )
+        link = f" <{citation.url}>" if citation.url else ""
         lines.append(
-            f"- Source: {citation} [{citation.key}; {citation.confidence}]"
+            f"- Source: {citation}{link} [{where}]"
             + (f". {citation.note}" if citation.note else "")
         )
+        if rule.precondition is not None:
+            first = (rule.precondition.__doc__ or "").strip().splitlines()[0]
+            lines.append(f"- Applies when: {_cell(first)}")
         for set_name, rule_set in RULE_SETS.items():
             if rule.id not in rule_set:
                 continue
@@ -159,8 +209,8 @@ def rule_sets_table() -> str:
     lines = []
     for name, rule_set in RULE_SETS.items():
         lines.append(
-            f"- **`{name}`** ({len(rule_set)} rules: {', '.join(rule_set.ids)}). "
-            f"{rule_set.description}"
+            f"- **`{name}`** (standard `{rule_set.standard.name}`; {len(rule_set)} "
+            f"rules: {', '.join(rule_set.ids)}). {rule_set.description}"
         )
     return "\n".join(lines) + "\n"
 
@@ -200,7 +250,9 @@ GENERATORS = {
     "rules.md": rules_catalogue,
     "rule-sets.md": rule_sets_table,
     "levels.md": levels_table,
+    "bands.md": bands_table,
     "band-sources.md": band_sources,
+    "thresholds.md": thresholds_table,
 }
 
 
@@ -215,49 +267,62 @@ def generate(app: Any) -> None:
             target.write_text(text)
 
 
-def resolve_reexports(app: Any, env: Any, node: Any, contnode: Any) -> Any:
-    """Resolve ``iopmodel.Name`` to the module that defines ``Name``.
-
-    Docstrings and type hints may use the short, re-exported path; autodoc
-    documents each object in its defining module.
-    """
+def _candidates(target: str) -> list[str]:
+    """Other documented paths of a re-exported ``iopmodel`` name."""
     import importlib  # noqa: PLC0415
     import sys  # noqa: PLC0415
 
+    parts = target.split(".")
+    for cut in range(len(parts) - 1, 0, -1):  # the longest importable module prefix
+        module_name, name, rest = ".".join(parts[:cut]), parts[cut], parts[cut + 1 :]
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            continue
+        if name not in getattr(module, "__all__", ()):
+            return []
+        suffix = "".join(f".{r}" for r in rest)
+        home = getattr(getattr(module, name), "__module__", None)
+        found = []
+        if home and home.startswith("iopmodel") and home != module_name:
+            found.append(f"{home}.{name}{suffix}")
+        # constants have no __module__: every other module that lists them
+        found += [
+            f"{other}.{name}{suffix}"
+            for other, mod in sorted(sys.modules.items())
+            if other.startswith("iopmodel.")
+            and other != module_name
+            and name in getattr(mod, "__all__", ())
+        ]
+        return found
+    return []
+
+
+def resolve_reexports(app: Any, env: Any, node: Any, contnode: Any) -> Any:
+    """Resolve a re-exported path (``iopmodel.Name``, ``iopmodel.rules.Rule``).
+
+    Docstrings and type hints may use the short, re-exported path; autodoc
+    documents each object once, in its defining module.
+    """
     if node.get("refdomain") != "py":
         return None
     target = node.get("reftarget", "")
-    if not target.startswith("iopmodel."):
+    if not target.startswith("iopmodel"):
         return None
-    iopmodel = importlib.import_module("iopmodel")
-    name, _, rest = target[len("iopmodel.") :].partition(".")
-    if name not in iopmodel.__all__:
-        return None
-    module = getattr(getattr(iopmodel, name), "__module__", None)
-    if not module or module == "iopmodel" or not module.startswith("iopmodel"):
-        # Constants have no __module__ of their own: find the module that lists them.
-        module = next(
-            (
-                mod_name
-                for mod_name, mod in sorted(sys.modules.items())
-                if mod_name.startswith("iopmodel.")
-                and name in getattr(mod, "__all__", ())
-            ),
-            None,
-        )
-        if module is None:
-            return None
-    new_target = f"{module}.{name}" + (f".{rest}" if rest else "")
     domain = env.get_domain("py")
-    return domain.resolve_xref(
-        env,
-        node.get("refdoc"),
-        app.builder,
-        node["reftype"],
-        new_target,
-        node,
-        contnode,
-    )
+    for candidate in _candidates(target):
+        found = domain.resolve_xref(
+            env,
+            node.get("refdoc"),
+            app.builder,
+            node["reftype"],
+            candidate,
+            node,
+            contnode,
+        )
+        if found is not None:
+            return found
+    return None
 
 
 def setup(app: Any) -> dict[str, Any]:

@@ -68,7 +68,7 @@ class Program:
         capacity: Optional number of patient slots.
         recommended_minimum_days: Recommended total length of treatment, by
             default the default standard's
-            :attr:`~iopmodel.standards.Standard.minimum_total_days` (90 days,
+            :attr:`Standard.minimum_total_days <iopmodel.standards.Standard>` (90 days,
             NIDA).
 
     Raises:

@@ -1,22 +1,26 @@
 """Clinical rules as cited data, the rule sets that group them, and validation.
 
-The engine (:mod:`iopmodel.rules.engine`) defines :class:`Rule`,
-:class:`RuleSet`, :class:`Subject` and :func:`validate`; the shipped rules live
-by concern in :mod:`~iopmodel.rules.hours` (weekly hours),
-:mod:`~iopmodel.rules.mix` (session mix and visit pattern) and
-:mod:`~iopmodel.rules.course` (length, aftercare, reviews), and are gathered in
-:mod:`~iopmodel.rules.catalogue` with the rule sets of the shipped standards.
+The engine (:mod:`iopmodel.rules.engine`) defines
+:class:`~iopmodel.rules.engine.Rule`, :class:`~iopmodel.rules.engine.RuleSet`,
+:class:`~iopmodel.rules.engine.Subject` and
+:func:`~iopmodel.rules.engine.validate`; the shipped rules live by concern in
+:mod:`~iopmodel.rules.hours` (weekly hours), :mod:`~iopmodel.rules.mix`
+(session mix and visit pattern) and :mod:`~iopmodel.rules.course` (length,
+aftercare, reviews), and are gathered in :mod:`~iopmodel.rules.catalogue` with
+the rule sets of the shipped standards.
 
 Clinical numbers are not rule parameters: every rule reads them from its rule
 set's :class:`~iopmodel.standards.Standard`. Build your own rules without
 subclassing:
 
 - change a number: ``DEFAULT_RULES.with_thresholds(plan_review_every_days=30)``,
-  or build a whole set from your own standard with :func:`rules_for`;
+  or build a whole set from your own standard with
+  :func:`~iopmodel.rules.catalogue.rules_for`;
 - change a rule's behaviour: ``DEFAULT_RULES.configure("AFT001",
   exempt_reasons=[...])``;
-- write a rule of your own as a plain function with the :func:`rule` decorator
-  and add it with :meth:`RuleSet.with_rule`.
+- write a rule of your own as a plain function with the
+  :func:`~iopmodel.rules.engine.rule` decorator and add it with
+  :meth:`~iopmodel.rules.engine.RuleSet.with_rule`.
 
 Example:
     >>> from iopmodel.rules import DEFAULT_RULES, MEDICARE_2024_RULES
