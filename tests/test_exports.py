@@ -106,3 +106,59 @@ def _public_callables() -> list[tuple[str, object]]:
 def test_every_public_class_and_function_has_an_example(name: str, obj: object) -> None:
     """Every exported class and function documents a runnable (doctested) example."""
     assert ">>>" in (obj.__doc__ or ""), name
+
+
+def test_import_hypothesis_imports_no_iopmodel() -> None:
+    """Installing iopmodel adds nothing to ``import hypothesis`` (no plugin entry point)."""
+    code = (
+        "import sys, hypothesis; "
+        "print(sorted(m for m in sys.modules if m.startswith('iopmodel')))"
+    )
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
+
+
+def _registered() -> list[type]:
+    from iopmodel.strategies import REGISTERED  # noqa: PLC0415
+
+    return list(REGISTERED)
+
+
+@pytest.mark.parametrize("model", _registered(), ids=lambda t: t.__name__)
+def test_from_type_builds_every_registered_model(model: type) -> None:
+    """``st.from_type`` gives valid instances of every registered model."""
+    from hypothesis import HealthCheck, given, settings  # noqa: PLC0415
+    from hypothesis import strategies as st  # noqa: PLC0415
+
+    seen: list[object] = []
+
+    @settings(max_examples=5, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.from_type(model))
+    def draw(value: object) -> None:
+        assert isinstance(value, model)
+        seen.append(value)
+
+    draw()
+    assert seen
+
+
+def test_every_public_model_is_registered() -> None:
+    """Every attrs model and enum of the core modules has a from_type strategy."""
+    import enum  # noqa: PLC0415
+
+    import attrs  # noqa: PLC0415
+
+    core = ("care", "sessions", "schedules", "programs", "plans", "episodes")
+    registered = set(_registered())
+    for module_name in core:
+        module = importlib.import_module(f"iopmodel.{module_name}")
+        for name in module.__all__:
+            obj = getattr(module, name)
+            if (
+                inspect.isclass(obj)
+                and obj.__module__ == module.__name__
+                and (attrs.has(obj) or issubclass(obj, enum.Enum))
+            ):
+                assert obj in registered, f"{module_name}.{name}"

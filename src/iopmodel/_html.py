@@ -95,7 +95,7 @@ def program_html(program: Program) -> str:
 
 def plan_html(plan: TreatmentPlan) -> str:
     """Plan header, attendance counts and the weekly hours table."""
-    from iopmodel.rules import DEFAULT_RULES, Subject  # noqa: PLC0415
+    from iopmodel.weeks import summarize_weeks  # noqa: PLC0415
 
     counts = Counter(s.attendance.value for s in plan.sessions)
     status = (
@@ -114,7 +114,7 @@ def plan_html(plan: TreatmentPlan) -> str:
         + ", ".join(f"{n} {_e(k)}" for k, n in sorted(counts.items()))
         + ")"
     )
-    weeks = Subject.of(plan, DEFAULT_RULES).weeks
+    weeks = summarize_weeks(plan.sessions, plan.program.timezone, *plan.window())
     rows = [
         [
             str(w.start),

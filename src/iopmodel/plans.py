@@ -460,6 +460,40 @@ class TreatmentPlan:
         """Whether the patient has been discharged."""
         return self.discharge_date is not None
 
+    def window(self, as_of: dt.date | None = None) -> tuple[dt.date, dt.date]:
+        """The first and last day (inclusive) that weekly checks look at.
+
+        From the start to the discharge date; for an open plan, to the planned
+        discharge or the last session, whichever is later. *as_of* cuts an
+        ongoing plan short (never before its start).
+
+        Example:
+            >>> import datetime as dt
+            >>> from iopmodel import TreatmentPlan
+            >>> from iopmodel.examples import evening_iop
+            >>> plan = TreatmentPlan.from_program(evening_iop(), patient_id="p",
+            ...                                   start=dt.date(2026, 3, 2), days=28)
+            >>> plan.window()
+            (datetime.date(2026, 3, 2), datetime.date(2026, 3, 30))
+            >>> plan.window(as_of=dt.date(2026, 3, 15))[1]
+            datetime.date(2026, 3, 15)
+        """
+        check_arg(optional_plain_date, "as_of", as_of)
+        first = self.start
+        if self.discharge_date is not None:
+            last = self.discharge_date
+        else:
+            candidates = [first]
+            if self.planned_discharge is not None:
+                candidates.append(self.planned_discharge)
+            if self.sessions:  # sorted by start: the last one is the latest
+                latest = self.sessions[-1].start.astimezone(self.program.timezone)
+                candidates.append(latest.date())
+            last = max(candidates)
+        if as_of is not None:
+            last = max(first, min(last, as_of))
+        return first, last
+
     @property
     def planned_days(self) -> int | None:
         """Planned length in days (discharge, or planned discharge, minus start)."""

@@ -38,8 +38,16 @@ import attrs
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from iopmodel.care import Framework, LevelOfCare, Population
-from iopmodel.episodes import TRANSITIONS, Episode, EpisodeStatus, LevelChange, Move
+from iopmodel.care import Framework, LevelOfCare, Population, Setting
+from iopmodel.episodes import (
+    TRANSITIONS,
+    Episode,
+    EpisodeStatus,
+    LevelChange,
+    Move,
+    Placement,
+    Transition,
+)
 from iopmodel.errors import TransitionError
 from iopmodel.plans import (
     AftercarePlan,
@@ -761,6 +769,11 @@ REGISTERED: Final[dict[type, st.SearchStrategy[object]]] = {
     LevelOfCare: levels(),
     Population: populations(),
     Framework: st.sampled_from(Framework),
+    Setting: st.sampled_from(Setting),
+    EpisodeStatus: st.sampled_from(EpisodeStatus),
+    Move: st.sampled_from(Move),
+    LevelChange: st.sampled_from(LevelChange),
+    Transition: st.sampled_from(list(TRANSITIONS.values())),
     SessionKind: session_kinds(),
     Attendance: attendances(),
     DischargeReason: st.sampled_from(DischargeReason),
@@ -769,6 +782,7 @@ REGISTERED: Final[dict[type, st.SearchStrategy[object]]] = {
     Program: programs(),
     TreatmentPlan: treatment_plans(),
     Episode: episodes(),
+    Placement: episodes().flatmap(lambda e: st.sampled_from(e.placements)),
     **_plan_parts(),
 }
 

@@ -170,7 +170,7 @@ class Subject:
         cls, plan: TreatmentPlan, rules: RuleSet, as_of: dt.date | None
     ) -> Subject:
         program = plan.program
-        first, last = _plan_window(plan, as_of)
+        first, last = plan.window(as_of)
         days = (last - first).days + 1
         if days > MAX_SCHEDULE_DAYS:
             raise LimitError(
@@ -254,23 +254,6 @@ class Subject:
             if representative.start == week.start:
                 return positions
         return (self.cycle.position(week),)
-
-
-def _plan_window(plan: TreatmentPlan, as_of: dt.date | None) -> tuple[dt.date, dt.date]:
-    first = plan.start
-    if plan.discharge_date is not None:
-        last = plan.discharge_date
-    else:
-        candidates = [first]
-        if plan.planned_discharge is not None:
-            candidates.append(plan.planned_discharge)
-        if plan.sessions:  # sorted by start: the last one is the latest
-            latest = plan.sessions[-1].start.astimezone(plan.program.timezone)
-            candidates.append(latest.date())
-        last = max(candidates)
-    if as_of is not None:
-        last = max(first, min(last, as_of))
-    return first, last
 
 
 @attrs.frozen(kw_only=True)
