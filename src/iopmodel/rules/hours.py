@@ -194,6 +194,8 @@ def check_excluded_hours(subject: Subject, _params: None) -> Iterator[Observatio
         >>> [o.message for o in check_excluded_hours(Subject.of(day_php(), DEFAULT_RULES), None)]
         []
     """
+    if not any(w.excluded_minutes for w in subject.weeks):
+        return
     counted = subject.counted_kinds
     kinds = ", ".join(
         sorted(
