@@ -38,6 +38,7 @@ from iopmodel.errors import InvalidValueError
 from iopmodel.schedules import SessionTemplate, expand_template
 from iopmodel.sessions import Attendance, Session, SessionKind
 from iopmodel.standards import DEFAULT_STANDARD
+from iopmodel.weeks import check_week_start
 
 __all__ = ["MAX_SCHEDULE_DAYS", "Program"]
 
@@ -162,8 +163,6 @@ class Program:
             >>> cycle.length, [w.individual_sessions for w in cycle.block(0)]
             (2, [1, 0])
         """
-        from iopmodel.weeks import check_week_start  # noqa: PLC0415
-
         check_week_start(week_start)
         kinds = (
             DEFAULT_STANDARD.counted_kinds

@@ -119,8 +119,24 @@ class HoursBand:
     include_maximum: bool = attrs.field(default=False, validator=instance_of(bool))
     minimum_source: Citation = attrs.field(validator=instance_of(Citation))
     maximum_source: Citation | None = attrs.field(default=None)
+    # (minimum numerator, denominator, maximum numerator, denominator) as plain
+    # ints, so the per-week check does no Fraction attribute look-ups
+    _limits: tuple[int, int, int | None, int | None] = attrs.field(
+        init=False, eq=False, repr=False
+    )
 
     def __attrs_post_init__(self) -> None:
+        high = self.maximum
+        object.__setattr__(
+            self,
+            "_limits",
+            (
+                self.minimum.numerator,
+                self.minimum.denominator,
+                None if high is None else high.numerator,
+                None if high is None else high.denominator,
+            ),
+        )
         if self.maximum is None:
             return
         if self.maximum < self.minimum or (
@@ -161,14 +177,13 @@ class HoursBand:
 
     def _compare(self, numerator: int, denominator: int) -> bool:
         # numerator / denominator against each bound, in exact integer arithmetic
-        low = self.minimum
-        scaled, limit = numerator * low.denominator, denominator * low.numerator
+        low_num, low_den, high_num, high_den = self._limits
+        scaled, limit = numerator * low_den, denominator * low_num
         if scaled < limit or (scaled == limit and not self.include_minimum):
             return False
-        high = self.maximum
-        if high is None:
+        if high_num is None or high_den is None:
             return True
-        scaled, limit = numerator * high.denominator, denominator * high.numerator
+        scaled, limit = numerator * high_den, denominator * high_num
         return scaled <= limit if self.include_maximum else scaled < limit
 
     def is_below(self, hours: object) -> bool:

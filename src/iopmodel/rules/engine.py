@@ -380,24 +380,23 @@ class Rule(Generic[P]):
 
     def run(self, subject: Subject) -> tuple[Finding, ...]:
         """Run the check on *subject* and return its findings."""
-        findings = []
-        for o in self.check(subject, self.params):
-            week, cycle_week = o.week, None
-            if subject.cycle is not None and week is not None:
-                # a design's weeks are reference-calendar weeks: name the cycle
-                cycle_week, week = subject.cycle.position(week), None
-            findings.append(
-                Finding(
-                    rule_id=self.id,
-                    severity=self.severity if o.severity is None else o.severity,
-                    message=o.message,
-                    citation=self.citation if o.citation is None else o.citation,
-                    week=week,
-                    path=o.path,
-                    cycle_week=cycle_week,
-                )
+        observations = self.check(subject, self.params)
+        cycle = subject.cycle
+        return tuple(
+            Finding(
+                rule_id=self.id,
+                severity=self.severity if o.severity is None else o.severity,
+                message=o.message,
+                citation=self.citation if o.citation is None else o.citation,
+                # a design's weeks are reference-calendar weeks: name the cycle's
+                week=o.week if cycle is None else None,
+                path=o.path,
+                cycle_week=None
+                if cycle is None or o.week is None
+                else cycle.position(o.week),
             )
-        return tuple(findings)
+            for o in observations
+        )
 
 
 def rule(
