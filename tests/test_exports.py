@@ -16,6 +16,7 @@ PUBLIC_MODULES = [
     "iopmodel.episodes",
     "iopmodel.errors",
     "iopmodel.examples",
+    "iopmodel.fhir",
     "iopmodel.ics",
     "iopmodel.plans",
     "iopmodel.plotting",
@@ -40,6 +41,7 @@ PUBLIC_MODULES = [
 STANDALONE_MODULES = {
     "iopmodel.cli",
     "iopmodel.examples",
+    "iopmodel.fhir",
     "iopmodel.ics",
     "iopmodel.plotting",
     "iopmodel.schema",
@@ -94,7 +96,8 @@ def test_import_is_light() -> None:
     """``import iopmodel`` imports no optional extra (hypothesis, pandas, matplotlib...)."""
     code = (
         "import sys, iopmodel; "
-        "print(sorted(m for m in ('hypothesis', 'pandas', 'matplotlib', 'icalendar', 'simpy') "
+        "print(sorted(m for m in ('hypothesis', 'pandas', 'matplotlib', 'icalendar', 'simpy', "
+        "'fhir.resources', 'jsonschema', 'tomli_w', 'recurring_ical_events') "
         "if m in sys.modules))"
     )
     result = subprocess.run(  # noqa: S603
