@@ -7,9 +7,11 @@ level-of-care transitions, and explained recommendations. Everything here is
 an immutable, typed value object; see the documentation for the concepts.
 
 Some modules are imported on their own: :mod:`iopmodel.serialization` (JSON,
-TOML, dicts), :mod:`iopmodel.strategies` (needs ``iopmodel[strategies]``,
-Hypothesis), :mod:`iopmodel.ics` (needs ``iopmodel[ics]``, icalendar) and
-:mod:`iopmodel.examples` (ready-made programs).
+TOML, dicts), :mod:`iopmodel.schema` (JSON Schema of the documents),
+:mod:`iopmodel.strategies` (needs ``iopmodel[strategies]``, Hypothesis),
+:mod:`iopmodel.ics` (needs ``iopmodel[ics]``, icalendar), :mod:`iopmodel.fhir`
+(needs ``iopmodel[fhir]``, fhir.resources) and :mod:`iopmodel.examples`
+(ready-made programs).
 """
 
 from __future__ import annotations

@@ -31,7 +31,7 @@ What becomes what (:func:`to_fhir`):
   be added later as encounters that are ``partOf`` it, without changing this
   mapping.
 - Levels of care → :func:`terminology`: a ``CodeSystem`` for iopmodel's levels
-  and ``ConceptMap``\\ s to ASAM 3rd edition, ASAM 4th edition and LOCUS
+  and ``ConceptMap`` resources to ASAM 3rd edition, ASAM 4th edition and LOCUS
   codes, generated from the level table.
 
 The patient is an opaque id: resources refer to ``Patient/<id>`` with the id
@@ -838,7 +838,7 @@ def to_fhir(
 
 
 def terminology() -> dict[str, Any]:
-    """Iopmodel's code systems and the level-of-care ConceptMaps, as one Bundle.
+    """The code systems of iopmodel and its level-of-care ConceptMaps, as one Bundle.
 
     The ``CodeSystem`` of levels of care (codes are the level keys) and one
     ``ConceptMap`` each to ASAM 3rd edition, ASAM 4th edition and LOCUS,
