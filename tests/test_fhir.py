@@ -12,7 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from iopmodel import (
@@ -91,6 +91,18 @@ def walk(value: Any, path: str = "$") -> Iterator[tuple[str, Any, Any]]:
     elif isinstance(value, list):
         for index, item in enumerate(value):
             yield from walk(item, f"{path}[{index}]")
+
+
+def containers(value: Any) -> Iterator[tuple[str, Any, Any]]:
+    """Every (kind, container, key-or-index) in a JSON value."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield "dict", value, key
+            yield from containers(item)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield "list", value, index
+            yield from containers(item)
 
 
 def resources(bundle: dict[str, Any]) -> list[dict[str, Any]]:
@@ -577,6 +589,24 @@ class TestHostileInput:
             from_fhir(bundle)
         assert private not in str(caught.value)
         assert caught.value.problems[0][0] == "$.entry[1].resource.minutesDuration"
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.data())
+    def test_mutated_bundles(self, data: st.DataObject) -> None:
+        """Any value anywhere in a bundle: a result or a DocumentError, nothing else."""
+        bundle = self.plan_bundle()
+        places = [(container, key) for _, container, key in containers(bundle)]
+        container, key = data.draw(st.sampled_from(places))
+        container[key] = data.draw(
+            st.none() | st.booleans() | st.integers(-3, 3) | st.text(max_size=5)
+            | st.sampled_from(["", "2026-03-02", "urn:uuid:x", [], {}, [{}]])
+        )  # fmt: skip
+        problems: tuple[tuple[str, str], ...] = ()
+        try:
+            from_fhir(bundle)
+        except DocumentError as error:
+            problems = error.problems
+        assert all(path.startswith("$") and message for path, message in problems)
 
     def test_not_a_bundle(self) -> None:
         """Anything but a Bundle is a DocumentError."""

@@ -452,6 +452,19 @@ def _aftercare_extension(aftercare: AftercarePlan) -> dict[str, Any]:
     return _ext("aftercare", extension=parts)
 
 
+def _discharge_extensions(
+    reason: DischargeReason | None, aftercare: AftercarePlan | None
+) -> list[dict[str, Any]]:
+    """Why treatment ended and the aftercare plan, which R4 has no elements for."""
+    extensions = []
+    if reason is not None:
+        coding = _coding(_SYSTEMS["discharge-reason"], reason.value)
+        extensions.append(_ext("discharge-reason", valueCoding=coding))
+    if aftercare is not None:
+        extensions.append(_aftercare_extension(aftercare))
+    return extensions
+
+
 def _session_resources(
     session: Session, key: str, patient: dict[str, Any]
 ) -> list[dict[str, Any]]:
@@ -536,17 +549,7 @@ def _plan_resources(plan: TreatmentPlan) -> list[dict[str, Any]]:
         extensions.append(
             _ext("planned-discharge", valueDate=plan.planned_discharge.isoformat())
         )
-    if plan.discharge_reason is not None:
-        extensions.append(
-            _ext(
-                "discharge-reason",
-                valueCoding=_coding(
-                    _SYSTEMS["discharge-reason"], plan.discharge_reason.value
-                ),
-            )
-        )
-    if plan.aftercare is not None:
-        extensions.append(_aftercare_extension(plan.aftercare))
+    extensions += _discharge_extensions(plan.discharge_reason, plan.aftercare)
     status = "completed" if plan.discharged else "active"
     care_plan: dict[str, Any] = {
         "resourceType": "CarePlan",
@@ -670,18 +673,7 @@ def _episode_resources(episode: Episode) -> list[dict[str, Any]]:
                 placement, _id("Encounter", key, index), episode_id, patient, programs
             )
         )
-    extensions: list[dict[str, Any]] = []
-    if episode.discharge_reason is not None:
-        extensions.append(
-            _ext(
-                "discharge-reason",
-                valueCoding=_coding(
-                    _SYSTEMS["discharge-reason"], episode.discharge_reason.value
-                ),
-            )
-        )
-    if episode.aftercare is not None:
-        extensions.append(_aftercare_extension(episode.aftercare))
+    extensions = _discharge_extensions(episode.discharge_reason, episode.aftercare)
     resource: dict[str, Any] = {
         "resourceType": "EpisodeOfCare",
         "id": episode_id,
@@ -761,6 +753,11 @@ def _checked(bundle: dict[str, Any]) -> dict[str, Any]:
         model.model_validate(bundle)
     except ValueError as error:
         raise DocumentError(_pydantic_problems(error)) from None
+    except (KeyError, TypeError, AttributeError, IndexError) as error:
+        # fhir.resources fails this way on some malformed input (an empty resourceType)
+        raise DocumentError(
+            [("$", f"not a valid FHIR R4 Bundle ({type(error).__name__})")]
+        ) from None
     return bundle
 
 
@@ -1534,7 +1531,7 @@ def _load(bundle: Mapping[str, Any] | str | bytes) -> dict[str, Any]:
         except (ValueError, RecursionError):
             raise DocumentError([("$", "not valid JSON")]) from None
     else:
-        data = bundle
+        data = dict(bundle) if isinstance(bundle, Mapping) else bundle
     if not isinstance(data, dict) or data.get("resourceType") != "Bundle":
         raise DocumentError([("$.resourceType", "expected a FHIR Bundle")])
     try:
@@ -1574,8 +1571,8 @@ def from_fhir(
         True
     """
     data = _load(bundle)
-    reader = _Reader(data)
     try:
+        reader = _Reader(data)
         if "CarePlan" in reader.by_type:
             return _read_plan(reader, reader.one("CarePlan"))
         if "EpisodeOfCare" in reader.by_type:
