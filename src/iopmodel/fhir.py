@@ -1531,7 +1531,9 @@ def _load(bundle: Mapping[str, Any] | str | bytes) -> dict[str, Any]:
         except (ValueError, RecursionError):
             raise DocumentError([("$", "not valid JSON")]) from None
     else:
-        data = dict(bundle) if isinstance(bundle, Mapping) else bundle
+        data = bundle
+    if isinstance(data, Mapping) and not isinstance(data, dict):
+        data = dict(data)
     if not isinstance(data, dict) or data.get("resourceType") != "Bundle":
         raise DocumentError([("$.resourceType", "expected a FHIR Bundle")])
     try:
