@@ -17,9 +17,12 @@ wall-clock times, zone-suffixed datetimes (``2026-03-02T18:00:00-05:00[America/N
 and exact fractions. It does not check what needs more than one value or the
 calendar (a placement ending before it starts, an IANA zone that does not
 exist, a session after discharge): :func:`iopmodel.serialization.from_dict`
-does, and reports every problem with its path. A document the loader
-accepts is always valid against its schema; a schema-valid document may still
-be refused by the loader for such a reason.
+does, and reports every problem with its path. So a schema-valid document
+may still be refused by the loader. The other way round, every document
+iopmodel writes is valid against its schema; the schema knows the canonical
+spellings only (level codes as the level table writes them, ISO 8601 extended
+format), where the loader also reads a few variants (``"asam-4:4"`` for
+``"asam-4:4.0"``, a lower-case ``-wm``).
 
 Nothing here imports a JSON Schema library; validate with one of your choice
 (the tests use `jsonschema <https://python-jsonschema.readthedocs.io>`_).
