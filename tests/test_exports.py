@@ -80,7 +80,8 @@ def test_import_is_light() -> None:
     """``import iopmodel`` imports no optional extra (hypothesis, pandas, matplotlib...)."""
     code = (
         "import sys, iopmodel; "
-        "print(sorted(m for m in ('hypothesis', 'pandas', 'matplotlib', 'icalendar', 'simpy') "
+        "print(sorted(m for m in ('hypothesis', 'pandas', 'matplotlib', 'icalendar', 'simpy', "
+        "'fhir.resources', 'jsonschema', 'tomli_w', 'recurring_ical_events') "
         "if m in sys.modules))"
     )
     result = subprocess.run(  # noqa: S603

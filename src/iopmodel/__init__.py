@@ -12,10 +12,11 @@ is imported from its module and documented there: :mod:`iopmodel.standards`
 shipped rules), :mod:`iopmodel.cycles` (a design's cycle of weeks),
 :mod:`iopmodel.weeks`, :mod:`iopmodel.plans`, :mod:`iopmodel.episodes`,
 :mod:`iopmodel.recommend`, :mod:`iopmodel.errors`, :mod:`iopmodel.sources`,
-:mod:`iopmodel.serialization` (JSON, TOML, dicts), :mod:`iopmodel.examples`
-(ready-made programs), and the optional :mod:`iopmodel.strategies`
-(Hypothesis), :mod:`iopmodel.ics`, :mod:`iopmodel.plotting` and
-:mod:`iopmodel.simulation`.
+:mod:`iopmodel.serialization` (JSON, TOML, dicts), :mod:`iopmodel.schema`
+(JSON Schema of the documents), :mod:`iopmodel.examples` (ready-made
+programs), and the optional :mod:`iopmodel.strategies` (Hypothesis),
+:mod:`iopmodel.ics`, :mod:`iopmodel.fhir` (FHIR R4), :mod:`iopmodel.plotting`
+and :mod:`iopmodel.simulation`.
 """
 
 from __future__ import annotations

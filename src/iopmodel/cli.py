@@ -1,4 +1,4 @@
-"""The ``iopmodel`` command line: validate, schedule, levels and a demonstration.
+"""The ``iopmodel`` command line: validate, schedule, export, schema, levels and a demo.
 
 Run ``iopmodel --help`` (or ``python -m iopmodel --help``). Exit status: 0 when
 all is well, 1 when a validation report has an error finding, 2 for bad input
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import io
 import json
 import os
 import sys
@@ -63,7 +64,38 @@ def _load(path: str) -> Program | TreatmentPlan:
 
 
 def _cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
-    target = _load(args.file)
+    """Validate each file; with several, a summary line and the worst exit code."""
+    if len(args.files) == 1:
+        return _validate_file(args.files[0], args, out)
+    statuses: list[int] = []
+    reports: list[dict[str, Any]] = []
+    for path in args.files:
+        try:
+            if args.format == "json":
+                buffer = io.StringIO()
+                status = _validate_file(path, args, buffer)
+                reports.append({"file": path, "report": json.loads(buffer.getvalue())})
+            else:
+                out.write(f"== {path}\n")
+                status = _validate_file(path, args, out)
+        except (DocumentError, _UserError, IopModelError) as error:
+            _fail(_error_message(error))
+            reports.append({"file": path, "error": _error_message(error)})
+            status = EXIT_BAD_INPUT
+        statuses.append(status)
+    if args.format == "json":
+        out.write(json.dumps(reports, indent=2) + "\n")
+    counts = [statuses.count(code) for code in (EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT)]
+    summary = (
+        f"{len(statuses)} files: {counts[0]} ok, {counts[1]} with error findings, "
+        f"{counts[2]} unreadable or invalid"
+    )
+    (sys.stderr if args.format == "json" else out).write(summary + "\n")
+    return max(statuses)
+
+
+def _validate_file(path: str, args: argparse.Namespace, out: TextIO) -> int:
+    target = _load(path)
     rules = RULE_SETS[args.rules]
     if args.step_down_weeks:
         rules = rules.with_step_down_allowance(args.step_down_weeks)
@@ -267,6 +299,112 @@ def _cmd_demo(_args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+# -- export ---------------------------------------------------------------------------------
+
+
+def _cmd_export(args: argparse.Namespace, out: TextIO) -> int:
+    """Write a document as FHIR R4 JSON, iCalendar, iopmodel JSON or TOML."""
+    from iopmodel import serialization  # noqa: PLC0415 - cattrs only when needed
+
+    document: object = serialization.load(args.file)
+    data: str | bytes
+    if args.format == "json":
+        data = serialization.to_json(document)
+    elif args.format == "toml":
+        data = serialization.to_toml(document)
+    elif args.format == "fhir":
+        data = _export_fhir(document, args)
+    else:
+        data = _export_ics(document, args)
+    if args.output:
+        with open(args.output, "wb") as file:  # noqa: PTH123
+            file.write(data.encode() if isinstance(data, str) else data)
+    else:
+        out.write(data if isinstance(data, str) else data.decode())
+    return EXIT_OK
+
+
+def _export_fhir(document: object, args: argparse.Namespace) -> str:
+    from iopmodel.episodes import Episode  # noqa: PLC0415
+    from iopmodel.fhir import to_fhir  # noqa: PLC0415 - optional extra
+
+    if not isinstance(document, Program | TreatmentPlan | Episode):
+        msg = (
+            f"{args.file}: FHIR export takes a program, a treatment plan or an episode, "
+            f"not a {type(document).__name__}"
+        )
+        raise _UserError(msg)
+    if isinstance(document, Program) and args.start is None:
+        msg = "--start is needed to export a program to FHIR (the first day of its timings)"
+        raise _UserError(msg)
+    return json.dumps(to_fhir(document, start=args.start), indent=2) + "\n"
+
+
+def _export_ics(document: object, args: argparse.Namespace) -> bytes:
+    from iopmodel.ics import program_to_ics, to_ics  # noqa: PLC0415 - optional extra
+
+    if isinstance(document, TreatmentPlan):
+        return to_ics(document.sessions, calendar_name=document.program.name)
+    if not isinstance(document, Program):
+        msg = (
+            f"{args.file}: calendar export takes a program or a treatment plan, "
+            f"not a {type(document).__name__}"
+        )
+        raise _UserError(msg)
+    if args.start is None or args.end is None:
+        msg = "--start and --end are needed to export a program's schedule to ics"
+        raise _UserError(msg)
+    if args.end <= args.start:
+        msg = f"--end {args.end} must be after --start {args.start}"
+        raise _UserError(msg)
+    return program_to_ics(document, args.start, args.end)
+
+
+# -- schema ---------------------------------------------------------------------------------
+
+
+def _cmd_schema(args: argparse.Namespace, out: TextIO) -> int:
+    """Print a document model's JSON Schema, or list the models."""
+    from iopmodel.schema import json_schema  # noqa: PLC0415
+    from iopmodel.serialization import KINDS  # noqa: PLC0415
+
+    if args.model is None:
+        out.write("".join(f"{model}\n" for model in KINDS))
+        return EXIT_OK
+    out.write(json.dumps(json_schema(args.model), indent=2, ensure_ascii=False) + "\n")
+    return EXIT_OK
+
+
+def _add_format_commands(commands: Any) -> None:
+    export = commands.add_parser(
+        "export",
+        help="write a document as FHIR R4, iCalendar, JSON or TOML",
+        description="Convert a document: 'fhir' (a FHIR R4 Bundle; needs the 'fhir' "
+        "extra), 'ics' (a program's schedule as recurring events, or a plan's "
+        "sessions; needs the 'ics' extra), 'json' or 'toml' (needs the 'toml' extra).",
+    )
+    export.add_argument("file", metavar="FILE", help="a .json or .toml document")
+    export.add_argument(
+        "--format", choices=["fhir", "ics", "json", "toml"], required=True
+    )
+    export.add_argument("--start", type=_date, default=None, metavar="DATE",
+                        help="for a program: the first day of its schedule")  # fmt: skip
+    export.add_argument("--end", type=_date, default=None, metavar="DATE",
+                        help="for a program's calendar: the first day not included")  # fmt: skip
+    export.add_argument("--output", "-o", metavar="PATH", help="write to a file")
+    export.set_defaults(handler=_cmd_export)
+
+    schema = commands.add_parser(
+        "schema",
+        help="print the JSON Schema of a document model",
+        description="Print the JSON Schema (Draft 2020-12) of a document model; "
+        "without MODEL, list the models.",
+    )
+    schema.add_argument("model", metavar="MODEL", nargs="?", default=None,
+                        help="a document model, such as 'program'")  # fmt: skip
+    schema.set_defaults(handler=_cmd_schema)
+
+
 # -- the parser -----------------------------------------------------------------------------
 
 
@@ -285,11 +423,16 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser(
         "validate",
         help="check a program (.toml/.json) or treatment plan (.json) against a rule set",
-        description="Check a program design or a treatment plan against a rule set "
-        "and print the report. Exit 1 if there is an error finding.",
+        description="Check program designs or treatment plans against a rule set "
+        "and print the reports. Exit 1 if there is an error finding, 2 if a file "
+        "cannot be read; with several files, the worst of these.",
     )
     check.add_argument(
-        "file", metavar="FILE", help="a program or treatment plan document"
+        "files",
+        metavar="FILE",
+        nargs="+",
+        help="program or treatment plan documents; with several, a summary line "
+        "and the worst exit status",
     )
     check.add_argument("--rules", choices=sorted(RULE_SETS), default="default",
                        help="rule set (default: %(default)s)")  # fmt: skip
@@ -330,6 +473,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Show what iopmodel does, with a bundled evening IOP.",
     )
     demo.set_defaults(handler=_cmd_demo)
+    _add_format_commands(commands)
     return parser
 
 
@@ -345,14 +489,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         status: int = args.handler(args, sys.stdout)
-    except DocumentError as error:
-        where = f"{error.source}: " if error.source else ""
-        detail = "; ".join(f"{path}: {message}" for path, message in error.problems)
-        count = len(error.problems)
-        _fail(f"{where}{count} problem{'' if count == 1 else 's'}: {detail}")
-        return EXIT_BAD_INPUT
-    except (_UserError, IopModelError) as error:
-        _fail(str(error).replace("\n", "; "))
+    except (DocumentError, _UserError, IopModelError) as error:
+        _fail(_error_message(error))
         return EXIT_BAD_INPUT
     except BrokenPipeError:
         # The reader went away (``iopmodel levels | head``): not an error.
@@ -361,6 +499,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_OK
     return status
+
+
+def _error_message(error: Exception) -> str:
+    """One line for a user error: the file, then every problem with its path."""
+    if isinstance(error, DocumentError):
+        where = f"{error.source}: " if error.source else ""
+        detail = "; ".join(f"{path}: {message}" for path, message in error.problems)
+        count = len(error.problems)
+        return f"{where}{count} problem{'' if count == 1 else 's'}: {detail}"
+    return str(error).replace("\n", "; ")
 
 
 def _fail(message: str) -> None:

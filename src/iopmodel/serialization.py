@@ -24,12 +24,17 @@ Loading is strict: unknown keys, missing keys, wrong types (``"9"`` is not 9,
 (``$.templates[1].rrule``). Messages never echo free text from the document.
 
 Limits against hostile input are in :class:`Limits`.
+
+TOML goes both ways: :func:`from_toml` reads it (program designs are usually
+written by hand in TOML) and :func:`to_toml` writes it (the ``toml`` extra,
+tomli-w), losslessly for every model.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import json
 import re
 import tomllib
@@ -57,6 +62,7 @@ from iopmodel.errors import (
     InvalidTypeError,
     InvalidValueError,
     IopModelError,
+    MissingExtraError,
     UnknownCodeError,
 )
 from iopmodel.plans import (
@@ -83,6 +89,7 @@ __all__ = [
     "make_converter",
     "to_dict",
     "to_json",
+    "to_toml",
 ]
 
 T = TypeVar("T")
@@ -581,6 +588,7 @@ def from_toml(
     except RecursionError:
         raise DocumentError([("$", "not valid TOML: nested too deeply")]) from None
     data.setdefault("model", "program")
+    _restore_nulls(data, cls)
     return from_dict(data, cls, limits=limits)
 
 
@@ -635,6 +643,83 @@ def load(
     raise DocumentError(
         [("$", "unknown file type; use .json or .toml")], source=str(file)
     )
+
+
+# -- TOML out ------------------------------------------------------------------------
+
+
+def to_toml(obj: object) -> str:
+    """A TOML document for a model (needs the ``toml`` extra, tomli-w).
+
+    The document is :func:`to_dict`'s, written with
+    `tomli-w <https://github.com/hukkin/tomli-w>`_. TOML has no null: a field
+    whose value is ``None`` is left out, and :func:`from_toml` reads a missing
+    nullable field as ``None``, so ``from_toml(to_toml(x)) == x`` for every model.
+
+    Raises:
+        MissingExtraError: If tomli-w is not installed.
+
+    Example:
+        >>> from iopmodel.examples import evening_iop
+        >>> from iopmodel.serialization import from_toml, to_toml
+        >>> text = to_toml(evening_iop())
+        >>> print(text.splitlines()[0])
+        schema_version = 1
+        >>> from_toml(text) == evening_iop()
+        True
+    """
+    try:
+        import tomli_w  # noqa: PLC0415 - optional extra
+    except ImportError:
+        raise MissingExtraError("toml", "tomli-w") from None
+    return tomli_w.dumps(_without_nulls(to_dict(obj)))
+
+
+def _without_nulls(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _without_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_without_nulls(item) for item in value]
+    return value
+
+
+def _restore_nulls(data: Any, cls: type | None) -> None:
+    """Put back the ``None`` of nullable fields that have no default (TOML has no null)."""
+    kind = data.get("model") if isinstance(data, dict) else None
+    target = (
+        cls if cls is not None else KINDS.get(kind) if isinstance(kind, str) else None
+    )
+    stack: list[tuple[Any, Any]] = [(data, target)]
+    while stack:
+        value, shape = stack.pop()
+        if isinstance(value, list):
+            args = typing.get_args(shape)
+            stack.extend((item, args[0] if args else None) for item in value)
+            continue
+        if not (
+            isinstance(value, dict) and isinstance(shape, type) and attrs.has(shape)
+        ):
+            continue
+        for field in attrs.fields(shape):
+            types = typing.get_args(_field_types(shape).get(field.name))
+            key = _RENAMED.get((shape, field.name), field.name)
+            if key not in value:
+                if (
+                    field.init
+                    and field.default is attrs.NOTHING
+                    and type(None) in types
+                ):
+                    value[key] = None
+                continue
+            inner = [t for t in types if t is not type(None)] or [
+                _field_types(shape).get(field.name)
+            ]
+            stack.append((value[key], inner[0]))
+
+
+@functools.cache
+def _field_types(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
 
 
 # -- checks and error reporting ------------------------------------------------------------
