@@ -34,6 +34,7 @@ from iopmodel.episodes import (
     Transition,
 )
 from iopmodel.errors import (
+    MAX_PROBLEMS,
     ClinicalRuleError,
     DocumentError,
     InvalidTypeError,
@@ -54,7 +55,12 @@ from iopmodel.plans import (
     Problem,
     TreatmentPlan,
 )
-from iopmodel.programs import MAX_SCHEDULE_DAYS, RECOMMENDED_MINIMUM_DAYS, Program
+from iopmodel.programs import (
+    MAX_SCHEDULE_DAYS,
+    MAX_SCHEDULE_SESSIONS,
+    RECOMMENDED_MINIMUM_DAYS,
+    Program,
+)
 from iopmodel.recommend import (
     Action,
     ClinicalFacts,
@@ -82,9 +88,18 @@ from iopmodel.rules import (
     WeeklySessionsParams,
     rule,
 )
-from iopmodel.schedules import SessionTemplate, expand_template, localize
+from iopmodel.schedules import (
+    MAX_CACHED_SESSIONS,
+    MAX_RRULE_LENGTH,
+    CacheInfo,
+    SessionTemplate,
+    expand_template,
+    localize,
+)
 from iopmodel.sessions import (
     COUNTS_TOWARD_PROGRAM_HOURS,
+    EARLIEST_DATE,
+    LATEST_DATE,
     MAX_SESSION_DURATION,
     Attendance,
     Session,
@@ -104,7 +119,13 @@ __all__ = [
     "COUNTS_TOWARD_PROGRAM_HOURS",
     "DEFAULT_COUNTED_KINDS",
     "DEFAULT_RULES",
+    "EARLIEST_DATE",
+    "LATEST_DATE",
+    "MAX_CACHED_SESSIONS",
+    "MAX_PROBLEMS",
+    "MAX_RRULE_LENGTH",
     "MAX_SCHEDULE_DAYS",
+    "MAX_SCHEDULE_SESSIONS",
     "MAX_SESSION_DURATION",
     "MEDICARE_2024_RULES",
     "RECOMMENDED_MINIMUM_DAYS",
@@ -114,6 +135,7 @@ __all__ = [
     "AftercareParams",
     "AftercarePlan",
     "Attendance",
+    "CacheInfo",
     "Citation",
     "ClinicalFacts",
     "ClinicalRuleError",
