@@ -14,8 +14,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
+from typing import Final
 
-from iopmodel.errors import MissingExtraError
+from iopmodel._validators import check_arg, non_empty_str
+from iopmodel.errors import InvalidTypeError, MissingExtraError
 from iopmodel.sessions import Attendance, Session
 
 __all__ = ["to_ics"]
@@ -23,6 +25,20 @@ __all__ = ["to_ics"]
 
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "program"
+
+
+_CONTROLS: Final = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def _text(value: str) -> str:
+    """Text ready for an RFC 5545 TEXT value: one kind of line break, no controls.
+
+    Any line break (CR LF, CR or LF) becomes one LF, which the TEXT type
+    escapes as a backslash and ``n``; other control characters, which TEXT forbids, become
+    spaces. A name can never start a new content line.
+    """
+    lines = value.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROLS.sub(" ", lines)
 
 
 def to_ics(sessions: Sequence[Session], *, calendar_name: str) -> bytes:
@@ -37,6 +53,9 @@ def to_ics(sessions: Sequence[Session], *, calendar_name: str) -> bytes:
     Args:
         sessions: The sessions to export.
         calendar_name: Name of the calendar (``X-WR-CALNAME``) and UID prefix.
+            Line breaks in it are escaped as RFC 5545 prescribes and
+            other control characters become spaces, so no text can start a
+            new content line.
 
     Raises:
         MissingExtraError: If icalendar is not installed.
@@ -61,7 +80,15 @@ def to_ics(sessions: Sequence[Session], *, calendar_name: str) -> bytes:
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//iopmodel//iopmodel schedule//EN")
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", calendar_name)
+    check_arg(non_empty_str, "calendar_name", calendar_name)
+    given: object = sessions  # callers may pass anything
+    if not isinstance(given, Sequence) or isinstance(given, str):
+        raise InvalidTypeError("sessions", sessions, "a sequence of Session")
+    for index, session in enumerate(sessions):
+        if not isinstance(session, Session):
+            raise InvalidTypeError(f"sessions[{index}]", session, "Session")
+    # X- properties default to no escaping at all: say TEXT explicitly.
+    calendar.add("x-wr-calname", icalendar.vText(_text(calendar_name)))
     stamp = min(
         (s.start for s in sessions), default=dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
     )

@@ -678,11 +678,19 @@ def load(
     cls: type[T] | None = None,
     *,
     limits: Limits = DEFAULT_LIMITS,
+    file_format: str | None = None,
 ) -> T:
     """Load a model from a ``.json`` or ``.toml`` file.
 
     Only regular files are read, and their size is checked before reading:
     a directory, a device (``/dev/zero``) or a FIFO is refused at once.
+
+    Args:
+        path: The file.
+        cls: The expected class; ``None`` takes it from the document's ``model``.
+        limits: Bounds on the document's size and shape.
+        file_format: ``"json"`` or ``"toml"``; ``None`` (the default) goes by
+            the file's suffix.
 
     Raises:
         DocumentError: An unreadable file, one that is not a regular file or
@@ -702,15 +710,20 @@ def load(
     _check_limits(limits)
     if not isinstance(path, str | os.PathLike):
         raise InvalidTypeError("path", path, "str or os.PathLike")
+    if file_format not in {None, "json", "toml"}:
+        raise InvalidValueError(
+            "file_format", file_format, "must be None, 'json' or 'toml'"
+        )
     file = Path(path)
     source = str(file)
-    suffix = file.suffix.lower()
-    if suffix not in {".json", ".toml"}:
+    kind = file_format or file.suffix.lower()[1:]
+    if kind not in {"json", "toml"}:
+        _check_regular(file, limits, source)  # a device is refused as a device
         raise DocumentError(
             [("$", "unknown file type; use .json or .toml")], source=source
         )
     raw = _read_file(file, limits, source)
-    return load_bytes(raw, suffix[1:], cls, limits=limits, source=source)
+    return load_bytes(raw, kind, cls, limits=limits, source=source)
 
 
 def load_bytes(
@@ -802,8 +815,8 @@ def _os_reason(error: OSError) -> str:
     return (error.strerror or type(error).__name__).lower()
 
 
-def _read_file(file: Path, limits: Limits, source: str) -> bytes:
-    """A regular file's bytes, its size checked before reading (never blocks on a FIFO)."""
+def _check_regular(file: Path, limits: Limits, source: str) -> None:
+    """Refuse anything but a regular file within the size limit, without opening it."""
 
     def refuse(reason: str) -> DocumentError:
         return DocumentError([("$", reason)], source=source)
@@ -812,19 +825,35 @@ def _read_file(file: Path, limits: Limits, source: str) -> bytes:
         raise refuse("cannot read the file: its name contains a NUL character")
     try:
         info = file.stat()  # not open(): opening a FIFO would wait for a writer
-        if not stat.S_ISREG(info.st_mode):
-            kind = "a directory" if stat.S_ISDIR(info.st_mode) else "not a regular file"
-            raise refuse(f"cannot read the file: it is {kind}")
-        if info.st_size > limits.max_bytes:
-            raise refuse(
-                f"document is {info.st_size} bytes, over the limit of {limits.max_bytes}"
-            )
+    except OSError as error:
+        raise refuse(f"cannot read the file: {_os_reason(error)}") from None
+    except ValueError:  # a path the system cannot represent
+        raise refuse("cannot read the file: the name is not a valid path") from None
+    if not stat.S_ISREG(info.st_mode):
+        kind = "a directory" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+        raise refuse(f"cannot read the file: it is {kind}")
+    if info.st_size > limits.max_bytes:
+        raise refuse(
+            f"document is {info.st_size} bytes, over the limit of {limits.max_bytes}"
+        )
+
+
+def _read_file(file: Path, limits: Limits, source: str) -> bytes:
+    """A regular file's bytes, its size checked before reading (never blocks on a FIFO)."""
+
+    def refuse(reason: str) -> DocumentError:
+        return DocumentError([("$", reason)], source=source)
+
+    try:
+        _check_regular(file, limits, source)
         flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
         descriptor = os.open(file, flags)
         with os.fdopen(descriptor, "rb") as stream:
             if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):  # swapped meanwhile
                 raise refuse("cannot read the file: it is not a regular file")
             return read_limited(stream, limits, source=source)
+    except DocumentError:
+        raise
     except OSError as error:
         raise refuse(f"cannot read the file: {_os_reason(error)}") from None
     except ValueError:  # a path the system cannot represent
