@@ -105,11 +105,21 @@ def tuple_of(types: type | tuple[type, ...]) -> Validator:
 
 
 def to_tuple(value: Iterable[T]) -> tuple[T, ...]:
-    """Convert any iterable (but not a string) to a tuple."""
+    """Convert any iterable (but not a string) to a tuple.
+
+    attrs does not tell a converter its field, so a value that is not a
+    collection at all is refused as one (the field's validator names it when
+    the items are wrong).
+    """
     if isinstance(value, str | bytes):
         # A string is iterable, but never a meaningful collection of records.
         return (value,)  # type: ignore[return-value]
-    return tuple(value)
+    try:
+        return tuple(value)
+    except TypeError:
+        raise InvalidTypeError(
+            "collection", value, "a list, tuple or other iterable"
+        ) from None
 
 
 def check_tzinfo(field: str, tzinfo: dt.tzinfo | None, value: object) -> None:

@@ -34,7 +34,7 @@ from iopmodel._validators import (
 )
 from iopmodel.care import LevelOfCare, Population
 from iopmodel.errors import InvalidValueError
-from iopmodel.schedules import SessionTemplate, expand_template
+from iopmodel.schedules import _MAX_EXPANSION_DAYS, SessionTemplate, expand_template
 from iopmodel.sessions import Attendance, Session
 
 __all__ = [
@@ -50,7 +50,7 @@ RECOMMENDED_MINIMUM_DAYS: Final = 90
 
 #: The longest window :meth:`Program.schedule` expands, 1830 days (about five
 #: years), so an open-ended RRULE can never expand without bound.
-MAX_SCHEDULE_DAYS: Final = 5 * 366
+MAX_SCHEDULE_DAYS: Final = _MAX_EXPANSION_DAYS
 
 #: The most sessions :meth:`Program.schedule` produces for one window, all
 #: templates together (100,000, the most sessions a document may hold; see

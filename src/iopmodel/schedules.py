@@ -29,9 +29,13 @@ import dateutil.rrule
 from dateutil.rrule import rrulestr
 
 from iopmodel._validators import (
+    check_arg,
     duration_between,
+    iana_zone,
     instance_of,
+    non_negative_int,
     optional_non_empty_str,
+    plain_date,
 )
 from iopmodel.errors import InvalidValueError
 from iopmodel.sessions import MAX_SESSION_DURATION, Attendance, Session, SessionKind
@@ -260,6 +264,7 @@ class SessionTemplate:
             >>> list(t.to_rrule(dt.date(2026, 3, 2)))
             [datetime.datetime(2026, 3, 3, 17, 0), datetime.datetime(2026, 3, 10, 17, 0)]
         """
+        check_arg(plain_date, "first_day", first_day)
         rule = rrulestr(
             self.rrule, dtstart=dt.datetime.combine(first_day, self.start_time)
         )
@@ -274,6 +279,8 @@ class SessionTemplate:
         ``INTERVAL`` steps over every day its BY parts select in the window
         yields nothing at once, instead of searching to the year 9999.
         """
+        check_arg(plain_date, "first_day", first_day)
+        check_arg(plain_date, "end", end)
         if not self._may_match(first_day, end):
             return
         for local in self.to_rrule(first_day):
@@ -297,6 +304,7 @@ class SessionTemplate:
             >>> t.occurrence_bound(70)
             36
         """
+        check_arg(non_negative_int, "days", days)
         parts = _parts(self.rrule)
         interval = int(parts.get("INTERVAL", "1"))
         bound = days
@@ -377,6 +385,10 @@ def localize(local: dt.datetime, zone: ZoneInfo) -> dt.datetime:
         >>> localize(dt.datetime(2026, 3, 8, 2, 30), ZoneInfo("America/New_York")).time()
         datetime.time(3, 30)
     """
+    check_arg(instance_of(dt.datetime), "local", local)
+    check_arg(iana_zone, "zone", zone)
+    if local.tzinfo is not None:
+        raise InvalidValueError("local", local, "must be a naive wall time")
     aware = local.replace(tzinfo=zone)
     round_trip = aware.astimezone(dt.UTC).astimezone(zone)
     if round_trip.replace(tzinfo=None) != local:
@@ -387,6 +399,10 @@ def localize(local: dt.datetime, zone: ZoneInfo) -> dt.datetime:
 #: The most sessions the expansion cache holds (200,000, about 35 MB); the
 #: least recently used expansions are dropped first.
 MAX_CACHED_SESSIONS: Final = 200_000
+#: The longest window expanded (five years); published as
+#: :data:`iopmodel.MAX_SCHEDULE_DAYS`, its one home is here because
+#: :mod:`iopmodel.programs` builds on this module.
+_MAX_EXPANSION_DAYS: Final = 5 * 366
 
 
 class CacheInfo(NamedTuple):
@@ -432,6 +448,14 @@ class _ExpansionCache:
         first_day: dt.date,
         end: dt.date,
     ) -> tuple[Session, ...]:
+        check_arg(instance_of(SessionTemplate), "template", template)
+        check_arg(iana_zone, "zone", zone)
+        check_arg(plain_date, "first_day", first_day)
+        check_arg(plain_date, "end", end)
+        if (end - first_day).days > _MAX_EXPANSION_DAYS:
+            raise InvalidValueError(
+                "end", end, f"window must be at most {_MAX_EXPANSION_DAYS} days"
+            )
         key = (template, zone, first_day, end)
         with self._lock:
             cached = self._entries.get(key)

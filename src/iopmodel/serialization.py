@@ -423,6 +423,8 @@ def configure_converter(converter: cattrs.Converter) -> None:
         >>> converter.structure("asam-3:2.5", LevelOfCare).key
         'partial_hospitalization'
     """
+    if not isinstance(converter, cattrs.BaseConverter):
+        raise InvalidTypeError("converter", converter, "cattrs.Converter")
     for kind, name in ((str, "text"), (int, "an integer"), (bool, "true or false")):
         converter.register_structure_hook(kind, _strict(kind, name))
     converter.register_structure_hook(dt.datetime, _structure_datetime)
@@ -710,7 +712,7 @@ def load(
     _check_limits(limits)
     if not isinstance(path, str | os.PathLike):
         raise InvalidTypeError("path", path, "str or os.PathLike")
-    if file_format not in {None, "json", "toml"}:
+    if file_format is not None and file_format not in ("json", "toml"):
         raise InvalidValueError(
             "file_format", file_format, "must be None, 'json' or 'toml'"
         )
@@ -748,7 +750,7 @@ def load_bytes(
         >>> load_bytes(to_json(evening_iop()).encode(), "json").name
         'Evening IOP'
     """
-    if file_format not in {"json", "toml"}:
+    if file_format not in ("json", "toml"):  # a tuple: unhashable values compare
         raise InvalidValueError("file_format", file_format, "must be 'json' or 'toml'")
     if not isinstance(data, bytes | bytearray):
         raise InvalidTypeError("data", data, "bytes")
@@ -782,12 +784,16 @@ def read_limited(
         b'{}'
     """
     _check_limits(limits)
+    if not callable(getattr(stream, "read", None)):
+        raise InvalidTypeError("stream", stream, "a binary stream")
     try:
         data = stream.read(limits.max_bytes + 1)
     except OSError as error:
         raise DocumentError(
             [("$", f"cannot read: {_os_reason(error)}")], source=source
         ) from None
+    if not isinstance(data, bytes):
+        raise InvalidTypeError("stream", stream, "a binary stream (read() gave text)")
     if len(data) > limits.max_bytes:
         raise DocumentError(
             [("$", f"document is over the limit of {limits.max_bytes} bytes")],
