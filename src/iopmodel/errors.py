@@ -1,8 +1,13 @@
 """The exceptions raised by iopmodel.
 
-Every exception the library raises derives from :class:`IopModelError`.
+Every exception the library raises derives from :class:`IopModelError`, and
+only these escape a public function or class, whatever the input: hostile
+text, huge numbers, impossible recurrences or calendar edges never surface as
+a ``UnicodeEncodeError``, an ``OverflowError`` or a parser's own exception.
 Each subclass also inherits the builtin exception that fits its meaning, so
 ``except ValueError`` keeps working in code that does not know iopmodel.
+Messages name the field and show the value unless it might be free text,
+which is described by its length instead.
 
 *Invariants raise, rules report*: these errors are for data that is
 meaningless (a naive datetime, a negative duration, an unknown code) or for

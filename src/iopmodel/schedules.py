@@ -19,9 +19,10 @@ import datetime as dt
 import functools
 import re
 import threading
+import typing
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
-from typing import Any, Final, NamedTuple
+from typing import Any, Final, NamedTuple, Protocol
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -406,7 +407,7 @@ _MAX_EXPANSION_DAYS: Final = 5 * 366
 
 
 class CacheInfo(NamedTuple):
-    """Statistics of the expansion cache, like :func:`functools.lru_cache`'s.
+    """Statistics of the expansion cache, like those of ``functools.lru_cache``.
 
     ``maxsize`` and ``currsize`` count *sessions*, not entries.
 
@@ -432,7 +433,6 @@ class _ExpansionCache:
     def __init__(
         self, function: Callable[..., tuple[Session, ...]], max_sessions: int
     ) -> None:
-        functools.update_wrapper(self, function)
         self._function = function
         self._max_sessions = max_sessions
         self._entries: OrderedDict[_Key, tuple[Session, ...]] = OrderedDict()
@@ -491,26 +491,6 @@ class _ExpansionCache:
 def _expand(
     template: SessionTemplate, zone: ZoneInfo, first_day: dt.date, end: dt.date
 ) -> tuple[Session, ...]:
-    """Expand *template* in *zone* over ``[first_day, end)``; cached.
-
-    Expanding the same template over the same window for many patients costs
-    one expansion: the result is an immutable tuple shared by every caller.
-    The cache holds at most :data:`MAX_CACHED_SESSIONS` sessions, dropping the
-    least recently used expansions first; ``expand_template.cache_info()`` and
-    ``expand_template.cache_clear()`` work as for :func:`functools.lru_cache`.
-
-    Example:
-        >>> import datetime as dt
-        >>> from zoneinfo import ZoneInfo
-        >>> from iopmodel import SessionKind, SessionTemplate
-        >>> from iopmodel.schedules import expand_template
-        >>> t = SessionTemplate(kind=SessionKind.GROUP_THERAPY, rrule="FREQ=DAILY",
-        ...                     start_time=dt.time(18), duration=dt.timedelta(hours=3))
-        >>> ny = ZoneInfo("America/New_York")
-        >>> weekend = expand_template(t, ny, dt.date(2026, 3, 7), dt.date(2026, 3, 9))
-        >>> [s.start.isoformat() for s in weekend]
-        ['2026-03-07T18:00:00-05:00', '2026-03-08T18:00:00-04:00']
-    """
     # The template validated every field; localize() returns aware datetimes.
     return tuple(
         Session._trusted(  # noqa: SLF001 - the package's own fast constructor
@@ -525,4 +505,49 @@ def _expand(
     )
 
 
-expand_template: Final = _ExpansionCache(_expand, MAX_CACHED_SESSIONS)
+_CACHE: Final = _ExpansionCache(_expand, MAX_CACHED_SESSIONS)
+
+
+class _CachedExpansion(Protocol):
+    def __call__(
+        self,
+        template: SessionTemplate,
+        zone: ZoneInfo,
+        first_day: dt.date,
+        end: dt.date,
+    ) -> tuple[Session, ...]: ...
+
+    def cache_clear(self) -> None: ...
+
+    def cache_info(self) -> CacheInfo: ...
+
+
+def _expand_template(
+    template: SessionTemplate, zone: ZoneInfo, first_day: dt.date, end: dt.date
+) -> tuple[Session, ...]:
+    """Expand *template* in *zone* over ``[first_day, end)``; cached.
+
+    Expanding the same template over the same window for many patients costs
+    one expansion: the result is an immutable tuple shared by every caller.
+    The cache holds at most :data:`MAX_CACHED_SESSIONS` sessions, dropping the
+    least recently used expansions first; ``expand_template.cache_info()`` and
+    ``expand_template.cache_clear()`` work as for ``functools.lru_cache``.
+
+    Example:
+        >>> import datetime as dt
+        >>> from zoneinfo import ZoneInfo
+        >>> from iopmodel import SessionKind, SessionTemplate
+        >>> from iopmodel.schedules import expand_template
+        >>> t = SessionTemplate(kind=SessionKind.GROUP_THERAPY, rrule="FREQ=DAILY",
+        ...                     start_time=dt.time(18), duration=dt.timedelta(hours=3))
+        >>> ny = ZoneInfo("America/New_York")
+        >>> weekend = expand_template(t, ny, dt.date(2026, 3, 7), dt.date(2026, 3, 9))
+        >>> [s.start.isoformat() for s in weekend]
+        ['2026-03-07T18:00:00-05:00', '2026-03-08T18:00:00-04:00']
+    """
+    return _CACHE(template, zone, first_day, end)
+
+
+_expand_template.cache_clear = _CACHE.cache_clear  # type: ignore[attr-defined]
+_expand_template.cache_info = _CACHE.cache_info  # type: ignore[attr-defined]
+expand_template: Final = typing.cast("_CachedExpansion", _expand_template)

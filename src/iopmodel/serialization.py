@@ -634,7 +634,7 @@ def from_toml(
     """Load a model (typically a program design) from TOML text.
 
     ``model`` defaults to ``"program"`` when the document does not say. Key
-    depth and nesting are checked (:attr:`Limits.max_depth`) before the
+    depth and nesting are checked (``Limits.max_depth``) before the
     standard-library parser sees the text, because its cost grows with the
     square of a dotted key's depth.
 
@@ -676,7 +676,7 @@ def from_toml(
 
 
 def load(
-    path: str | os.PathLike[str],
+    path: str | Path,
     cls: type[T] | None = None,
     *,
     limits: Limits = DEFAULT_LIMITS,
@@ -711,7 +711,7 @@ def load(
     """
     _check_limits(limits)
     if not isinstance(path, str | os.PathLike):
-        raise InvalidTypeError("path", path, "str or os.PathLike")
+        raise InvalidTypeError("path", path, "str or pathlib.Path")
     if file_format is not None and file_format not in ("json", "toml"):
         raise InvalidValueError(
             "file_format", file_format, "must be None, 'json' or 'toml'"
@@ -773,7 +773,7 @@ def load_bytes(
 def read_limited(
     stream: IO[bytes], limits: Limits = DEFAULT_LIMITS, *, source: str
 ) -> bytes:
-    """Read at most :attr:`Limits.max_bytes` from *stream* (standard input, a pipe).
+    """Read at most ``Limits.max_bytes`` from *stream* (standard input, a pipe).
 
     A stream that turns out larger is refused without reading the rest.
 

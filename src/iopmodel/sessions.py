@@ -16,8 +16,12 @@ from typing import Any, Final
 import attrs
 
 from iopmodel._validators import (
-    EARLIEST_DATE,
-    LATEST_DATE,
+    EARLIEST_DATE as _EARLIEST_DATE,
+)
+from iopmodel._validators import (
+    LATEST_DATE as _LATEST_DATE,
+)
+from iopmodel._validators import (
     MINUTE,
     aware_datetime,
     duration_between,
@@ -39,9 +43,14 @@ __all__ = [
 #: The longest session accepted, 12 hours; longer contacts are data errors.
 MAX_SESSION_DURATION: Final = dt.timedelta(hours=12)
 
-# EARLIEST_DATE and LATEST_DATE (0010-01-01 and 9989-12-31) live in
-# iopmodel._validators, which every model's validators share; they are
-# documented and exported here, with the other limits on time.
+#: The first day any date or datetime may fall on (0010-01-01). The calendar
+#: keeps ten years clear of Python's ends (years 1 and 9999), so a five-year
+#: schedule, the weeks around it and any UTC offset stay representable. (The
+#: value's one home is the validators every model shares.)
+EARLIEST_DATE: Final = _EARLIEST_DATE
+
+#: The last day any date or datetime may fall on (9989-12-31).
+LATEST_DATE: Final = _LATEST_DATE
 
 
 def _utc(moment: dt.datetime) -> dt.datetime:
