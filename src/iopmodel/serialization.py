@@ -30,6 +30,8 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import heapq
+import itertools
 import json
 import os
 import re
@@ -63,6 +65,7 @@ from iopmodel._validators import (
 from iopmodel.care import Framework, HoursBand, LevelOfCare
 from iopmodel.episodes import Episode, Placement
 from iopmodel.errors import (
+    MAX_PROBLEMS,
     DocumentError,
     InvalidTypeError,
     InvalidValueError,
@@ -544,8 +547,8 @@ def from_dict(
         ...         print(path, "-", message[:44])
         $.level - unknown asam-3 code '9.9'; known: '0.5', '1'
         $.timezone - unknown IANA time zone 'America/Nowhere'
-        $.colour - unknown key
         $ - an unknown key of 27 characters
+        $.colour - unknown key
     """
     _check_limits(limits)
     if cls is not None and cls not in _KIND_OF:
@@ -565,7 +568,9 @@ def from_dict(
     try:
         result = typing.cast("T", _CONVERTER.structure(body, target))
     except (ClassValidationError, IterableValidationError, IopModelError) as error:
-        raise DocumentError([*problems, *_problems(error, "$")]) from None
+        raise _document_error(
+            itertools.chain(problems, _problems(error, "$"))
+        ) from None
     except (
         TypeError,
         ValueError,
@@ -1003,23 +1008,20 @@ def _check_shape(data: object, limits: Limits, problems: list[tuple[str, str]]) 
                     (path, f"more than {limits.max_items} items in the document")
                 )
                 return
-            for key, item in value.items():
-                if (
-                    key == "sessions"
-                    and isinstance(item, list)
-                    and len(item) > limits.max_sessions
-                ):
-                    problems.append(
-                        (
-                            f"{path}.sessions",
-                            f"{len(item)} sessions, over the limit of {limits.max_sessions}",
-                        )
+            sessions = value.get("sessions")
+            if isinstance(sessions, list) and len(sessions) > limits.max_sessions:
+                problems.append(
+                    (
+                        f"{path}.sessions",
+                        f"{len(sessions)} sessions, over the limit of {limits.max_sessions}",
                     )
-                    return
-                if isinstance(item, dict | list):
-                    stack.append((item, _key_path(path, key), depth + 1))
-                elif not isinstance(key, str):
-                    problems.append((path, "a key that is not text"))
+                )
+                return
+            stack.extend(
+                (item, _key_path(path, key), depth + 1)
+                for key, item in value.items()
+                if isinstance(item, dict | list)
+            )
         elif isinstance(value, list):
             items += len(value)
             if items > limits.max_items:
@@ -1034,7 +1036,26 @@ def _check_shape(data: object, limits: Limits, problems: list[tuple[str, str]]) 
             )
 
 
-def _problems(error: BaseException, path: str) -> Iterator[tuple[str, str]]:
+class _Uncounted(int):
+    """Stands for this many more problems, found but not worth describing."""
+
+
+def _document_error(found: Iterator[tuple[str, str] | _Uncounted]) -> DocumentError:
+    kept: list[tuple[str, str]] = []
+    total = 0
+    for problem in found:
+        if isinstance(problem, _Uncounted):
+            total += problem
+            continue
+        total += 1
+        if len(kept) < MAX_PROBLEMS:
+            kept.append(problem)
+    return DocumentError(kept, total=total)
+
+
+def _problems(
+    error: BaseException, path: str
+) -> Iterator[tuple[str, str] | _Uncounted]:
     """Flatten cattrs' exception groups into (path, message) pairs."""
     if isinstance(error, ClassValidationError):
         by_attribute, others = error.group_exceptions()
@@ -1059,14 +1080,16 @@ def _problems(error: BaseException, path: str) -> Iterator[tuple[str, str]]:
         for inner in rest:
             yield from _problems(inner, path)
     elif isinstance(error, ForbiddenExtraKeysError):
-        extra: list[object] = list(error.extra_fields)
-        for unknown in sorted(extra, key=_key_order):
-            if isinstance(unknown, str) and _IDENTIFIER.fullmatch(unknown):
+        # Only the first few are shown: pick them in O(n), count the rest.
+        extra: set[object] = set(error.extra_fields)
+        shown = heapq.nsmallest(MAX_PROBLEMS, (k for k in extra if isinstance(k, str)))
+        for unknown in shown:
+            if _IDENTIFIER.fullmatch(unknown):
                 yield (f"{path}.{unknown}", "unknown key")
-            elif isinstance(unknown, str):
-                yield (path, f"an unknown key of {len(unknown)} characters")
             else:
-                yield (path, "an unknown key that is not text")
+                yield (path, f"an unknown key of {len(unknown)} characters")
+        if len(extra) > len(shown):
+            yield _Uncounted(len(extra) - len(shown))
     elif isinstance(error, KeyError):
         yield (path, "required field missing")
     elif isinstance(error, UnknownCodeError):
@@ -1084,13 +1107,6 @@ def _problems(error: BaseException, path: str) -> Iterator[tuple[str, str]]:
         yield (where, f"{detail}, got {_safe(error.value)}")
     else:
         yield (path, _message(error))
-
-
-def _key_order(key: object) -> tuple[bool, int, str]:
-    """Identifier keys first, alphabetically; then the others by length."""
-    if isinstance(key, str) and _IDENTIFIER.fullmatch(key):
-        return (False, 0, key)
-    return (True, len(key) if isinstance(key, str) else 0, "")
 
 
 def _message(error: BaseException) -> str:
