@@ -371,6 +371,11 @@ class TestRoundTrips:
             assert from_json(to_json(program)) == program
             assert from_json(to_json(program)).templates[0].start_time == wall
 
+    def test_start_time_fold_is_refused(self) -> None:
+        """A start_time with fold=1 cannot be written to a document, so it is refused."""
+        with pytest.raises(InvalidValueError, match="fold"):
+            template("FREQ=DAILY", start_time=dt.time(1, 30, fold=1))
+
     def test_dst_gap_refused_at_construction(self) -> None:
         """02:30 on a spring-forward night is refused when made, not when loaded."""
         with pytest.raises(InvalidValueError, match="daylight-saving gap"):

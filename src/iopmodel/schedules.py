@@ -207,6 +207,9 @@ def _wall_time(_instance: object, _attribute: object, value: Any) -> None:
         raise InvalidValueError(
             "start_time", value, "must be local wall time without tzinfo"
         )
+    if value.fold:
+        # Documents cannot carry fold; ambiguous wall times take the first occurrence.
+        raise InvalidValueError("start_time", value, "must not set fold")
 
 
 @attrs.frozen(kw_only=True)
@@ -219,7 +222,8 @@ class SessionTemplate:
             (a leading ``RRULE:`` is accepted). No DTSTART (the schedule's first
             day supplies it), nothing finer than daily, and ``UNTIL`` in local
             wall time.
-        start_time: Local wall-clock start, without tzinfo.
+        start_time: Local wall-clock start, without tzinfo or fold. Seconds
+            and microseconds are kept (and survive a round trip).
         duration: Length of each session: over zero, at most 12 h, whole minutes.
         title: Optional display title ("Relapse-prevention group").
         clinician: Optional opaque clinician id copied to every session.

@@ -8,7 +8,8 @@ The formats:
 - datetimes as ISO 8601 with a UTC offset, followed by the IANA zone in
   brackets when there is one (RFC 9557: ``"2026-03-02T18:00:00-05:00[America/New_York]"``),
   so the zone survives a round trip; naive datetimes are refused; dates as ISO
-  dates, wall-clock times as ``"HH:MM"``;
+  dates, wall-clock times as ``"HH:MM"`` (``"HH:MM:SS"`` or
+  ``"HH:MM:SS.ffffff"`` when they have seconds or microseconds);
 - durations as whole minutes in keys ending ``_minutes``
   (``"duration_minutes": 180``), hours as exact fractions in text (``"15/2"``);
 - time zones by IANA name.
