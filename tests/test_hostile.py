@@ -284,19 +284,21 @@ class TestHangs:
         )
 
     def test_expansion_cache_is_bounded(self) -> None:
-        """The expansion cache never holds more than MAX_CACHED_SESSIONS sessions."""
-        expand_template.cache_clear()
+        """The expansion cache holds at most its budget of sessions, least recent out."""
+        from iopmodel.schedules import _expand, _ExpansionCache  # noqa: PLC0415
+
+        cache = _ExpansionCache(_expand, max_sessions=100)
         start = dt.date(2026, 1, 1)
-        for index in range(150):
-            rule = template("FREQ=DAILY", title=f"cache {index}")
-            expand_template(
-                rule, NY, start, start + dt.timedelta(days=MAX_SCHEDULE_DAYS)
-            )
-        info = expand_template.cache_info()
-        assert info.currsize <= MAX_CACHED_SESSIONS
-        assert info.misses == 150
-        expand_template.cache_clear()
-        assert expand_template.cache_info().currsize == 0
+        rules = [template("FREQ=DAILY", title=f"cache {i}") for i in range(10)]
+        for rule in rules:
+            cache(rule, NY, start, start + dt.timedelta(days=30))
+        info = cache.cache_info()
+        assert (info.misses, info.maxsize, info.currsize) == (10, 100, 90)
+        cache(rules[-1], NY, start, start + dt.timedelta(days=30))
+        assert cache.cache_info().hits == 1
+        cache(rules[0], NY, start, start + dt.timedelta(days=30))  # was dropped
+        assert cache.cache_info().misses == 11
+        assert expand_template.cache_info().maxsize == MAX_CACHED_SESSIONS
 
 
 class TestEchoes:
