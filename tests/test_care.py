@@ -6,11 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from iopmodel import (
-    Framework,
-    LevelOfCare,
-    UnknownCodeError,
-)
+from iopmodel import Framework, LevelOfCare, UnknownCodeError
 from iopmodel.care import Setting
 from iopmodel.strategies import levels
 

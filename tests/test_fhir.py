@@ -401,7 +401,6 @@ class TestMapping:
             ("FREQ=MONTHLY;BYDAY=MO;BYSETPOS=1", "BYSETPOS"),
             ("FREQ=MONTHLY;BYMONTHDAY=1", "BYMONTHDAY"),
             ("FREQ=MONTHLY", "FREQ=MONTHLY"),
-            ("FREQ=WEEKLY;BYDAY=1MO", "ordinal"),
         ],
     )
     def test_inexpressible_recurrences_are_refused(

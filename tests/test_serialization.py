@@ -124,7 +124,9 @@ class TestStrictLoading:
         assert found["$.colour"] == "unknown key"
         assert "$.templates[0].duration_minutes" in found
         assert found["$.templates[0].kind"].startswith("unknown SessionKind 'yoga'")
-        assert found["$.templates[1].rrule"].startswith("not a valid RFC 5545 RRULE")
+        assert found["$.templates[1].rrule"].startswith(
+            "part 1 (FREQ) is not valid RFC 5545"
+        )
 
     @pytest.mark.parametrize(
         ("field", "value"),

@@ -8,9 +8,11 @@ attrs' own validators raise plain ``TypeError``/``ValueError`` with a noisy
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from decimal import Decimal
 from fractions import Fraction
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from iopmodel.errors import InvalidTypeError, InvalidValueError, UnknownCodeError
@@ -19,6 +21,24 @@ T = TypeVar("T")
 Validator = Callable[[Any, Any, Any], None]
 
 MINUTE = dt.timedelta(minutes=1)
+
+#: The first and last days the library accepts. They keep clear of Python's
+#: calendar ends (years 1 and 9999) by ten years, so a five-year schedule, the
+#: weeks around it and any UTC offset always stay representable.
+EARLIEST_DATE: Final = dt.date(10, 1, 1)
+LATEST_DATE: Final = dt.date(9989, 12, 31)
+
+#: Exact numbers written as text: at most this many characters...
+MAX_NUMBER_TEXT: Final = 40
+#: ... and a decimal exponent of at most this size either way.
+MAX_EXPONENT: Final = 12
+_NUMBER: Final = re.compile(
+    r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE](?P<exp>[+-]?\d+))?"
+    r"|[+-]?\d+\s*/\s*\d+",
+    re.ASCII,
+)
+#: Time-zone names: IANA keys are short and made of these characters.
+_ZONE_NAME: Final = re.compile(r"[A-Za-z0-9_+\-]+(?:/[A-Za-z0-9_+\-]+){0,3}", re.ASCII)
 
 
 class Arg:
@@ -52,6 +72,8 @@ def instance_of(types: type | tuple[type, ...]) -> Validator:
             raise InvalidTypeError(attribute.name, value, type_name(types))
         if not isinstance(value, types):
             raise InvalidTypeError(attribute.name, value, type_name(types))
+        if isinstance(value, str):
+            check_text(attribute.name, value)
 
     return check
 
@@ -76,16 +98,28 @@ def tuple_of(types: type | tuple[type, ...]) -> Validator:
                 raise InvalidTypeError(
                     f"{attribute.name}[{index}]", item, type_name(types)
                 )
+            if isinstance(item, str):
+                check_text(f"{attribute.name}[{index}]", item)
 
     return check
 
 
 def to_tuple(value: Iterable[T]) -> tuple[T, ...]:
-    """Convert any iterable (but not a string) to a tuple."""
+    """Convert any iterable (but not a string) to a tuple.
+
+    attrs does not tell a converter its field, so a value that is not a
+    collection at all is refused as one (the field's validator names it when
+    the items are wrong).
+    """
     if isinstance(value, str | bytes):
         # A string is iterable, but never a meaningful collection of records.
         return (value,)  # type: ignore[return-value]
-    return tuple(value)
+    try:
+        return tuple(value)
+    except TypeError:
+        raise InvalidTypeError(
+            "collection", value, "a list, tuple or other iterable"
+        ) from None
 
 
 def check_tzinfo(field: str, tzinfo: dt.tzinfo | None, value: object) -> None:
@@ -98,19 +132,38 @@ def check_tzinfo(field: str, tzinfo: dt.tzinfo | None, value: object) -> None:
         )
 
 
+def check_date_range(field: str, day: dt.date, value: object) -> None:
+    """Refuse days outside ``[EARLIEST_DATE, LATEST_DATE]``."""
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise InvalidValueError(
+            field,
+            value,
+            f"must be between {EARLIEST_DATE} and {LATEST_DATE} (years "
+            f"{EARLIEST_DATE.year} to {LATEST_DATE.year})",
+        )
+
+
 def aware_datetime(_instance: object, attribute: Any, value: Any) -> None:
-    """Validate a timezone-aware :class:`datetime.datetime` (not pytz)."""
+    """Validate a timezone-aware :class:`datetime.datetime` (not pytz) in range."""
     if not isinstance(value, dt.datetime):
         raise InvalidTypeError(attribute.name, value, "datetime")
     check_tzinfo(attribute.name, value.tzinfo, value)
-    if value.utcoffset() is None:
+    try:
+        offset = value.utcoffset()
+    except (ValueError, TypeError, OverflowError):
+        raise InvalidValueError(
+            attribute.name, value, "has a time zone that gives no valid UTC offset"
+        ) from None
+    if offset is None:
         raise InvalidValueError(attribute.name, value, "must be timezone-aware")
+    check_date_range(attribute.name, value.date(), value)
 
 
 def plain_date(_instance: object, attribute: Any, value: Any) -> None:
-    """Validate a :class:`datetime.date` that is not a datetime."""
+    """Validate a :class:`datetime.date` that is not a datetime, in range."""
     if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
         raise InvalidTypeError(attribute.name, value, "date")
+    check_date_range(attribute.name, value, value)
 
 
 def optional_plain_date(instance: object, attribute: Any, value: Any) -> None:
@@ -163,12 +216,26 @@ def non_negative_int(_instance: object, attribute: Any, value: Any) -> None:
         raise InvalidValueError(attribute.name, value, "must not be negative")
 
 
+def check_text(field: str, value: str) -> None:
+    """Refuse text that UTF-8 cannot encode, such as a lone surrogate (U+D800).
+
+    Every string a model accepts can then be dumped to JSON or TOML and loaded back.
+    """
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidValueError(
+            field, value, "must be text that UTF-8 can encode (no lone surrogates)"
+        ) from None
+
+
 def non_empty_str(_instance: object, attribute: Any, value: Any) -> None:
     """Validate a string with at least one non-space character."""
     if not isinstance(value, str):
         raise InvalidTypeError(attribute.name, value, "str")
     if not value.strip():
         raise InvalidValueError(attribute.name, value, "must not be empty")
+    check_text(attribute.name, value)
 
 
 def optional_non_empty_str(instance: object, attribute: Any, value: Any) -> None:
@@ -183,11 +250,25 @@ def to_zone(value: object) -> object:
     Unknown names raise :class:`~iopmodel.errors.UnknownCodeError`.
     """
     if isinstance(value, str):
-        try:
-            return ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as error:
-            raise UnknownCodeError("IANA time zone", value, ()) from error
+        zone = load_zone(value)
+        if zone is None:
+            raise UnknownCodeError("IANA time zone", value, ())
+        return zone
     return value
+
+
+def load_zone(name: str) -> ZoneInfo | None:
+    """The IANA zone called *name*, or ``None`` if there is none.
+
+    Names are checked before the zone database is asked, so a directory
+    (``"America"``), a path or a NUL byte is simply an unknown zone.
+    """
+    if len(name) > 64 or not _ZONE_NAME.fullmatch(name):
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return None
 
 
 def iana_zone(_instance: object, attribute: Any, value: Any) -> None:
@@ -206,8 +287,9 @@ def to_hours(field: str, value: object) -> Fraction:
     Floats are read as their shortest decimal repr (``8.99`` is 899/100), so
     the value a person typed is the value compared.
     """
+    expected = "int, Fraction, Decimal, float or str"
     if isinstance(value, bool):
-        raise InvalidTypeError(field, value, "int, Fraction, Decimal, float or str")
+        raise InvalidTypeError(field, value, expected)
     if isinstance(value, Fraction):
         result = value
     elif isinstance(value, int):
@@ -215,17 +297,61 @@ def to_hours(field: str, value: object) -> Fraction:
     elif isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):  # noqa: PLR0124
             raise InvalidValueError(field, value, "must be a finite number")
-        result = Fraction(repr(value))
+        result = exact_number(field, repr(value), value)
+    elif isinstance(value, Decimal):
+        if not value.is_finite():
+            raise InvalidValueError(field, value, "must be a finite number")
+        exponent = value.as_tuple().exponent
+        digits = len(value.as_tuple().digits)
+        if not isinstance(exponent, int) or abs(exponent) + digits > MAX_NUMBER_TEXT:
+            raise InvalidValueError(field, value, _TOO_LONG)
+        result = Fraction(value)
+    elif isinstance(value, str):
+        result = exact_number(field, value, value)
     else:
-        try:
-            result = Fraction(str(value))  # Decimal or text such as "7.5"
-        except (ValueError, ZeroDivisionError):
-            raise InvalidTypeError(
-                field, value, "int, Fraction, Decimal, float or str"
-            ) from None
+        raise InvalidTypeError(field, value, expected)
+    check_magnitude(field, result, value)
     if result < 0:
         raise InvalidValueError(field, value, "must not be negative")
     return result
+
+
+#: The largest exact number (hours, thresholds) the library accepts.
+MAX_MAGNITUDE: Final = 10**MAX_EXPONENT
+_TOO_LONG: Final = (
+    f"must be a number of at most {MAX_NUMBER_TEXT} characters "
+    f"and exponent at most {MAX_EXPONENT}"
+)
+
+
+def exact_number(field: str, text: str, value: object) -> Fraction:
+    """Parse ``"7.5"``, ``"15/2"`` or ``"1e3"`` exactly, with budgets checked first.
+
+    The text's length and exponent are bounded before :class:`~fractions.Fraction`
+    sees it, so ``"1e100000000"`` is refused at once instead of computed.
+    """
+    if len(text) > MAX_NUMBER_TEXT:
+        raise InvalidValueError(field, value, _TOO_LONG)
+    match = _NUMBER.fullmatch(text.strip())
+    if match is None:
+        raise InvalidValueError(
+            field, value, "must be a number such as 7.5, 15/2 or 1e3"
+        )
+    exponent = match["exp"]
+    if exponent is not None and abs(int(exponent)) > MAX_EXPONENT:
+        raise InvalidValueError(field, value, _TOO_LONG)
+    try:
+        return Fraction(match[0])
+    except ZeroDivisionError:
+        raise InvalidValueError(field, value, "must not divide by zero") from None
+
+
+def check_magnitude(field: str, number: Fraction, value: object) -> None:
+    """Refuse exact numbers too large, or with too large a denominator, to use."""
+    if abs(number) > MAX_MAGNITUDE or number.denominator > MAX_MAGNITUDE:
+        raise InvalidValueError(
+            field, value, f"must be at most 10**{MAX_EXPONENT}, in lowest terms"
+        )
 
 
 K = TypeVar("K")

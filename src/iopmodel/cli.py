@@ -2,8 +2,11 @@
 
 Run ``iopmodel --help`` (or ``python -m iopmodel --help``). Exit status: 0 when
 all is well, 1 when a validation report has an error finding, 2 for bad input
-(an unreadable or invalid file, a bad option). Errors go to standard error as
-one line; user errors never print a traceback.
+or output (an unreadable or invalid file, a bad option, output that cannot be
+written), 3 for an internal error (a bug), 130 when interrupted (Ctrl-C).
+Errors go to standard error as one line, never as a traceback. ``FILE`` may be
+``-`` for standard input, read under the same limits as a file, with
+``--input-format``.
 """
 
 from __future__ import annotations
@@ -19,8 +22,9 @@ from typing import TYPE_CHECKING, Any, Final, TextIO
 
 from iopmodel import __version__
 from iopmodel._format import minutes_as_hours
+from iopmodel._validators import EARLIEST_DATE, LATEST_DATE
 from iopmodel.care import Framework, LevelOfCare, Population
-from iopmodel.errors import DocumentError, IopModelError
+from iopmodel.errors import DocumentError, IopModelError, _shown
 from iopmodel.plans import TreatmentPlan
 from iopmodel.programs import Program
 from iopmodel.reports import ValidationReport
@@ -36,6 +40,8 @@ __all__ = ["main"]
 EXIT_OK: Final = 0
 EXIT_FINDINGS: Final = 1
 EXIT_BAD_INPUT: Final = 2
+EXIT_INTERNAL: Final = 3
+EXIT_INTERRUPTED: Final = 130  # 128 + SIGINT, as shells report it
 
 
 class _UserError(Exception):
@@ -44,18 +50,47 @@ class _UserError(Exception):
 
 def _date(text: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text) if len(text) <= 10 else None
     except ValueError:
-        msg = f"not an ISO date (YYYY-MM-DD): {text!r}"
-        raise argparse.ArgumentTypeError(msg) from None
+        day = None
+    if day is None:
+        msg = f"not an ISO date (YYYY-MM-DD): {_shown(text)}"
+        raise argparse.ArgumentTypeError(msg)
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        msg = f"{day} is outside the supported calendar ({EARLIEST_DATE} to {LATEST_DATE})"
+        raise argparse.ArgumentTypeError(msg)
+    return day
 
 
-def _load(path: str) -> Program | TreatmentPlan:
-    from iopmodel.serialization import load  # noqa: PLC0415 - cattrs only when needed
+def _weeks(text: str) -> int:
+    if not text.isdigit() or len(text) > 3:
+        msg = f"not a number of weeks from 0 to 999: {_shown(text)}"
+        raise argparse.ArgumentTypeError(msg)
+    return int(text)
 
-    document: object = load(path)
+
+def _load(path: str, input_format: str | None) -> Program | TreatmentPlan:
+    from iopmodel.serialization import (  # noqa: PLC0415 - cattrs only when needed
+        load,
+        load_bytes,
+        read_limited,
+    )
+
+    if path == "-":
+        if input_format is None:
+            msg = "reading standard input (-) needs --input-format json or toml"
+            raise _UserError(msg)
+        if sys.stdin is None:
+            msg = "standard input is closed"
+            raise _UserError(msg)
+        source = "<stdin>"
+        raw = read_limited(sys.stdin.buffer, source=source)
+        document: object = load_bytes(raw, input_format, source=source)
+    else:
+        source = path
+        document = load(path, file_format=input_format)
     if not isinstance(document, Program | TreatmentPlan):
-        msg = f"{path}: expected a program or a treatment plan, got {type(document).__name__}"
+        msg = f"{source}: expected a program or a treatment plan, got {type(document).__name__}"
         raise _UserError(msg)
     return document
 
@@ -95,7 +130,7 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _validate_file(path: str, args: argparse.Namespace, out: TextIO) -> int:
-    target = _load(path)
+    target = _load(path, args.input_format)
     rules = RULE_SETS[args.rules]
     if args.step_down_weeks:
         rules = rules.with_step_down_allowance(args.step_down_weeks)
@@ -126,7 +161,7 @@ def _report_text(report: ValidationReport) -> str:
 
 
 def _cmd_schedule(args: argparse.Namespace, out: TextIO) -> int:
-    target = _load(args.file)
+    target = _load(args.file, args.input_format)
     program = target.program if isinstance(target, TreatmentPlan) else target
     if args.end <= args.start:
         msg = f"--end {args.end} must be after --start {args.start}"
@@ -137,8 +172,7 @@ def _cmd_schedule(args: argparse.Namespace, out: TextIO) -> int:
 
         data = to_ics(sessions, calendar_name=program.name)
         if args.output:
-            with open(args.output, "wb") as file:  # noqa: PTH123
-                file.write(data)
+            _write_file(args.output, data)
         else:
             out.write(data.decode())
         return EXIT_OK
@@ -157,6 +191,23 @@ def _cmd_schedule(args: argparse.Namespace, out: TextIO) -> int:
         return EXIT_OK
     out.write(_schedule_text(program, sessions, args.start, args.end) + "\n")
     return EXIT_OK
+
+
+def _write_file(path: str, data: bytes) -> None:
+    """Write *data* to *path*; any failure is a one-line error, not a traceback."""
+    try:
+        with open(path, "wb") as file:  # noqa: PTH123
+            file.write(data)
+    except OSError as error:
+        msg = f"cannot write {path}: {_reason(error)}"
+        raise _UserError(msg) from None
+    except ValueError:  # a NUL in the path
+        msg = "cannot write the output: the path is not valid"
+        raise _UserError(msg) from None
+
+
+def _reason(error: OSError) -> str:
+    return (error.strerror or type(error).__name__).lower()
 
 
 def _schedule_text(
@@ -439,8 +490,9 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=["text", "json"], default="text")
     check.add_argument("--as-of", type=_date, default=None, metavar="DATE",
                        help="check an ongoing plan as of this day (YYYY-MM-DD)")  # fmt: skip
-    check.add_argument("--step-down-weeks", type=int, default=0, metavar="N",
+    check.add_argument("--step-down-weeks", type=_weeks, default=0, metavar="N",
                        help="allow the last N full weeks below the floor")  # fmt: skip
+    _input_format(check)
     check.set_defaults(handler=_cmd_validate)
 
     schedule = commands.add_parser(
@@ -456,6 +508,7 @@ def _parser() -> argparse.ArgumentParser:
     schedule.add_argument("--format", choices=["text", "json", "ics"], default="text",
                           help="ics needs the 'ics' extra (icalendar)")  # fmt: skip
     schedule.add_argument("--output", "-o", metavar="PATH", help="write to a file")
+    _input_format(schedule)
     schedule.set_defaults(handler=_cmd_schedule)
 
     levels = commands.add_parser(
@@ -477,6 +530,16 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _input_format(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--input-format",
+        choices=["json", "toml"],
+        default=None,
+        help="the format of FILE; needed when FILE is - (standard input), "
+        "otherwise taken from its suffix",
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status.
 
@@ -486,18 +549,36 @@ def main(argv: Sequence[str] | None = None) -> int:
         [...
         True
     """
-    args = _parser().parse_args(argv)
     try:
-        status: int = args.handler(args, sys.stdout)
+        return _run(argv)
+    except KeyboardInterrupt:
+        _fail("interrupted")
+        return EXIT_INTERRUPTED
+
+
+def _run(argv: Sequence[str] | None) -> int:
+    args = _parser().parse_args(argv)
+    out = sys.stdout
+    if out is None:  # started with standard output closed (>&-)
+        _fail("cannot write the output: standard output is closed")
+        return EXIT_BAD_INPUT
+    try:
+        status: int = args.handler(args, out)
+        out.flush()
     except (DocumentError, _UserError, IopModelError) as error:
         _fail(_error_message(error))
         return EXIT_BAD_INPUT
     except BrokenPipeError:
         # The reader went away (``iopmodel levels | head``): not an error.
-        # Point stdout at devnull so the interpreter's final flush stays quiet.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        _discard_output()
         return EXIT_OK
+    except OSError as error:  # standard output full (/dev/full) or failing
+        _discard_output()
+        _fail(f"cannot write the output: {_reason(error)}")
+        return EXIT_BAD_INPUT
+    except Exception as error:  # noqa: BLE001 - a bug: one line, never exit 1
+        _fail(f"internal error ({type(error).__name__}); please report it")
+        return EXIT_INTERNAL
     return status
 
 
@@ -506,10 +587,26 @@ def _error_message(error: Exception) -> str:
     if isinstance(error, DocumentError):
         where = f"{error.source}: " if error.source else ""
         detail = "; ".join(f"{path}: {message}" for path, message in error.problems)
-        count = len(error.problems)
+        more = error.total - len(error.problems)
+        if more:
+            detail += f"; and {more} more"
+        count = error.total
         return f"{where}{count} problem{'' if count == 1 else 's'}: {detail}"
     return str(error).replace("\n", "; ")
 
 
+def _discard_output() -> None:
+    """Point stdout at devnull so the interpreter's final flush stays quiet."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # pragma: no cover - nothing to quiet
+        pass
+
+
 def _fail(message: str) -> None:
-    sys.stderr.write(f"iopmodel: error: {message}\n")
+    try:
+        sys.stderr.write(f"iopmodel: error: {message}\n")
+        sys.stderr.flush()
+    except (OSError, AttributeError, ValueError):  # standard error closed too
+        pass

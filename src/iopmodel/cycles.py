@@ -17,10 +17,12 @@ therapy. :class:`WeekCycle` holds *every* week a design can produce:
 - **the reference calendar.** Otherwise (monthly and yearly rules, ``BYMONTH``,
   ``BYMONTHDAY``, ``BYSETPOS``, ``COUNT``, ``UNTIL``, or a longer cycle) the
   weeks depend on the calendar. The cycle is then the
-  :data:`REFERENCE_WEEKS` weeks (28 years: the Gregorian calendar's solar cycle,
-  exact for 1901-2099) from :data:`REFERENCE_START`, so every combination of
-  weekday, month length and leap day appears, for treatment starting on
-  that day. Templates with ``COUNT`` start on the first day, and ``UNTIL``
+  :data:`REFERENCE_WEEKS` weeks (five years, 2001-2005, the longest window a
+  schedule may expand) from :data:`REFERENCE_START`, for treatment starting
+  on that day. They hold every month length, a leap day and each month
+  starting on several weekdays; a rule that fires only in rarer calendar
+  combinations (a fifth weekday of one given month, say) is best checked on a
+  treatment plan's real dates. Templates with ``COUNT`` start on the first day, and ``UNTIL``
   dates before 2001 end them at once: check a treatment plan's real dates for
   those.
 
@@ -59,7 +61,7 @@ from zoneinfo import ZoneInfo
 import attrs
 
 from iopmodel.errors import InvalidValueError
-from iopmodel.schedules import SessionTemplate, expand_template
+from iopmodel.schedules import MAX_SCHEDULE_DAYS, SessionTemplate, expand_template
 from iopmodel.sessions import Session, SessionKind
 from iopmodel.weeks import WeekSummary, summarize_weeks
 
@@ -78,8 +80,8 @@ MAX_CYCLE_WEEKS: Final = 52
 #: First day of the reference calendar (a Monday) for calendar-dependent designs.
 REFERENCE_START: Final = dt.date(2001, 1, 1)
 
-#: Weeks in the reference calendar (28 years, the Gregorian solar cycle).
-REFERENCE_WEEKS: Final = 1461
+#: Weeks in the reference calendar: as many as the schedule budget allows.
+REFERENCE_WEEKS: Final = MAX_SCHEDULE_DAYS // 7
 
 
 def _sessions(value: Iterable[Session]) -> tuple[Session, ...]:

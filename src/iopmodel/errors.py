@@ -1,8 +1,13 @@
 """The exceptions raised by iopmodel.
 
-Every exception the library raises derives from :class:`IopModelError`.
+Every exception the library raises derives from :class:`IopModelError`, and
+only these escape a public function or class, whatever the input: hostile
+text, huge numbers, impossible recurrences or calendar edges never surface as
+a ``UnicodeEncodeError``, an ``OverflowError`` or a parser's own exception.
 Each subclass also inherits the builtin exception that fits its meaning, so
 ``except ValueError`` keeps working in code that does not know iopmodel.
+Messages name the field and show the value unless it might be free text,
+which is described by its length instead.
 
 *Invariants raise, rules report*: these errors are for data that is
 meaningless (a naive datetime, a negative duration, an unknown code) or for
@@ -13,23 +18,87 @@ never an exception; it is a :class:`~iopmodel.Finding` in a
 
 from __future__ import annotations
 
+import datetime as dt
+import enum
+import re
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from decimal import Decimal
+from fractions import Fraction
+from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
     from iopmodel.reports import Finding
 
 __all__ = [
+    "MAX_PROBLEMS",
     "ClinicalRuleError",
     "DocumentError",
     "InvalidTypeError",
     "InvalidValueError",
     "IopModelError",
-    "LimitError",
     "MissingExtraError",
     "TransitionError",
     "UnknownCodeError",
 ]
+
+#: The most problems a :class:`DocumentError` keeps (100); it also counts the rest.
+MAX_PROBLEMS: Final = 100
+
+#: Text shown in messages as it is: short identifier-like tokens (codes, keys,
+#: zone names, RRULEs). Anything else is described by its length, never quoted.
+_TOKEN: Final = re.compile(r"[\w.:+\-/@=;,]{0,40}", re.ASCII)
+_SHOWN_TYPES: Final = (
+    dt.date,
+    dt.time,
+    dt.timedelta,
+    dt.tzinfo,
+    enum.Enum,
+    float,
+    Decimal,
+)
+#: Integers longer than this many digits are described, not printed.
+_MAX_DIGITS: Final = 30
+
+
+def _shown(value: object) -> str:
+    """How a message shows *value*: its repr if it cannot be free text, else a description.
+
+    Messages name the offending value, but never copy free text (a clinical
+    note, a patient's words) into a log: text is quoted only when it is a short
+    identifier-like token; other text becomes ``<text of N characters>``.
+    Integers too long to print cheaply are described by their digit count.
+
+    Example:
+        >>> from iopmodel.errors import _shown
+        >>> _shown("asam-3:2.1"), _shown("Patient said she relapsed"), _shown(7)
+        ("'asam-3:2.1'", '<text of 25 characters>', '7')
+    """
+    if value is None or isinstance(value, bool):
+        return repr(value)
+    if isinstance(value, int):
+        return _shown_int(value)
+    if isinstance(value, str):
+        if _TOKEN.fullmatch(value):
+            return repr(value)
+        return f"<text of {len(value)} characters>"
+    if isinstance(value, Fraction):
+        if max(value.numerator.bit_length(), value.denominator.bit_length()) > 96:
+            return "<a number too long to show>"
+        return repr(value)
+    if isinstance(value, _SHOWN_TYPES):
+        try:
+            text = repr(value)
+        except (ValueError, OverflowError):  # pragma: no cover - defensive
+            return f"<{type(value).__name__}>"
+        return text if len(text) <= 200 else f"<{type(value).__name__}>"
+    return f"<{type(value).__name__}>"
+
+
+def _shown_int(value: int) -> str:
+    # 3.33 bits a digit: a cheap bound that avoids converting huge ints to text.
+    if value.bit_length() > _MAX_DIGITS * 3:
+        return f"<an integer of about {int(value.bit_length() * 0.30103) + 1} digits>"
+    return repr(value)
 
 
 class IopModelError(Exception):
@@ -67,7 +136,7 @@ class InvalidValueError(IopModelError, ValueError):
     """
 
     def __init__(self, field: str, value: object, problem: str) -> None:
-        super().__init__(f"{field}: {problem}, got {value!r}")
+        super().__init__(f"{field}: {problem}, got {_shown(value)}")
         self.field = field
         self.value = value
         self.problem = problem
@@ -96,7 +165,7 @@ class InvalidTypeError(IopModelError, TypeError):
 
     def __init__(self, field: str, value: object, expected: str) -> None:
         super().__init__(
-            f"{field}: expected {expected}, got {value!r} ({type(value).__name__})"
+            f"{field}: expected {expected}, got {_shown(value)} ({type(value).__name__})"
         )
         self.field = field
         self.value = value
@@ -104,30 +173,6 @@ class InvalidTypeError(IopModelError, TypeError):
 
     def __reduce__(self) -> tuple[type[InvalidTypeError], tuple[str, object, str]]:
         return (type(self), (self.field, self.value, self.expected))
-
-
-class LimitError(IopModelError, ValueError):
-    """Work that would exceed one of the library's budgets, refused before it starts.
-
-    Attributes:
-        field: What is too large (``"plan window"``).
-        size: How large it is.
-        limit: The budget it exceeds.
-
-    Example:
-        >>> from iopmodel.errors import LimitError
-        >>> str(LimitError("plan window", "2,922,000 days", "1,830 days"))
-        'plan window: 2,922,000 days is over the limit of 1,830 days'
-    """
-
-    def __init__(self, field: str, size: str, limit: str) -> None:
-        super().__init__(f"{field}: {size} is over the limit of {limit}")
-        self.field = field
-        self.size = size
-        self.limit = limit
-
-    def __reduce__(self) -> tuple[type[LimitError], tuple[str, str, str]]:
-        return (type(self), (self.field, self.size, self.limit))
 
 
 class UnknownCodeError(IopModelError, LookupError):
@@ -153,8 +198,9 @@ class UnknownCodeError(IopModelError, LookupError):
         self.field = field
         self.value = value
         self.known = tuple(known)
-        listing = ", ".join(repr(k) for k in self.known)
-        super().__init__(f"unknown {field} {value!r}; known: {listing}")
+        listing = ", ".join(_shown(k) for k in self.known)
+        tail = f"; known: {listing}" if listing else ""
+        super().__init__(f"unknown {field} {_shown(value)}{tail}")
 
     def __str__(self) -> str:
         # LookupError/KeyError-style repr quoting would wrap the message in quotes.
@@ -217,11 +263,15 @@ class ClinicalRuleError(IopModelError, ValueError):
 class DocumentError(IopModelError, ValueError):
     """A document (dict, JSON, TOML or file) cannot be loaded.
 
-    It lists *every* problem found, each with the path of the offending value
-    (``$.templates[1].rrule``). Messages never echo free text from the document.
+    It lists the problems found, each with the path of the offending value
+    (``$.templates[1].rrule``), in document order. Messages never echo free
+    text from the document. At most :data:`MAX_PROBLEMS` problems are kept;
+    :attr:`total` counts them all, so a document of a million bad keys gives a
+    short error.
 
     Attributes:
-        problems: ``(path, message)`` pairs, in document order.
+        problems: ``(path, message)`` pairs, the first :data:`MAX_PROBLEMS`.
+        total: How many problems were found in all (at least ``len(problems)``).
         source: The file name, when loading from a file.
 
     Example:
@@ -230,23 +280,58 @@ class DocumentError(IopModelError, ValueError):
         >>> print(error)
         1 problem in the document:
           $.sessions[3].start: naive datetime
+        >>> many = DocumentError([(f"$.x{i}", "unknown key") for i in range(250)])
+        >>> len(many.problems), many.total, str(many).splitlines()[0]
+        (100, 250, '250 problems in the document (the first 100 shown):')
     """
 
     def __init__(
-        self, problems: Sequence[tuple[str, str]], *, source: str | None = None
+        self,
+        problems: Iterable[tuple[str, str]],
+        *,
+        source: str | None = None,
+        total: int | None = None,
     ) -> None:
-        self.problems = tuple(problems)
+        kept: list[tuple[str, str]] = []
+        count = 0
+        for problem in problems:
+            count += 1
+            if len(kept) < MAX_PROBLEMS:
+                kept.append(problem)
+        self.problems = tuple(kept)
+        self.total = max(count, total or 0)
         self.source = source
         where = "the document" if source is None else source
-        count = len(self.problems)
-        lines = [f"{count} problem{'' if count == 1 else 's'} in {where}:"]
+        shown_note = f" (the first {len(kept)} shown)" if self.total > len(kept) else ""
+        plural = "" if self.total == 1 else "s"
+        lines = [f"{self.total} problem{plural} in {where}{shown_note}:"]
         lines.extend(f"  {path}: {message}" for path, message in self.problems)
         super().__init__("\n".join(lines))
 
-    def __reduce__(
-        self,
-    ) -> tuple[type[DocumentError], tuple[tuple[tuple[str, str], ...]]]:
-        return (type(self), (self.problems,))
+    def with_source(self, source: str) -> DocumentError:
+        """The same problems, reported for the file *source*.
+
+        Example:
+            >>> from iopmodel import DocumentError
+            >>> DocumentError([("$", "not valid JSON")]).with_source("plan.json").source
+            'plan.json'
+        """
+        return DocumentError(self.problems, source=source, total=self.total)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (
+            _rebuild_document_error,
+            (type(self), self.problems, self.source, self.total),
+        )
+
+
+def _rebuild_document_error(
+    cls: type[DocumentError],
+    problems: tuple[tuple[str, str], ...],
+    source: str | None,
+    total: int,
+) -> DocumentError:
+    return cls(problems, source=source, total=total)
 
 
 class MissingExtraError(IopModelError, ImportError):

@@ -24,9 +24,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, Final
 
-from iopmodel.errors import MissingExtraError
+from iopmodel._validators import check_arg, non_empty_str
+from iopmodel.errors import InvalidTypeError, MissingExtraError
 from iopmodel.programs import Program
 from iopmodel.schedules import SessionTemplate, expand_template
 from iopmodel.sessions import Attendance, Session
@@ -50,7 +51,8 @@ def _calendar(icalendar: Any, name: str) -> Any:
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//iopmodel//iopmodel schedule//EN")
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", name)
+    # X- properties default to no escaping at all: say TEXT explicitly.
+    calendar.add("x-wr-calname", icalendar.vText(_text(name)))
     return calendar
 
 
@@ -162,12 +164,27 @@ def _series_event(
     event.add("dtstamp", start.astimezone(dt.UTC))
     event.add("dtstart", start)
     event.add("duration", template.duration)
-    event.add("summary", _title(template))
-    event.add("description", f"{program.name}: {template.kind.value.replace('_', ' ')}")
+    event.add("summary", _text(_title(template)))
+    kind = template.kind.value.replace("_", " ")
+    event.add("description", _text(f"{program.name}: {kind}"))
     event.add("categories", [template.kind.value])
     if template.telehealth:
         event.add("location", "Telehealth")
     return event
+
+
+_CONTROLS: Final = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def _text(value: str) -> str:
+    """Text ready for an RFC 5545 TEXT value: one kind of line break, no controls.
+
+    Any line break (CR LF, CR or LF) becomes one LF, which the TEXT type
+    escapes as a backslash and ``n``; other control characters, which TEXT forbids, become
+    spaces. A name can never start a new content line.
+    """
+    lines = value.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROLS.sub(" ", lines)
 
 
 def to_ics(sessions: Sequence[Session], *, calendar_name: str) -> bytes:
@@ -186,6 +203,9 @@ def to_ics(sessions: Sequence[Session], *, calendar_name: str) -> bytes:
     Args:
         sessions: The sessions to export.
         calendar_name: Name of the calendar (``X-WR-CALNAME``) and UID prefix.
+            Line breaks in it are escaped as RFC 5545 prescribes and
+            other control characters become spaces, so no text can start a
+            new content line.
 
     Raises:
         MissingExtraError: If icalendar is not installed.
@@ -204,6 +224,13 @@ def to_ics(sessions: Sequence[Session], *, calendar_name: str) -> bytes:
         True
     """
     icalendar = _icalendar()
+    check_arg(non_empty_str, "calendar_name", calendar_name)
+    given: object = sessions  # callers may pass anything
+    if not isinstance(given, Sequence) or isinstance(given, str):
+        raise InvalidTypeError("sessions", sessions, "a sequence of Session")
+    for index, session in enumerate(sessions):
+        if not isinstance(session, Session):
+            raise InvalidTypeError(f"sessions[{index}]", session, "Session")
     calendar = _calendar(icalendar, calendar_name)
     stamp = min(
         (s.start for s in sessions), default=dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -218,7 +245,7 @@ def to_ics(sessions: Sequence[Session], *, calendar_name: str) -> bytes:
         event.add("dtstart", start)
         event.add("dtend", session.end)
         event.add("summary", session.kind.value.replace("_", " ").capitalize())
-        event.add("description", calendar_name)
+        event.add("description", _text(calendar_name))
         event.add("categories", [session.kind.value])
         if session.attendance is Attendance.CANCELLED:
             event.add("status", "CANCELLED")

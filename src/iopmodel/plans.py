@@ -38,7 +38,7 @@ from iopmodel._validators import (
 )
 from iopmodel.care import LevelOfCare
 from iopmodel.errors import InvalidTypeError, InvalidValueError
-from iopmodel.programs import Program
+from iopmodel.programs import MAX_SCHEDULE_DAYS, Program
 from iopmodel.sessions import Attendance, Session, SessionKind
 
 __all__ = [
@@ -303,7 +303,10 @@ class TreatmentPlan:
 
     Raises:
         InvalidValueError: Dates out of order, sessions before *start* or
-            recorded after discharge, a discharge date without a reason.
+            recorded after discharge, a discharge date without a reason, or
+            dates more than :data:`~iopmodel.MAX_SCHEDULE_DAYS` days after
+            *start* (the window a plan is validated over is bounded like a
+            schedule).
         InvalidTypeError: Values of the wrong type.
 
     Example:
@@ -362,6 +365,13 @@ class TreatmentPlan:
                 self.discharge_reason,
                 "must be given exactly when discharge_date is",
             )
+        last = self.start + dt.timedelta(days=MAX_SCHEDULE_DAYS)
+        for field in ("planned_discharge", "discharge_date"):
+            day = getattr(self, field)
+            if day is not None and day > last:
+                raise InvalidValueError(
+                    field, day, f"must be at most {MAX_SCHEDULE_DAYS} days after start"
+                )
         zone = self.program.timezone
         for index, session in enumerate(self.sessions):
             day = session.start.astimezone(zone).date()
@@ -370,6 +380,12 @@ class TreatmentPlan:
                     f"sessions[{index}].start",
                     session.start,
                     f"is before the plan start {self.start}",
+                )
+            if day > last:
+                raise InvalidValueError(
+                    f"sessions[{index}].start",
+                    session.start,
+                    f"is more than {MAX_SCHEDULE_DAYS} days after the plan start",
                 )
             if (
                 self.discharge_date is not None
@@ -443,6 +459,11 @@ class TreatmentPlan:
             ['Mon', 'Tue', 'Wed', 'Thu']
         """
         check_arg(positive_int, "days", days)
+        check_arg(plain_date, "start", start)
+        if days > MAX_SCHEDULE_DAYS:
+            raise InvalidValueError(
+                "days", days, f"must be at most {MAX_SCHEDULE_DAYS} (MAX_SCHEDULE_DAYS)"
+            )
         end = start + dt.timedelta(days=days)
         return cls(
             patient_id=patient_id,
@@ -529,7 +550,8 @@ class TreatmentPlan:
             attendance: The outcome to record.
 
         Raises:
-            InvalidValueError: If no session (or more than one) matches.
+            InvalidValueError: If no session (or more than one) matches, or
+                the session was cancelled by the program.
 
         Example:
             >>> import datetime as dt
@@ -543,6 +565,17 @@ class TreatmentPlan:
         """
         check_arg(instance_of(Attendance), "attendance", attendance)
         index = self._locate(session)
+        current = self.sessions[index]
+        if (
+            current.attendance is Attendance.CANCELLED
+            and attendance is not Attendance.CANCELLED
+        ):
+            raise InvalidValueError(
+                "session",
+                current.start,
+                "was cancelled by the program; add a new session with "
+                "add_session() to record attendance",
+            )
         updated = self.sessions[index].with_attendance(attendance)
         return attrs.evolve(
             self,
@@ -630,16 +663,20 @@ class TreatmentPlan:
         )
 
     def _locate(self, target: Session | dt.datetime) -> int:
+        # Instants, not wall times: 01:30 EDT and 01:30 EST are different sessions.
         if isinstance(target, Session):
             matches = [
                 i
                 for i, s in enumerate(self.sessions)
-                if s.start == target.start and s.kind is target.kind
+                if s.order_key == target.order_key
             ]
             what: object = target.start
         elif isinstance(target, dt.datetime):
             check_arg(aware_datetime, "session", target)
-            matches = [i for i, s in enumerate(self.sessions) if s.start == target]
+            instant = target.astimezone(dt.UTC)
+            matches = [
+                i for i, s in enumerate(self.sessions) if s.order_key[0] == instant
+            ]
             what = target
         else:
             raise InvalidTypeError("session", target, "Session or datetime")

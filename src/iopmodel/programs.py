@@ -35,16 +35,18 @@ from iopmodel._validators import (
 from iopmodel.care import LevelOfCare, Population
 from iopmodel.cycles import WeekCycle, week_cycle
 from iopmodel.errors import InvalidValueError
-from iopmodel.schedules import SessionTemplate, expand_template
+from iopmodel.schedules import MAX_SCHEDULE_DAYS, SessionTemplate, expand_template
 from iopmodel.sessions import Attendance, Session, SessionKind
 from iopmodel.standards import DEFAULT_STANDARD
 from iopmodel.weeks import check_week_start
 
-__all__ = ["MAX_SCHEDULE_DAYS", "Program"]
+__all__ = ["MAX_SCHEDULE_DAYS", "MAX_SCHEDULE_SESSIONS", "Program"]
 
-#: The longest window :meth:`Program.schedule` expands, 1830 days (about five
-#: years), so an open-ended RRULE can never expand without bound.
-MAX_SCHEDULE_DAYS: Final = 5 * 366
+#: The most sessions :meth:`Program.schedule` produces for one window, all
+#: templates together (100,000, the most sessions a document may hold; see
+#: :class:`iopmodel.serialization.Limits`). It is checked before expansion,
+#: from each template's :meth:`~iopmodel.SessionTemplate.occurrence_bound`.
+MAX_SCHEDULE_SESSIONS: Final = 100_000
 
 
 def _zone(value: ZoneInfo | str) -> ZoneInfo:
@@ -144,7 +146,7 @@ class Program:
         """Every week this design produces: its repeating cycle of weeks.
 
         See :mod:`iopmodel.cycles`: exact when every template repeats by weeks,
-        otherwise the weeks of a 28-year reference calendar. Results are cached.
+        otherwise the weeks of a five-year reference calendar. Results are cached.
 
         Args:
             week_start: First weekday of a week, 0 (Monday, ISO) to 6.
@@ -214,8 +216,9 @@ class Program:
 
         Raises:
             InvalidValueError: ``end <= start``, a window over
-                :data:`MAX_SCHEDULE_DAYS`, or a *cancel* or *move* entry that
-                matches no session (so a typo never passes silently).
+                :data:`MAX_SCHEDULE_DAYS` or able to hold more than
+                :data:`MAX_SCHEDULE_SESSIONS` sessions, or a *cancel* or *move*
+                entry that matches no session (so a typo never passes silently).
 
         Example:
             >>> import datetime as dt
@@ -230,9 +233,18 @@ class Program:
         check_arg(plain_date, "end", end)
         if end <= start:
             raise InvalidValueError("end", end, f"must be after start {start}")
-        if (end - start).days > MAX_SCHEDULE_DAYS:
+        days = (end - start).days
+        if days > MAX_SCHEDULE_DAYS:
             raise InvalidValueError(
                 "end", end, f"window must be at most {MAX_SCHEDULE_DAYS} days"
+            )
+        bound = sum(t.occurrence_bound(days) for t in self.templates)
+        if bound > MAX_SCHEDULE_SESSIONS:
+            raise InvalidValueError(
+                "end",
+                end,
+                f"the templates could give up to {bound} sessions in this window, "
+                f"over the limit of {MAX_SCHEDULE_SESSIONS}; schedule a shorter window",
             )
         skipped = frozenset(skip)
         sessions = [
@@ -254,19 +266,24 @@ class Program:
         cancelled: frozenset[dt.datetime],
         moves: dict[dt.datetime, dt.datetime],
     ) -> list[Session]:
-        starts = {s.start for s in sessions}
+        # Instants, not wall times: 01:30 EDT and 01:30 EST are different starts.
+        starts = {s.order_key[0] for s in sessions}
         for field, wanted in (("cancel", cancelled), ("move", moves.keys())):
             for original in wanted:
-                if original not in starts:
+                check_arg(aware_datetime, field, original)
+                if original.astimezone(dt.UTC) not in starts:
                     raise InvalidValueError(
                         field, original, "matches no session in the schedule"
                     )
+        cancelled_at = {c.astimezone(dt.UTC) for c in cancelled}
+        moves_at = {m.astimezone(dt.UTC): new for m, new in moves.items()}
         result = []
         for session in sessions:
-            if session.start in cancelled:
+            instant = session.order_key[0]
+            if instant in cancelled_at:
                 result.append(session.with_attendance(Attendance.CANCELLED))
-            elif session.start in moves:
-                new_start = moves[session.start]
+            elif instant in moves_at:
+                new_start = moves_at[instant]
                 check_arg(
                     aware_datetime, f"move[{session.start.isoformat()}]", new_start
                 )

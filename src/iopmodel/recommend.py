@@ -21,6 +21,7 @@ import attrs
 
 from iopmodel import sources
 from iopmodel._validators import (
+    check_arg,
     instance_of,
     non_negative_int,
     optional_instance_of,
@@ -413,6 +414,8 @@ def recommend(
         >>> rec.action.value, rec.target_level.key
         ('step_down', 'outpatient')
     """
+    check_arg(instance_of(ClinicalFacts), "facts", facts)
+    check_arg(instance_of(RecommendationPolicy), "policy", policy)
     current = facts.current_level
     needed, reasons = _placement(facts)
     if current is None:

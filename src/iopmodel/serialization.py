@@ -8,7 +8,8 @@ The formats:
 - datetimes as ISO 8601 with a UTC offset, followed by the IANA zone in
   brackets when there is one (RFC 9557: ``"2026-03-02T18:00:00-05:00[America/New_York]"``),
   so the zone survives a round trip; naive datetimes are refused; dates as ISO
-  dates, wall-clock times as ``"HH:MM"``;
+  dates, wall-clock times as ``"HH:MM"`` (``"HH:MM:SS"`` or
+  ``"HH:MM:SS.ffffff"`` when they have seconds or microseconds);
 - durations as whole minutes in keys ending ``_minutes``
   (``"duration_minutes": 180``), hours as exact fractions in text (``"15/2"``);
 - time zones by IANA name.
@@ -35,15 +36,20 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import functools
+import heapq
+import itertools
 import json
+import os
 import re
+import stat
 import tomllib
 import typing
 from collections.abc import Callable, Iterator, Mapping
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, Final, TypeVar
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from types import MappingProxyType
+from typing import IO, Any, Final, TypeVar
+from zoneinfo import ZoneInfo
 
 import attrs
 import cattrs
@@ -55,15 +61,24 @@ from cattrs.errors import (
 )
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
+from iopmodel._validators import (
+    check_magnitude,
+    exact_number,
+    load_zone,
+    non_negative_int,
+    positive_int,
+)
 from iopmodel.care import Framework, LevelOfCare
 from iopmodel.episodes import Episode, Placement
 from iopmodel.errors import (
+    MAX_PROBLEMS,
     DocumentError,
     InvalidTypeError,
     InvalidValueError,
     IopModelError,
     MissingExtraError,
     UnknownCodeError,
+    _shown,
 )
 from iopmodel.plans import (
     AftercarePlan,
@@ -73,7 +88,7 @@ from iopmodel.programs import Program
 from iopmodel.recommend import ClinicalFacts, Recommendation
 from iopmodel.reports import ValidationReport
 from iopmodel.schedules import SessionTemplate
-from iopmodel.sessions import Session
+from iopmodel.sessions import MAX_SESSION_DURATION, Session
 from iopmodel.sources import Citation
 from iopmodel.standards import HoursBand
 
@@ -86,7 +101,9 @@ __all__ = [
     "from_json",
     "from_toml",
     "load",
+    "load_bytes",
     "make_converter",
+    "read_limited",
     "to_dict",
     "to_json",
     "to_toml",
@@ -101,23 +118,29 @@ SCHEMA_VERSION: Final = 1
 #: Document models (the ``model`` key) and the classes they hold.
 #:
 #: :meta hide-value:
-KINDS: Final[Mapping[str, type]] = {
-    "session": Session,
-    "session_template": SessionTemplate,
-    "program": Program,
-    "treatment_plan": TreatmentPlan,
-    "episode": Episode,
-    "placement": Placement,
-    "aftercare_plan": AftercarePlan,
-    "clinical_facts": ClinicalFacts,
-    "recommendation": Recommendation,
-    "validation_report": ValidationReport,
-    "citation": Citation,
-    "hours_band": HoursBand,
-}
+KINDS: Final[Mapping[str, type]] = MappingProxyType(
+    {
+        "session": Session,
+        "session_template": SessionTemplate,
+        "program": Program,
+        "treatment_plan": TreatmentPlan,
+        "episode": Episode,
+        "placement": Placement,
+        "aftercare_plan": AftercarePlan,
+        "clinical_facts": ClinicalFacts,
+        "recommendation": Recommendation,
+        "validation_report": ValidationReport,
+        "citation": Citation,
+        "hours_band": HoursBand,
+    }
+)
 _KIND_OF: Final = {cls: kind for kind, cls in KINDS.items()}
 _MINUTE: Final = dt.timedelta(minutes=1)
-_TOKEN: Final = re.compile(r"[\w.:+\-/@=;,]{0,40}")
+#: Keys shown in paths and messages: identifiers of bounded length. Other keys
+#: are described by their length, never printed (a key can carry prose too).
+_IDENTIFIER: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,39}", re.ASCII)
+#: Whole minutes beyond this (about 1,900 years) are refused before conversion.
+_MAX_MINUTES: Final = 10**9
 #: Attributes stored under another key: (class, attribute) -> key.
 _RENAMED: Final = {
     (Session, "duration"): "duration_minutes",
@@ -133,11 +156,19 @@ class Limits:
     Schedule expansion is bounded separately: :meth:`iopmodel.Program.schedule`
     needs an explicit window of at most :data:`iopmodel.programs.MAX_SCHEDULE_DAYS` days.
 
+    Every bound is checked before the work it protects: the size before a
+    file is read (only regular files are read), TOML key depth and nesting
+    before the standard-library parser sees the text, the shape before any
+    value is converted, and numbers' length and exponent before they are parsed.
+
     Args:
         max_bytes: Largest document accepted (default 10 MiB).
-        max_sessions: Most sessions in any one ``sessions`` list (default 100,000).
-        max_items: Most list items in the whole document (default 1,000,000).
-        max_depth: Deepest nesting of lists and objects (default 32).
+        max_sessions: Most sessions in any one ``sessions`` list (default
+            100,000, the same as :data:`iopmodel.MAX_SCHEDULE_SESSIONS`).
+        max_items: Most list items and object members in the whole document
+            (default 1,000,000).
+        max_depth: Deepest nesting of lists and objects, and of TOML dotted
+            keys and table headers (default 32).
 
     Example:
         >>> from iopmodel.serialization import Limits, from_json
@@ -149,10 +180,10 @@ class Limits:
         ('$', 'document is 41 bytes, over the limit of 10')
     """
 
-    max_bytes: int = 10 * 1024 * 1024
-    max_sessions: int = 100_000
-    max_items: int = 1_000_000
-    max_depth: int = 32
+    max_bytes: int = attrs.field(default=10 * 1024 * 1024, validator=positive_int)
+    max_sessions: int = attrs.field(default=100_000, validator=non_negative_int)
+    max_items: int = attrs.field(default=1_000_000, validator=non_negative_int)
+    max_depth: int = attrs.field(default=32, validator=positive_int)
 
 
 DEFAULT_LIMITS: Final = Limits()
@@ -166,6 +197,9 @@ def _strict(kind: type, name: str) -> Callable[[Any, type], Any]:
         if type(value) is not kind:  # bool is not int; 1 is not "1"
             msg = f"expected {name}, got {_describe_type(value)}"
             raise TypeError(msg)
+        if isinstance(value, str) and not _encodable(value):
+            msg = "text that UTF-8 cannot encode (a lone surrogate)"
+            raise ValueError(msg)
         return value
 
     return structure
@@ -178,7 +212,7 @@ def _structure_datetime(value: Any, _: type) -> dt.datetime:
     if not isinstance(value, str):
         msg = f"expected an ISO 8601 datetime string, got {_describe_type(value)}"
         raise TypeError(msg)
-    match = _ZONED.fullmatch(value)
+    match = _ZONED.fullmatch(value) if len(value) <= 100 else None
     moment = None if match is None else _parse_iso(match["iso"])
     if match is None or moment is None:
         msg = f"not an ISO 8601 datetime: {_safe(value)}"
@@ -189,7 +223,11 @@ def _structure_datetime(value: Any, _: type) -> dt.datetime:
     if match["zone"] is None:
         return moment
     zone = _structure_zone(match["zone"], ZoneInfo)
-    zoned = moment.astimezone(zone)
+    try:
+        zoned = moment.astimezone(zone)
+    except (OverflowError, ValueError):
+        msg = f"{_safe(value)} is outside the supported calendar"
+        raise ValueError(msg) from None
     if zoned.utcoffset() != moment.utcoffset():
         msg = f"offset of {_safe(value)} does not match its time zone"
         raise ValueError(msg)
@@ -215,10 +253,14 @@ def _structure_date(value: Any, _: type) -> dt.date:
     if not isinstance(value, str):
         msg = f"expected an ISO 8601 date string, got {_describe_type(value)}"
         raise TypeError(msg)
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value, re.ASCII):
         msg = f"not an ISO 8601 date (YYYY-MM-DD): {_safe(value)}"
         raise ValueError(msg)
-    return dt.date.fromisoformat(value)
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        msg = f"not a calendar date: {_safe(value)}"
+        raise ValueError(msg) from None
 
 
 def _structure_time(value: Any, _: type) -> dt.time:
@@ -227,13 +269,20 @@ def _structure_time(value: Any, _: type) -> dt.time:
     if not isinstance(value, str):
         msg = f"expected a time such as '18:00', got {_describe_type(value)}"
         raise TypeError(msg)
-    if not re.fullmatch(r"\d{2}:\d{2}(:\d{2})?", value):
-        msg = f"not a wall-clock time (HH:MM): {_safe(value)}"
+    if not re.fullmatch(r"\d{2}:\d{2}(:\d{2}(\.\d{6})?)?", value, re.ASCII):
+        msg = f"not a wall-clock time (HH:MM, HH:MM:SS or HH:MM:SS.ffffff): {_safe(value)}"
         raise ValueError(msg)
-    return dt.time.fromisoformat(value)
+    try:
+        return dt.time.fromisoformat(value)
+    except ValueError:
+        msg = f"not a wall-clock time: {_safe(value)}"
+        raise ValueError(msg) from None
 
 
 def _unstructure_time(value: dt.time) -> str:
+    """``"18:00"``; seconds and microseconds only when there are some (lossless)."""
+    if value.microsecond:
+        return value.isoformat(timespec="microseconds")
     return value.isoformat(timespec="seconds" if value.second else "minutes")
 
 
@@ -241,6 +290,9 @@ def _structure_minutes(value: Any, _: type) -> dt.timedelta:
     if type(value) is not int:
         msg = f"expected whole minutes as an integer, got {_describe_type(value)}"
         raise TypeError(msg)
+    if abs(value) > _MAX_MINUTES:
+        msg = f"{_safe(value)} minutes is out of range"
+        raise ValueError(msg)
     return dt.timedelta(minutes=value)
 
 
@@ -248,24 +300,29 @@ def _structure_zone(value: Any, _: type) -> ZoneInfo:
     if not isinstance(value, str):
         msg = f"expected an IANA time-zone name, got {_describe_type(value)}"
         raise TypeError(msg)
-    try:
-        return ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
+    zone = load_zone(value)
+    if zone is None:
         msg = f"unknown IANA time zone {_safe(value)}"
-        raise ValueError(msg) from None
+        raise ValueError(msg)
+    return zone
 
 
 def _structure_fraction(value: Any, _: type) -> Fraction:
-    if type(value) is int:
-        return Fraction(value)
-    if not isinstance(value, str):
+    if type(value) is not int and not isinstance(value, str):
         msg = f"expected hours as an integer or text such as '15/2', got {_describe_type(value)}"
         raise TypeError(msg)
     try:
-        return Fraction(value)
-    except (ValueError, ZeroDivisionError):
-        msg = f"not an exact number: {_safe(value)}"
+        # Length and exponent are checked before Fraction parses anything.
+        number = (
+            exact_number("hours", value, value)
+            if isinstance(value, str)
+            else Fraction(value)
+        )
+        check_magnitude("hours", number, value)
+    except InvalidValueError as error:
+        msg = f"{error.problem}, got {_safe(value)}"
         raise ValueError(msg) from None
+    return number
 
 
 def _structure_level(value: Any, _: type) -> LevelOfCare:
@@ -357,6 +414,12 @@ def _as_minutes(value: dt.timedelta) -> int:
     return value // _MINUTE
 
 
+def _minutes_problem(value: object) -> str:
+    longest = MAX_SESSION_DURATION // _MINUTE
+    got = f", got {value // _MINUTE}" if isinstance(value, dt.timedelta) else ""
+    return f"must be from 1 to {longest} minutes{got}"
+
+
 def configure_converter(converter: cattrs.Converter) -> None:
     """Install iopmodel's formats on a cattrs *converter* (mutates it).
 
@@ -372,6 +435,8 @@ def configure_converter(converter: cattrs.Converter) -> None:
         >>> converter.structure("asam-3:2.5", LevelOfCare).key
         'partial_hospitalization'
     """
+    if not isinstance(converter, cattrs.BaseConverter):
+        raise InvalidTypeError("converter", converter, "cattrs.Converter")
     for kind, name in ((str, "text"), (int, "an integer"), (bool, "true or false")):
         converter.register_structure_hook(kind, _strict(kind, name))
     converter.register_structure_hook(dt.datetime, _structure_datetime)
@@ -455,6 +520,11 @@ def to_json(obj: object, *, indent: int | None = 2) -> str:
         >>> from_json(text) == evening_iop()
         True
     """
+    given: object = indent  # callers may pass anything
+    if given is not None and (
+        isinstance(given, bool) or not isinstance(given, int) or not 0 <= given <= 16
+    ):
+        raise InvalidValueError("indent", given, "must be None or 0 to 16")
     return json.dumps(to_dict(obj), indent=indent, ensure_ascii=False) + "\n"
 
 
@@ -469,14 +539,16 @@ def from_dict(
         limits: Bounds on the document's size and shape.
 
     Raises:
-        DocumentError: Listing every problem with its path.
+        DocumentError: Listing every problem with its path (the first
+            :data:`~iopmodel.errors.MAX_PROBLEMS`, and how many there are).
 
     Example:
         >>> from iopmodel import DocumentError, Program
         >>> from iopmodel.serialization import from_dict
         >>> bad = {"schema_version": 1, "model": "program", "name": "X",
         ...        "level": "asam-3:9.9", "population": "adult",
-        ...        "timezone": "America/Nowhere", "colour": "blue"}
+        ...        "timezone": "America/Nowhere", "colour": "blue",
+        ...        "Patient disclosed a relapse": 1}
         >>> try:
         ...     from_dict(bad, Program)
         ... except DocumentError as error:
@@ -484,8 +556,12 @@ def from_dict(
         ...         print(path, "-", message[:44])
         $.level - unknown asam-3 code '9.9'; known: '0.5', '1'
         $.timezone - unknown IANA time zone 'America/Nowhere'
+        $ - an unknown key of 27 characters
         $.colour - unknown key
     """
+    _check_limits(limits)
+    if cls is not None and cls not in _KIND_OF:
+        raise InvalidTypeError("cls", cls, "a model class from KINDS, or None")
     problems: list[tuple[str, str]] = []
     if not isinstance(data, dict):
         raise DocumentError([("$", f"expected an object, got {_describe_type(data)}")])
@@ -501,8 +577,17 @@ def from_dict(
     try:
         result = typing.cast("T", _CONVERTER.structure(body, target))
     except (ClassValidationError, IterableValidationError, IopModelError) as error:
-        raise DocumentError([*problems, *_problems(error, "$")]) from None
-    except (TypeError, ValueError, KeyError, AttributeError, RecursionError) as error:
+        raise _document_error(
+            itertools.chain(problems, _problems(error, "$"))
+        ) from None
+    except (
+        TypeError,
+        ValueError,
+        KeyError,
+        AttributeError,
+        RecursionError,
+        ArithmeticError,
+    ) as error:
         raise DocumentError([*problems, ("$", _message(error))]) from None
     if problems:  # the body was fine, the envelope was not
         raise DocumentError(problems)
@@ -528,11 +613,12 @@ def from_json(
         1 problem in the document:
           $: not valid JSON: Expecting property name enclosed in double quotes (line 1, column 42)
     """
-    size = len(text.encode() if isinstance(text, str) else text)
-    if size > limits.max_bytes:
-        raise DocumentError(
-            [("$", f"document is {size} bytes, over the limit of {limits.max_bytes}")]
-        )
+    _check_limits(limits)
+    if not isinstance(text, str | bytes | bytearray):
+        raise InvalidTypeError("text", text, "str or bytes")
+    # Lone surrogates are counted, then refused with a path by the text hook.
+    size = len(text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text)
+    _check_size(size, limits)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
@@ -544,9 +630,14 @@ def from_json(
                 )
             ]
         ) from None
-    except (RecursionError, UnicodeDecodeError, ValueError) as error:
+    except (RecursionError, UnicodeDecodeError, ValueError):
         raise DocumentError(
-            [("$", f"not valid JSON: {type(error).__name__}")]
+            [
+                (
+                    "$",
+                    "not valid JSON: not UTF-8, a number too long, or nested too deeply",
+                )
+            ]
         ) from None
     return from_dict(data, cls, limits=limits)
 
@@ -556,7 +647,10 @@ def from_toml(
 ) -> T:
     """Load a model (typically a program design) from TOML text.
 
-    ``model`` defaults to ``"program"`` when the document does not say.
+    ``model`` defaults to ``"program"`` when the document does not say. Key
+    depth and nesting are checked (``Limits.max_depth``) before the
+    standard-library parser sees the text, because its cost grows with the
+    square of a dotted key's depth.
 
     Example:
         >>> from iopmodel.serialization import from_toml
@@ -576,30 +670,49 @@ def from_toml(
         >>> program.weekly_hours
         Fraction(9, 1)
     """
-    size = len(text.encode())
-    if size > limits.max_bytes:
-        raise DocumentError(
-            [("$", f"document is {size} bytes, over the limit of {limits.max_bytes}")]
-        )
+    _check_limits(limits)
+    if not isinstance(text, str):
+        raise InvalidTypeError("text", text, "str")
+    _check_size(len(text.encode("utf-8", "surrogatepass")), limits)
+    problem = _toml_shape_problem(text, limits.max_depth)
+    if problem is not None:
+        raise DocumentError([("$", problem)])
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise DocumentError([("$", f"not valid TOML: {error}")]) from None
+        raise DocumentError([("$", _toml_message(error))]) from None
     except RecursionError:
         raise DocumentError([("$", "not valid TOML: nested too deeply")]) from None
+    except (ValueError, ArithmeticError):  # an integer too long to convert
+        raise DocumentError([("$", "not valid TOML: a number too long")]) from None
     data.setdefault("model", "program")
     _restore_nulls(data, cls)
     return from_dict(data, cls, limits=limits)
 
 
 def load(
-    path: str | Path, cls: type[T] | None = None, *, limits: Limits = DEFAULT_LIMITS
+    path: str | Path,
+    cls: type[T] | None = None,
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+    file_format: str | None = None,
 ) -> T:
     """Load a model from a ``.json`` or ``.toml`` file.
 
+    Only regular files are read, and their size is checked before reading:
+    a directory, a device (``/dev/zero``) or a FIFO is refused at once.
+
+    Args:
+        path: The file.
+        cls: The expected class; ``None`` takes it from the document's ``model``.
+        limits: Bounds on the document's size and shape.
+        file_format: ``"json"`` or ``"toml"``; ``None`` (the default) goes by
+            the file's suffix.
+
     Raises:
-        DocumentError: An unreadable file, an unknown suffix, or any problem
-            in the document; the message starts with the file name.
+        DocumentError: An unreadable file, one that is not a regular file or
+            is too large, an unknown suffix, or any problem in the document;
+            the message starts with the file name.
 
     Example:
         >>> import tempfile, pathlib
@@ -611,38 +724,97 @@ def load(
         ...     load(path).name
         'Evening IOP'
     """
+    _check_limits(limits)
+    if not isinstance(path, str | os.PathLike):
+        raise InvalidTypeError("path", path, "str or pathlib.Path")
+    if file_format is not None and file_format not in ("json", "toml"):
+        raise InvalidValueError(
+            "file_format", file_format, "must be None, 'json' or 'toml'"
+        )
     file = Path(path)
+    source = str(file)
+    kind = file_format or file.suffix.lower()[1:]
+    if kind not in {"json", "toml"}:
+        _check_regular(file, limits, source)  # a device is refused as a device
+        raise DocumentError(
+            [("$", "unknown file type; use .json or .toml")], source=source
+        )
+    raw = _read_file(file, limits, source)
+    return load_bytes(raw, kind, cls, limits=limits, source=source)
+
+
+def load_bytes(
+    data: bytes,
+    file_format: str,
+    cls: type[T] | None = None,
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+    source: str | None = None,
+) -> T:
+    """Load a model from the bytes of a ``"json"`` or ``"toml"`` document.
+
+    For documents that arrive without a file name (standard input, an upload).
+
+    Raises:
+        DocumentError: Oversized input, text that is not UTF-8, or any problem
+            in the document; reported for *source* when given.
+
+    Example:
+        >>> from iopmodel.examples import evening_iop
+        >>> from iopmodel.serialization import load_bytes, to_json
+        >>> load_bytes(to_json(evening_iop()).encode(), "json").name
+        'Evening IOP'
+    """
+    if file_format not in ("json", "toml"):  # a tuple: unhashable values compare
+        raise InvalidValueError("file_format", file_format, "must be 'json' or 'toml'")
+    if not isinstance(data, bytes | bytearray):
+        raise InvalidTypeError("data", data, "bytes")
+    _check_limits(limits)
     try:
-        size = file.stat().st_size
-        if size > limits.max_bytes:
-            raise DocumentError(
-                [
-                    (
-                        "$",
-                        f"document is {size} bytes, over the limit of {limits.max_bytes}",
-                    )
-                ],
-                source=str(file),
-            )
-        raw = file.read_bytes()
+        _check_size(len(data), limits)
+        try:
+            text = bytes(data).decode("utf-8")
+        except UnicodeDecodeError:
+            raise DocumentError([("$", "the document is not UTF-8 text")]) from None
+        if file_format == "toml":
+            return from_toml(text, cls, limits=limits)
+        return from_json(text, cls, limits=limits)
+    except DocumentError as error:
+        if source is None:
+            raise
+        raise error.with_source(source) from None
+
+
+def read_limited(
+    stream: IO[bytes], limits: Limits = DEFAULT_LIMITS, *, source: str
+) -> bytes:
+    """Read at most ``Limits.max_bytes`` from *stream* (standard input, a pipe).
+
+    A stream that turns out larger is refused without reading the rest.
+
+    Example:
+        >>> import io
+        >>> from iopmodel.serialization import read_limited
+        >>> read_limited(io.BytesIO(b"{}"), source="<stdin>")
+        b'{}'
+    """
+    _check_limits(limits)
+    if not callable(getattr(stream, "read", None)):
+        raise InvalidTypeError("stream", stream, "a binary stream")
+    try:
+        data = stream.read(limits.max_bytes + 1)
     except OSError as error:
         raise DocumentError(
-            [("$", f"cannot read the file: {error.strerror}")], source=str(file)
+            [("$", f"cannot read: {_os_reason(error)}")], source=source
         ) from None
-    try:
-        if file.suffix.lower() == ".toml":
-            return from_toml(raw.decode("utf-8"), cls, limits=limits)
-        if file.suffix.lower() == ".json":
-            return from_json(raw, cls, limits=limits)
-    except UnicodeDecodeError:
+    if not isinstance(data, bytes):
+        raise InvalidTypeError("stream", stream, "a binary stream (read() gave text)")
+    if len(data) > limits.max_bytes:
         raise DocumentError(
-            [("$", "the file is not UTF-8 text")], source=str(file)
-        ) from None
-    except DocumentError as error:
-        raise DocumentError(error.problems, source=str(file)) from None
-    raise DocumentError(
-        [("$", "unknown file type; use .json or .toml")], source=str(file)
-    )
+            [("$", f"document is over the limit of {limits.max_bytes} bytes")],
+            source=source,
+        )
+    return data
 
 
 # -- TOML out ------------------------------------------------------------------------
@@ -725,6 +897,140 @@ def _field_types(cls: type) -> dict[str, Any]:
 # -- checks and error reporting ------------------------------------------------------------
 
 
+def _check_limits(limits: object) -> None:
+    if not isinstance(limits, Limits):
+        raise InvalidTypeError("limits", limits, "Limits")
+
+
+def _check_size(size: int, limits: Limits) -> None:
+    if size > limits.max_bytes:
+        raise DocumentError(
+            [("$", f"document is {size} bytes, over the limit of {limits.max_bytes}")]
+        )
+
+
+def _os_reason(error: OSError) -> str:
+    return (error.strerror or type(error).__name__).lower()
+
+
+def _check_regular(file: Path, limits: Limits, source: str) -> None:
+    """Refuse anything but a regular file within the size limit, without opening it."""
+
+    def refuse(reason: str) -> DocumentError:
+        return DocumentError([("$", reason)], source=source)
+
+    if "\0" in source:
+        raise refuse("cannot read the file: its name contains a NUL character")
+    try:
+        info = file.stat()  # not open(): opening a FIFO would wait for a writer
+    except OSError as error:
+        raise refuse(f"cannot read the file: {_os_reason(error)}") from None
+    except ValueError:  # a path the system cannot represent
+        raise refuse("cannot read the file: the name is not a valid path") from None
+    if not stat.S_ISREG(info.st_mode):
+        kind = "a directory" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+        raise refuse(f"cannot read the file: it is {kind}")
+    if info.st_size > limits.max_bytes:
+        raise refuse(
+            f"document is {info.st_size} bytes, over the limit of {limits.max_bytes}"
+        )
+
+
+def _read_file(file: Path, limits: Limits, source: str) -> bytes:
+    """A regular file's bytes, its size checked before reading (never blocks on a FIFO)."""
+
+    def refuse(reason: str) -> DocumentError:
+        return DocumentError([("$", reason)], source=source)
+
+    try:
+        _check_regular(file, limits, source)
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+        descriptor = os.open(file, flags)
+        with os.fdopen(descriptor, "rb") as stream:
+            if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):  # swapped meanwhile
+                raise refuse("cannot read the file: it is not a regular file")
+            return read_limited(stream, limits, source=source)
+    except DocumentError:
+        raise
+    except OSError as error:
+        raise refuse(f"cannot read the file: {_os_reason(error)}") from None
+    except ValueError:  # a path the system cannot represent
+        raise refuse("cannot read the file: the name is not a valid path") from None
+
+
+_TOML_POSITION: Final = re.compile(
+    r"\(at line (\d+), column (\d+)\)|\(at end of document\)"
+)
+
+
+def _toml_message(error: tomllib.TOMLDecodeError) -> str:
+    """The TOML parser's message, translated: a position, never a quote of the text."""
+    match = _TOML_POSITION.search(str(error))
+    if match is None:
+        return "not valid TOML"
+    if match[1] is None:
+        return "not valid TOML (at the end of the document)"
+    return f"not valid TOML (line {match[1]}, column {match[2]})"
+
+
+def _toml_shape_problem(text: str, max_depth: int) -> str | None:
+    """Bound TOML key depth and nesting in one linear pass, before tomllib runs.
+
+    Counts, outside strings and comments, the dots of each dotted key or table
+    header and the open brackets and braces. A dot in a value (``1.5``, a
+    time) counts once at most: each ``=``, ``,`` or line end starts over.
+    """
+    dots = 0
+    nesting = 0
+    index = 0
+    length = len(text)
+    while index < length:
+        char = text[index]
+        if char in "\"'":
+            index = _skip_string(text, index)
+            continue
+        if char == "#":
+            newline = text.find("\n", index)
+            index = length if newline < 0 else newline
+            continue
+        if char == ".":
+            dots += 1
+            if dots >= max_depth:
+                return f"keys nested deeper than the limit of {max_depth}"
+        elif char in "=,\n":
+            dots = 0
+        elif char in "[{":
+            nesting += 1
+            if nesting > max_depth:
+                return f"nested deeper than the limit of {max_depth}"
+        elif char in "]}":
+            nesting = max(0, nesting - 1)
+        index += 1
+    return None
+
+
+def _skip_string(text: str, index: int) -> int:
+    """The index just after the TOML string starting at *index* (or the line end)."""
+    quote = text[index]
+    triple = text.startswith(quote * 3, index)
+    close = quote * 3 if triple else quote
+    index += len(close)
+    length = len(text)
+    while index < length:
+        if quote == '"' and text[index] == "\\":
+            index += 2
+            continue
+        if text.startswith(close, index):
+            index += len(close)
+            while triple and index < length and text[index] == quote:
+                index += 1  # up to two quotes may end a multi-line string
+            return index
+        if not triple and text[index] == "\n":
+            return index
+        index += 1
+    return index
+
+
 def _document_class(
     body: dict[str, Any], cls: type[T] | None, problems: list[tuple[str, str]]
 ) -> type | None:
@@ -740,13 +1046,13 @@ def _document_class(
             (
                 "$.schema_version",
                 (
-                    f"version {version} is newer than this iopmodel supports "
+                    f"version {_safe(version)} is newer than this iopmodel supports "
                     f"({SCHEMA_VERSION}); upgrade iopmodel"
                 ),
             )
         )
     elif version < 1:
-        problems.append(("$.schema_version", f"unknown version {version}"))
+        problems.append(("$.schema_version", f"unknown version {_safe(version)}"))
     kind = body.pop("model", None)
     if kind is None:
         if cls is None:
@@ -757,14 +1063,22 @@ def _document_class(
         problems.append(("$.model", f"unknown model {_safe(kind)}; known: {known}"))
         return None
     if cls is not None and KINDS[kind] is not cls:
-        problems.append(
-            ("$.model", f"is {kind!r}, expected {_KIND_OF.get(cls, cls.__name__)!r}")
-        )
+        problems.append(("$.model", f"is {kind!r}, expected {_KIND_OF[cls]!r}"))
         return None
     return KINDS[kind]
 
 
+def _key_path(path: str, key: object) -> str:
+    """``$.a.b`` for identifier keys; other keys by length, never printed."""
+    if isinstance(key, str) and _IDENTIFIER.fullmatch(key):
+        return f"{path}.{key}"
+    if isinstance(key, str):
+        return f"{path}.<key of {len(key)} characters>"
+    return f"{path}.<key that is not text>"
+
+
 def _check_shape(data: object, limits: Limits, problems: list[tuple[str, str]]) -> None:
+    """Depth, list lengths and member counts, checked before any value is converted."""
     items = 0
     stack: list[tuple[object, str, int]] = [(data, "$", 0)]
     while stack:
@@ -775,33 +1089,60 @@ def _check_shape(data: object, limits: Limits, problems: list[tuple[str, str]]) 
             )
             return
         if isinstance(value, dict):
-            for key, item in value.items():
-                if (
-                    key == "sessions"
-                    and isinstance(item, list)
-                    and len(item) > limits.max_sessions
-                ):
-                    problems.append(
-                        (
-                            f"{path}.sessions",
-                            f"{len(item)} sessions, over the limit of {limits.max_sessions}",
-                        )
+            items += len(value)
+            if items > limits.max_items:
+                problems.append(
+                    (path, f"more than {limits.max_items} items in the document")
+                )
+                return
+            sessions = value.get("sessions")
+            if isinstance(sessions, list) and len(sessions) > limits.max_sessions:
+                problems.append(
+                    (
+                        f"{path}.sessions",
+                        f"{len(sessions)} sessions, over the limit of {limits.max_sessions}",
                     )
-                    return
-                stack.append((item, f"{path}.{key}", depth + 1))
+                )
+                return
+            stack.extend(
+                (item, _key_path(path, key), depth + 1)
+                for key, item in value.items()
+                if isinstance(item, dict | list)
+            )
         elif isinstance(value, list):
             items += len(value)
             if items > limits.max_items:
                 problems.append(
-                    (path, f"more than {limits.max_items} list items in the document")
+                    (path, f"more than {limits.max_items} items in the document")
                 )
                 return
             stack.extend(
-                (item, f"{path}[{i}]", depth + 1) for i, item in enumerate(value)
+                (item, f"{path}[{i}]", depth + 1)
+                for i, item in enumerate(value)
+                if isinstance(item, dict | list)
             )
 
 
-def _problems(error: BaseException, path: str) -> Iterator[tuple[str, str]]:
+class _Uncounted(int):
+    """Stands for this many more problems, found but not worth describing."""
+
+
+def _document_error(found: Iterator[tuple[str, str] | _Uncounted]) -> DocumentError:
+    kept: list[tuple[str, str]] = []
+    total = 0
+    for problem in found:
+        if isinstance(problem, _Uncounted):
+            total += problem
+            continue
+        total += 1
+        if len(kept) < MAX_PROBLEMS:
+            kept.append(problem)
+    return DocumentError(kept, total=total)
+
+
+def _problems(
+    error: BaseException, path: str
+) -> Iterator[tuple[str, str] | _Uncounted]:
     """Flatten cattrs' exception groups into (path, message) pairs."""
     if isinstance(error, ClassValidationError):
         by_attribute, others = error.group_exceptions()
@@ -809,7 +1150,16 @@ def _problems(error: BaseException, path: str) -> Iterator[tuple[str, str]]:
             key = _RENAMED.get((error.cl, attribute.name), attribute.name)
             yield from _problems(inner, f"{path}.{key}")
         for inner in others:
-            yield from _problems(inner, path)
+            renamed = (
+                _RENAMED.get((error.cl, inner.field))
+                if isinstance(inner, InvalidValueError)
+                else None
+            )
+            if renamed is not None and isinstance(inner, InvalidValueError):
+                # The stored key and number, not the attribute and a timedelta.
+                yield (f"{path}.{renamed}", _minutes_problem(inner.value))
+            else:
+                yield from _problems(inner, path)
     elif isinstance(error, IterableValidationError):
         by_index, rest = error.group_exceptions()
         for inner, item in by_index:
@@ -817,12 +1167,20 @@ def _problems(error: BaseException, path: str) -> Iterator[tuple[str, str]]:
         for inner in rest:
             yield from _problems(inner, path)
     elif isinstance(error, ForbiddenExtraKeysError):
-        for key in sorted(error.extra_fields):
-            yield (f"{path}.{key}", "unknown key")
+        # Only the first few are shown: pick them in O(n), count the rest.
+        extra: set[object] = set(error.extra_fields)
+        shown = heapq.nsmallest(MAX_PROBLEMS, (k for k in extra if isinstance(k, str)))
+        for unknown in shown:
+            if _IDENTIFIER.fullmatch(unknown):
+                yield (f"{path}.{unknown}", "unknown key")
+            else:
+                yield (path, f"an unknown key of {len(unknown)} characters")
+        if len(extra) > len(shown):
+            yield _Uncounted(len(extra) - len(shown))
     elif isinstance(error, KeyError):
         yield (path, "required field missing")
     elif isinstance(error, UnknownCodeError):
-        known = ", ".join(repr(k) for k in error.known)
+        known = ", ".join(_safe(k) for k in error.known)
         tail = f"; known: {known}" if known else ""
         yield (path, f"unknown {error.field} {_safe(error.value)}{tail}")
     elif isinstance(error, InvalidValueError | InvalidTypeError):
@@ -839,8 +1197,18 @@ def _problems(error: BaseException, path: str) -> Iterator[tuple[str, str]]:
 
 
 def _message(error: BaseException) -> str:
-    if isinstance(error, IopModelError | ValueError | TypeError) and str(error):
+    """A message for a converter error: our own hooks' text, or the error's kind.
+
+    Messages from other libraries are never passed on: they may quote the input.
+    """
+    if isinstance(error, IopModelError):
         return str(error)
+    if isinstance(error, ValueError | TypeError) and error.__traceback__ is not None:
+        frame = error.__traceback__
+        while frame.tb_next is not None:
+            frame = frame.tb_next
+        if frame.tb_frame.f_globals.get("__name__") == __name__ and str(error):
+            return str(error)
     return f"invalid value ({type(error).__name__})"
 
 
@@ -860,14 +1228,13 @@ def _describe_type(value: object) -> str:
     return _TYPE_NAMES.get(type(value), f"a {type(value).__name__}")
 
 
-def _safe(value: object) -> str:
-    """Show a value in a message unless it might be free text (never echo notes)."""
-    if value is None or isinstance(value, bool | int | float | enum.Enum):
-        return repr(value)
-    if isinstance(value, str):
-        if _TOKEN.fullmatch(value):
-            return repr(value)
-        return f"<text of {len(value)} characters>"
-    if isinstance(value, dt.date | dt.time | dt.timedelta):
-        return repr(value)
-    return f"<{type(value).__name__}>"
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+#: Show a value in a message unless it might be free text (never echo notes).
+_safe: Final = _shown

@@ -9,10 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from typing import Final
+from typing import Any, Final
 
 import attrs
 
+from iopmodel._validators import (
+    EARLIEST_DATE as _EARLIEST_DATE,
+)
+from iopmodel._validators import (
+    LATEST_DATE as _LATEST_DATE,
+)
 from iopmodel._validators import (
     MINUTE,
     aware_datetime,
@@ -20,9 +26,11 @@ from iopmodel._validators import (
     instance_of,
     optional_non_empty_str,
 )
-from iopmodel.errors import InvalidTypeError
+from iopmodel.errors import InvalidTypeError, InvalidValueError
 
 __all__ = [
+    "EARLIEST_DATE",
+    "LATEST_DATE",
     "MAX_SESSION_DURATION",
     "Attendance",
     "Session",
@@ -31,6 +39,37 @@ __all__ = [
 
 #: The longest session accepted, 12 hours; longer contacts are data errors.
 MAX_SESSION_DURATION: Final = dt.timedelta(hours=12)
+
+#: The first day any date or datetime may fall on (0010-01-01). The calendar
+#: keeps ten years clear of Python's ends (years 1 and 9999), so a five-year
+#: schedule, the weeks around it and any UTC offset stay representable. (The
+#: value's one home is the validators every model shares.)
+EARLIEST_DATE: Final = _EARLIEST_DATE
+
+#: The last day any date or datetime may fall on (9989-12-31).
+LATEST_DATE: Final = _LATEST_DATE
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    """The UTC instant of an aware datetime: the identity of a session's start."""
+    return moment.astimezone(dt.UTC)
+
+
+def _existing_wall_time(_instance: object, attribute: Any, value: Any) -> None:
+    """Refuse a start whose wall time does not exist in its zone (a DST gap).
+
+    ``02:30`` on a spring-forward night in New York never happens on a clock;
+    such a value is refused here rather than normalized silently or, worse,
+    written and then refused on load.
+    """
+    aware_datetime(_instance, attribute, value)
+    round_trip = _utc(value).astimezone(value.tzinfo)
+    if round_trip.replace(tzinfo=None, fold=0) != value.replace(tzinfo=None, fold=0):
+        raise InvalidValueError(
+            attribute.name,
+            value,
+            "is a wall time that does not exist in its time zone (a daylight-saving gap)",
+        )
 
 
 class SessionKind(enum.Enum):
@@ -92,13 +131,18 @@ class Session:
     Args:
         kind: What happens.
         start: Timezone-aware start; ``zoneinfo`` or fixed offsets, never pytz.
+            A wall time inside a daylight-saving gap is refused. Two sessions
+            are equal when they start at the same instant: 01:30 EDT and
+            01:30 EST on the night clocks fall back are different sessions.
         duration: More than zero, at most 12 hours, whole minutes.
         attendance: Scheduled (default), attended, absent, excused or cancelled.
         clinician: Optional opaque clinician id.
         telehealth: Whether the session is delivered remotely.
 
     Raises:
-        InvalidValueError: Naive or pytz datetimes, durations out of range.
+        InvalidValueError: Naive or pytz datetimes, wall times in a DST gap,
+            dates outside :data:`EARLIEST_DATE` to :data:`LATEST_DATE`,
+            durations out of range.
         InvalidTypeError: Values of the wrong type.
 
     Example:
@@ -115,7 +159,7 @@ class Session:
     """
 
     kind: SessionKind = attrs.field(validator=instance_of(SessionKind))
-    start: dt.datetime = attrs.field(validator=aware_datetime)
+    start: dt.datetime = attrs.field(validator=_existing_wall_time, eq=False)
     duration: dt.timedelta = attrs.field(
         validator=duration_between(dt.timedelta(0), MAX_SESSION_DURATION)
     )
@@ -126,9 +170,12 @@ class Session:
     telehealth: bool = attrs.field(default=False, validator=instance_of(bool))
     # Derived once: weekly accounting reads it for every session.
     _minutes: int = attrs.field(init=False, repr=False, eq=False, hash=False)
+    # The start's UTC instant: the session's identity (equality, hash, order).
+    _instant: dt.datetime = attrs.field(init=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "_minutes", self.duration // MINUTE)
+        object.__setattr__(self, "_instant", _utc(self.start))
 
     @property
     def end(self) -> dt.datetime:
@@ -159,7 +206,9 @@ class Session:
 
     @property
     def order_key(self) -> tuple[dt.datetime, str]:
-        """The key that sorts sessions by start, then kind (how plans and schedules order them).
+        """The key that sorts sessions by start instant, then kind.
+
+        Plans and schedules order their sessions by it.
 
         Example:
             >>> from iopmodel.examples import evening_iop
@@ -167,7 +216,7 @@ class Session:
             >>> list(week) == sorted(week, key=lambda s: s.order_key)
             True
         """
-        return (self.start, self.kind.value)
+        return (self._instant, self.kind.value)
 
     @classmethod
     def _trusted(
@@ -195,4 +244,5 @@ class Session:
         setter(session, "clinician", clinician)
         setter(session, "telehealth", telehealth)
         setter(session, "_minutes", duration // MINUTE)
+        setter(session, "_instant", _utc(start))
         return session

@@ -16,12 +16,13 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from fractions import Fraction
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from iopmodel.errors import InvalidValueError
+from iopmodel._validators import check_arg, iana_zone, plain_date
+from iopmodel.errors import InvalidTypeError, InvalidValueError
 from iopmodel.sessions import Attendance, Session, SessionKind
 from iopmodel.standards import DEFAULT_STANDARD
 
@@ -64,6 +65,7 @@ def week_of(day: dt.date, week_start: int = calendar.MONDAY) -> dt.date:
         datetime.date(2026, 3, 8)
     """
     check_week_start(week_start)
+    check_arg(plain_date, "day", day)
     return day - dt.timedelta(days=(day.weekday() - week_start) % 7)
 
 
@@ -136,6 +138,18 @@ class WeekSummary(NamedTuple):
         return Fraction(self.attended_minutes, 60)
 
 
+def _checked_arguments(
+    sessions: Iterable[Session], zone: ZoneInfo, first_day: dt.date, last_day: dt.date
+) -> Iterator[Session]:
+    check_arg(iana_zone, "zone", zone)
+    check_arg(plain_date, "first_day", first_day)
+    check_arg(plain_date, "last_day", last_day)
+    try:
+        return iter(sessions)
+    except TypeError:
+        raise InvalidTypeError("sessions", sessions, "an iterable of Session") from None
+
+
 def summarize_weeks(
     sessions: Iterable[Session],
     zone: ZoneInfo,
@@ -177,6 +191,7 @@ def summarize_weeks(
         [('2026-03-02', 5, 6), ('2026-03-09', 7, 10), ('2026-03-16', 2, 4)]
     """
     check_week_start(week_start)
+    items = _checked_arguments(sessions, zone, first_day, last_day)
     if last_day < first_day:
         raise InvalidValueError("last_day", last_day, f"must not be before {first_day}")
     base = week_of(first_day, week_start).toordinal()
@@ -193,7 +208,9 @@ def summarize_weeks(
     pending = [0] * count
     counts = [0] * (count * kinds)
     visit_ordinals: set[int] = set()
-    for session in sessions:
+    for session in items:
+        if not isinstance(session, Session):
+            raise InvalidTypeError("sessions[...]", session, "Session")
         start = session.start
         if start.tzinfo is not zone:
             start = start.astimezone(zone)

@@ -35,11 +35,10 @@ from iopmodel.episodes import Episode
 from iopmodel.errors import (
     InvalidTypeError,
     InvalidValueError,
-    LimitError,
     UnknownCodeError,
 )
 from iopmodel.plans import TreatmentPlan
-from iopmodel.programs import MAX_SCHEDULE_DAYS, Program
+from iopmodel.programs import Program
 from iopmodel.reports import Finding, Severity, SkippedRule, ValidationReport
 from iopmodel.sessions import Session, SessionKind
 from iopmodel.sources import Citation
@@ -130,9 +129,6 @@ class Subject:
 
         Raises:
             InvalidTypeError: For anything but a program, plan or episode.
-            LimitError: A plan window longer than
-                :data:`~iopmodel.programs.MAX_SCHEDULE_DAYS`, the same budget
-                that bounds schedules.
         """
         if isinstance(target, TreatmentPlan):
             return cls._of_plan(target, rules, as_of)
@@ -170,12 +166,7 @@ class Subject:
         cls, plan: TreatmentPlan, rules: RuleSet, as_of: dt.date | None
     ) -> Subject:
         program = plan.program
-        first, last = plan.window(as_of)
-        days = (last - first).days + 1
-        if days > MAX_SCHEDULE_DAYS:
-            raise LimitError(
-                "plan window", f"{days:,} days", f"{MAX_SCHEDULE_DAYS:,} days"
-            )
+        first, last = plan.window(as_of)  # bounded: a plan stays within the budget
         weeks = summarize_weeks(
             plan.sessions,
             program.timezone,
@@ -657,7 +648,6 @@ def validate(
 
     Raises:
         InvalidTypeError: For a target that is none of the three.
-        LimitError: A plan window over the schedule budget.
 
     Example:
         >>> import datetime as dt
