@@ -60,10 +60,18 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
+from iopmodel._validators import (
+    check_arg,
+    iana_zone,
+    instance_of,
+    positive_int,
+    to_tuple,
+    tuple_of,
+)
 from iopmodel.errors import InvalidValueError
 from iopmodel.schedules import MAX_SCHEDULE_DAYS, SessionTemplate, expand_template
 from iopmodel.sessions import Session, SessionKind
-from iopmodel.weeks import WeekSummary, summarize_weeks
+from iopmodel.weeks import WeekSummary, check_week_start, summarize_weeks
 
 __all__ = [
     "MAX_CYCLE_WEEKS",
@@ -84,8 +92,12 @@ REFERENCE_START: Final = dt.date(2001, 1, 1)
 REFERENCE_WEEKS: Final = MAX_SCHEDULE_DAYS // 7
 
 
+def _weeks(value: Iterable[WeekSummary]) -> tuple[WeekSummary, ...]:
+    return to_tuple(value)
+
+
 def _sessions(value: Iterable[Session]) -> tuple[Session, ...]:
-    return tuple(value)
+    return to_tuple(value)
 
 
 @attrs.frozen(kw_only=True)
@@ -112,11 +124,22 @@ class WeekCycle:
         (1, 7, 'every week')
     """
 
-    weeks: tuple[WeekSummary, ...]
-    length: int
-    exact: bool
-    sessions: tuple[Session, ...] = attrs.field(converter=_sessions, repr=False)
-    week_start: int = calendar.MONDAY
+    weeks: tuple[WeekSummary, ...] = attrs.field(
+        converter=_weeks, validator=tuple_of(WeekSummary)
+    )
+    length: int = attrs.field(validator=positive_int)
+    exact: bool = attrs.field(validator=instance_of(bool))
+    sessions: tuple[Session, ...] = attrs.field(
+        converter=_sessions, validator=tuple_of(Session), repr=False
+    )
+    week_start: int = attrs.field(default=calendar.MONDAY)
+
+    def __attrs_post_init__(self) -> None:
+        check_week_start(self.week_start)
+        if not self.weeks or len(self.weeks) % self.length:
+            raise InvalidValueError(
+                "weeks", len(self.weeks), f"must be whole blocks of {self.length} weeks"
+            )
 
     @property
     def blocks(self) -> int:
@@ -278,13 +301,12 @@ def _distinct(
     return tuple((week, tuple(positions)) for week, positions in groups.values())
 
 
-@functools.lru_cache(maxsize=256)
 def week_cycle(
-    templates: tuple[SessionTemplate, ...],
+    templates: Iterable[SessionTemplate],
     zone: ZoneInfo,
     *,
     week_start: int,
-    counted_kinds: frozenset[SessionKind],
+    counted_kinds: Iterable[SessionKind],
 ) -> WeekCycle:
     """The cycle of weeks that *templates* produce in *zone*; cached.
 
@@ -301,6 +323,22 @@ def week_cycle(
         >>> cycle.length, cycle.blocks, cycle.mean_hours
         (1, 7, Fraction(10, 1))
     """
+    chosen = to_tuple(templates)
+    check_arg(tuple_of(SessionTemplate), "templates", chosen)
+    check_arg(iana_zone, "zone", zone)
+    check_week_start(week_start)
+    kinds = frozenset(to_tuple(counted_kinds))
+    check_arg(tuple_of(SessionKind), "counted_kinds", tuple(kinds))
+    return _week_cycle(chosen, zone, week_start, kinds)
+
+
+@functools.lru_cache(maxsize=256)  # arguments checked by week_cycle
+def _week_cycle(
+    templates: tuple[SessionTemplate, ...],
+    zone: ZoneInfo,
+    week_start: int,
+    counted_kinds: frozenset[SessionKind],
+) -> WeekCycle:
     anchor = REFERENCE_START + dt.timedelta(days=week_start)
     periods = [t.period_weeks for t in templates]
     length = math.lcm(*(p for p in periods if p is not None)) if periods else 1

@@ -23,18 +23,18 @@ from iopmodel.care import LevelOfCare
 from iopmodel.reports import Severity
 from iopmodel.rules.course import (
     AftercareParams,
+    _recertification_applies,
     check_aftercare,
     check_minimum_length,
     check_recertification,
     check_review_cadence,
-    recertification_precondition,
 )
 from iopmodel.rules.engine import ALL_TARGETS, Rule, RuleSet
 from iopmodel.rules.hours import (
     WeeklyHoursParams,
+    _level_band_applies,
     check_excluded_hours,
     check_weekly_hours,
-    level_band_precondition,
 )
 from iopmodel.rules.mix import (
     WeeklySessionsParams,
@@ -115,7 +115,7 @@ LEVEL_HOURS: Final = Rule(
     check=check_weekly_hours,
     params=WeeklyHoursParams(name_fitting_level=True),
     citation=sources.ASAM_3RD_EDITION,
-    precondition=level_band_precondition,
+    precondition=_level_band_applies,
     description="Each full week's scheduled hours are inside the standard's band "
     "for the declared level and population (outpatient under 9 h for adults, "
     "partial hospitalization 20 h or more, low-intensity residential at least "
@@ -212,7 +212,7 @@ RECERTIFICATION: Final = Rule(
     params=None,
     citation=sources.MEDICARE_IOP_RECERTIFICATION,
     targets=_PLANS,
-    precondition=recertification_precondition,
+    precondition=_recertification_applies,
     description="Reviews marked as physician recertifications are no further apart "
     "than the standard's recertification cadence (Medicare IOP: at least every "
     "60 days). Only in standards that have a cadence.",

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 
 import attrs
 
+from iopmodel._validators import to_tuple, tuple_of
 from iopmodel.plans import DischargeReason
 from iopmodel.reports import Severity
 from iopmodel.rules.engine import Observation, Subject
@@ -25,7 +26,6 @@ __all__ = [
     "check_minimum_length",
     "check_recertification",
     "check_review_cadence",
-    "recertification_precondition",
 ]
 
 
@@ -93,7 +93,7 @@ def check_minimum_length(subject: Subject, _params: None) -> Iterator[Observatio
 
 
 def _reasons(value: Iterable[DischargeReason]) -> frozenset[DischargeReason]:
-    return frozenset(value)
+    return frozenset(to_tuple(value))
 
 
 @attrs.frozen(kw_only=True)
@@ -112,7 +112,7 @@ class AftercareParams:
     """
 
     exempt_reasons: frozenset[DischargeReason] = attrs.field(
-        default=frozenset(), converter=_reasons
+        default=frozenset(), converter=_reasons, validator=tuple_of(DischargeReason)
     )
 
 
@@ -205,14 +205,14 @@ def check_review_cadence(subject: Subject, _params: None) -> Iterator[Observatio
     )
 
 
-def recertification_precondition(subject: Subject, _params: None) -> str | None:
+def _recertification_applies(subject: Subject, _params: None) -> str | None:
     """REV002 applies only under a standard with a recertification cadence.
 
     Example:
         >>> from iopmodel.examples import evening_iop
         >>> from iopmodel.rules import DEFAULT_RULES, Subject
-        >>> from iopmodel.rules.course import recertification_precondition
-        >>> recertification_precondition(Subject.of(evening_iop(), DEFAULT_RULES), None)
+        >>> from iopmodel.rules.course import _recertification_applies
+        >>> _recertification_applies(Subject.of(evening_iop(), DEFAULT_RULES), None)
         "standard 'default' has no recertification cadence"
     """
     if subject.standard.recertification_every_days is None:

@@ -27,7 +27,10 @@ from iopmodel._validators import (
     check_arg,
     instance_of,
     non_empty_str,
+    optional_instance_of,
     optional_plain_date,
+    to_tuple,
+    tuple_of,
 )
 from iopmodel.care import LevelOfCare, Population
 from iopmodel.cycles import WeekCycle
@@ -64,6 +67,24 @@ ALL_TARGETS: Final = frozenset({"program", "plan", "episode"})
 _RULE_ID: Final = re.compile(r"[A-Z][A-Z0-9_-]*")
 
 
+def _target(_instance: object, attribute: Any, value: Any) -> None:
+    if value not in ALL_TARGETS:
+        raise InvalidValueError(
+            attribute.name, value, "must be 'program', 'plan' or 'episode'"
+        )
+
+
+def _week_start(_instance: object, attribute: Any, value: Any) -> None:
+    if isinstance(value, bool) or value not in range(7):
+        raise InvalidValueError(
+            attribute.name, value, "must be 0 (Monday) to 6 (Sunday)"
+        )
+
+
+def _weeks(value: Iterable[WeekSummary]) -> tuple[WeekSummary, ...]:
+    return to_tuple(value)
+
+
 # -- what rules see ---------------------------------------------------------------
 
 
@@ -97,25 +118,35 @@ class Subject:
         ('program', 1, 'every week')
     """
 
-    target: Target
-    name: str
-    standard: Standard = DEFAULT_STANDARD
-    program: Program | None = None
-    plan: TreatmentPlan | None = None
-    episode: Episode | None = None
-    weeks: tuple[WeekSummary, ...] = ()
-    cycle: WeekCycle | None = None
-    first_day: dt.date | None = None
-    last_day: dt.date | None = None
-    as_of: dt.date | None = None
-    week_start: int = calendar.MONDAY
-    full_weeks: tuple[WeekSummary, ...] = attrs.field(
-        init=False,
-        default=attrs.Factory(
-            lambda self: tuple(w for w in self.weeks if w.full), takes_self=True
-        ),
+    target: Target = attrs.field(validator=_target)
+    name: str = attrs.field(validator=instance_of(str))
+    standard: Standard = attrs.field(
+        default=DEFAULT_STANDARD, validator=instance_of(Standard)
     )
+    program: Program | None = attrs.field(
+        default=None, validator=optional_instance_of(Program)
+    )
+    plan: TreatmentPlan | None = attrs.field(
+        default=None, validator=optional_instance_of(TreatmentPlan)
+    )
+    episode: Episode | None = attrs.field(
+        default=None, validator=optional_instance_of(Episode)
+    )
+    weeks: tuple[WeekSummary, ...] = attrs.field(
+        default=(), converter=_weeks, validator=tuple_of(WeekSummary)
+    )
+    cycle: WeekCycle | None = attrs.field(
+        default=None, validator=optional_instance_of(WeekCycle)
+    )
+    first_day: dt.date | None = attrs.field(default=None, validator=optional_plain_date)
+    last_day: dt.date | None = attrs.field(default=None, validator=optional_plain_date)
+    as_of: dt.date | None = attrs.field(default=None, validator=optional_plain_date)
+    week_start: int = attrs.field(default=calendar.MONDAY, validator=_week_start)
+    full_weeks: tuple[WeekSummary, ...] = attrs.field(init=False, eq=False)
     """The weeks whose seven days are all inside the window."""
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "full_weeks", tuple(w for w in self.weeks if w.full))
 
     @classmethod
     def of(
@@ -443,7 +474,7 @@ def rule(
 
 
 def _rules(value: Iterable[Rule[Any]]) -> tuple[Rule[Any], ...]:
-    rules = tuple(value)
+    rules = to_tuple(value)
     seen: set[str] = set()
     for index, item in enumerate(rules):
         if not isinstance(item, Rule):
@@ -452,13 +483,6 @@ def _rules(value: Iterable[Rule[Any]]) -> tuple[Rule[Any], ...]:
             raise InvalidValueError(f"rules[{index}].id", item.id, "is given twice")
         seen.add(item.id)
     return rules
-
-
-def _week_start(_instance: object, attribute: Any, value: Any) -> None:
-    if isinstance(value, bool) or value not in range(7):
-        raise InvalidValueError(
-            attribute.name, value, "must be 0 (Monday) to 6 (Sunday)"
-        )
 
 
 @attrs.frozen(kw_only=True)
@@ -487,7 +511,7 @@ class RuleSet:
     standard: Standard = attrs.field(
         default=DEFAULT_STANDARD, validator=instance_of(Standard)
     )
-    description: str = ""
+    description: str = attrs.field(default="", validator=instance_of(str))
     week_start: int = attrs.field(default=calendar.MONDAY, validator=_week_start)
 
     def __repr__(self) -> str:
@@ -686,6 +710,8 @@ def validate_subject(subject: Subject, rules: RuleSet) -> ValidationReport:
         >>> validate_subject(subject, DEFAULT_RULES).ok
         True
     """
+    check_arg(instance_of(Subject), "subject", subject)
+    check_arg(instance_of(RuleSet), "rules", rules)
     findings: list[Finding] = []
     skipped: list[SkippedRule] = []
     for item in rules:

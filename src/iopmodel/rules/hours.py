@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from fractions import Fraction
-from typing import Literal
+from typing import Any, Literal
 
 import attrs
 
@@ -18,6 +18,7 @@ from iopmodel import sources
 from iopmodel._format import hours_text
 from iopmodel._validators import instance_of, non_negative_int
 from iopmodel.care import LevelOfCare
+from iopmodel.errors import InvalidValueError
 from iopmodel.reports import Severity
 from iopmodel.rules.engine import Observation, Subject
 from iopmodel.standards import HOURS_LADDER, HoursBand
@@ -26,8 +27,14 @@ __all__ = [
     "WeeklyHoursParams",
     "check_excluded_hours",
     "check_weekly_hours",
-    "level_band_precondition",
 ]
+
+
+def _basis(_instance: object, attribute: Any, value: Any) -> None:
+    if value not in ("scheduled", "attended"):
+        raise InvalidValueError(
+            attribute.name, value, "must be 'scheduled' or 'attended'"
+        )
 
 
 @attrs.frozen(kw_only=True)
@@ -50,7 +57,7 @@ class WeeklyHoursParams:
     """
 
     basis: Literal["scheduled", "attended"] = attrs.field(
-        default="scheduled", validator=attrs.validators.in_(("scheduled", "attended"))
+        default="scheduled", validator=_basis
     )
     step_down_weeks: int = attrs.field(default=0, validator=non_negative_int)
     name_fitting_level: bool = attrs.field(default=False, validator=instance_of(bool))
@@ -62,14 +69,14 @@ def _band(subject: Subject) -> HoursBand | None:
     return subject.standard.band(subject.level, subject.population)
 
 
-def level_band_precondition(subject: Subject, _params: object) -> str | None:
+def _level_band_applies(subject: Subject, _params: object) -> str | None:
     """HRS004 applies to levels with a band in the standard, IOP excepted.
 
     Example:
         >>> from iopmodel.examples import day_php
         >>> from iopmodel.rules import DEFAULT_RULES, Subject
-        >>> from iopmodel.rules.hours import level_band_precondition
-        >>> level_band_precondition(Subject.of(day_php(), DEFAULT_RULES), None) is None
+        >>> from iopmodel.rules.hours import _level_band_applies
+        >>> _level_band_applies(Subject.of(day_php(), DEFAULT_RULES), None) is None
         True
     """
     level = subject.level
