@@ -55,7 +55,7 @@ from zoneinfo import ZoneInfo
 import attrs
 
 from iopmodel.schedules import SessionTemplate, expand_template
-from iopmodel.sessions import Session, SessionKind
+from iopmodel.sessions import DeliveryMode, Session, SessionKind
 from iopmodel.weeks import WeekSummary, summarize_weeks
 
 __all__ = [
@@ -220,6 +220,7 @@ def week_cycle(
     *,
     week_start: int,
     counted_kinds: frozenset[SessionKind],
+    counted_deliveries: frozenset[DeliveryMode] | None = None,
 ) -> WeekCycle:
     """The cycle of weeks that *templates* produce in *zone*; cached.
 
@@ -263,6 +264,7 @@ def week_cycle(
         end - dt.timedelta(days=1),
         week_start=week_start,
         counted_kinds=counted_kinds,
+        counted_deliveries=counted_deliveries,
     )
     return WeekCycle(
         weeks=weeks, exact=exact, sessions=sessions, week_start=week_start

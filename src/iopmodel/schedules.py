@@ -37,7 +37,15 @@ from iopmodel._validators import (
     optional_non_empty_str,
 )
 from iopmodel.errors import InvalidValueError
-from iopmodel.sessions import MAX_SESSION_DURATION, Attendance, Session, SessionKind
+from iopmodel.sessions import (
+    MAX_SESSION_DURATION,
+    Attendance,
+    DeliveryMode,
+    Session,
+    SessionKind,
+    default_delivery,
+    check_delivery,
+)
 
 __all__ = ["SessionTemplate", "expand_template", "localize"]
 
@@ -155,7 +163,10 @@ class SessionTemplate:
         duration: Length of each session: over zero, at most 12 h, whole minutes.
         title: Optional display title ("Relapse-prevention group").
         clinician: Optional opaque clinician id copied to every session.
-        telehealth: Whether sessions are delivered remotely.
+        telehealth: Whether sessions are delivered remotely; always equal to
+            ``delivery.remote``.
+        delivery: In person, video or audio-only, copied to every session
+            (video by default for a telehealth template, in person otherwise).
 
     Raises:
         InvalidValueError: Malformed RRULE, naive-time problems, bad duration.
@@ -181,6 +192,12 @@ class SessionTemplate:
     title: str | None = attrs.field(default=None, validator=optional_non_empty_str)
     clinician: str | None = attrs.field(default=None, validator=optional_non_empty_str)
     telehealth: bool = attrs.field(default=False, validator=instance_of(bool))
+    delivery: DeliveryMode = attrs.field(
+        default=attrs.Factory(default_delivery, takes_self=True)
+    )
+
+    def __attrs_post_init__(self) -> None:
+        check_delivery(self, self.telehealth, self.delivery)
 
     @property
     def period_weeks(self) -> int | None:
@@ -304,6 +321,7 @@ def expand_template(
             attendance=Attendance.SCHEDULED,
             clinician=template.clinician,
             telehealth=template.telehealth,
+            delivery=template.delivery,
         )
         for local in template.occurrences(first_day, end, zone)
     )

@@ -149,6 +149,7 @@ def _gaps(
     end: dt.date,
     threshold: Threshold,
     what: str,
+    path: str = "$.reviews",
 ) -> Iterator[Observation]:
     """Intervals longer than *threshold* days between *start*, *points* and *end*."""
     every = int(threshold.value)
@@ -159,7 +160,7 @@ def _gaps(
             yield Observation(
                 message=f"no {what} from {last.isoformat()} to {point.isoformat()} "
                 f"({gap} days; due every {every} days)",
-                path="$.reviews",
+                path=path,
                 citation=threshold.source,
             )
         last = point
@@ -170,7 +171,7 @@ def _gaps(
             message=f"{what} overdue since {due.isoformat()}: none since "
             f"{last.isoformat()} ({gap} days by {end.isoformat()}; due every "
             f"{every} days)",
-            path="$.reviews",
+            path=path,
             citation=threshold.source,
         )
 

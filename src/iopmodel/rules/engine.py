@@ -137,7 +137,9 @@ class Subject:
         if isinstance(target, TreatmentPlan):
             return cls._of_plan(target, rules, as_of)
         if isinstance(target, Program):
-            cycle = target.cycle(rules.week_start, rules.counted_kinds)
+            cycle = target.cycle(
+                rules.week_start, rules.counted_kinds, rules.standard.counted_deliveries
+            )
             return cls(
                 target="program",
                 name=f"{target.name} (program design)",
@@ -181,6 +183,7 @@ class Subject:
             last,
             week_start=rules.week_start,
             counted_kinds=rules.counted_kinds,
+            counted_deliveries=rules.standard.counted_deliveries,
         )
         return cls(
             target="plan",
