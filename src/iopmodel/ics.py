@@ -14,9 +14,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from iopmodel.errors import MissingExtraError
 from iopmodel.sessions import Attendance, Session
+
+if TYPE_CHECKING:
+    from iopmodel.consent import Disclosure
+    from iopmodel.plans import TreatmentPlan
 
 __all__ = ["to_ics"]
 
@@ -25,8 +30,19 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "program"
 
 
-def to_ics(sessions: Sequence[Session], *, calendar_name: str) -> bytes:
+def to_ics(
+    sessions: Sequence[Session] | TreatmentPlan,
+    *,
+    calendar_name: str,
+    disclosure: Disclosure | None = None,
+) -> bytes:
     """An iCalendar file with one event per session, with ``VTIMEZONE``.
+
+    Give a :class:`~iopmodel.plans.TreatmentPlan` to export a patient's
+    sessions: a plan that is 42 CFR Part 2 data needs a *disclosure* whose
+    consent covers its schedule, and the calendar then carries the 42 CFR 2.32
+    notice and the consent's scope in its ``DESCRIPTION`` (each event carries
+    the short notice). See :mod:`iopmodel.consent`.
 
     Sessions cancelled by the program are exported with ``STATUS:CANCELLED``.
     Event UIDs are stable (calendar name, start and kind), so re-importing an
@@ -40,6 +56,7 @@ def to_ics(sessions: Sequence[Session], *, calendar_name: str) -> bytes:
 
     Raises:
         MissingExtraError: If icalendar is not installed.
+        ConsentRequiredError: A Part 2 plan without a covering consent.
 
     Example:
         >>> import datetime as dt
@@ -54,11 +71,26 @@ def to_ics(sessions: Sequence[Session], *, calendar_name: str) -> bytes:
         >>> "DTSTART;TZID=America/New_York:20260302T180000" in text
         True
     """
+    from iopmodel.consent import (  # noqa: PLC0415 - consent imports plans
+        PART2_NOTICE_SHORT,
+        RecordSection,
+        require_disclosure,
+    )
+    from iopmodel.plans import TreatmentPlan  # noqa: PLC0415
+
+    used = None
+    if isinstance(sessions, TreatmentPlan):
+        used = require_disclosure(
+            sessions, disclosure, what="treatment plan", sections=[RecordSection.SCHEDULE]
+        )
+        sessions = sessions.sessions
     try:
         import icalendar  # noqa: PLC0415 - optional extra
     except ImportError:
         raise MissingExtraError("ics", "icalendar") from None
     calendar = icalendar.Calendar()
+    if used is not None:
+        calendar.add("description", f"{used.notice}\n\n{used.scope}")
     calendar.add("prodid", "-//iopmodel//iopmodel schedule//EN")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", calendar_name)
@@ -80,6 +112,8 @@ def to_ics(sessions: Sequence[Session], *, calendar_name: str) -> bytes:
             event.add("status", "CANCELLED")
         if session.telehealth:
             event.add("location", "Telehealth")
+        if used is not None:
+            event.add("description", PART2_NOTICE_SHORT)
         calendar.add_component(event)
     calendar.add_missing_timezones()
     return bytes(calendar.to_ical())

@@ -50,7 +50,10 @@ from cattrs.errors import (
 )
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
+from iopmodel.authorizations import Authorization
 from iopmodel.care import Framework, LevelOfCare
+from iopmodel.consent import Consent, Disclosure, require_disclosure
+from iopmodel.diagnoses import Diagnosis
 from iopmodel.episodes import Episode, Placement
 from iopmodel.errors import (
     DocumentError,
@@ -63,10 +66,12 @@ from iopmodel.plans import (
     AftercarePlan,
     TreatmentPlan,
 )
+from iopmodel.measures import Measure
 from iopmodel.programs import Program
 from iopmodel.recommend import ClinicalFacts, Recommendation
 from iopmodel.reports import ValidationReport
 from iopmodel.schedules import SessionTemplate
+from iopmodel.screens import Screen
 from iopmodel.sessions import Session
 from iopmodel.sources import Citation
 from iopmodel.standards import HoursBand
@@ -107,8 +112,16 @@ KINDS: Final[Mapping[str, type]] = {
     "validation_report": ValidationReport,
     "citation": Citation,
     "hours_band": HoursBand,
+    "diagnosis": Diagnosis,
+    "measure": Measure,
+    "screen": Screen,
+    "authorization": Authorization,
+    "consent": Consent,
+    "disclosure": Disclosure,
 }
 _KIND_OF: Final = {cls: kind for kind, cls in KINDS.items()}
+#: The envelope key that carries the 42 CFR 2.32 notice of a Part 2 document.
+_PART2_KEY: Final = "part2_disclosure"
 _MINUTE: Final = dt.timedelta(minutes=1)
 _TOKEN: Final = re.compile(r"[\w.:+\-/@=;,]{0,40}")
 #: Attributes stored under another key: (class, attribute) -> key.
@@ -323,6 +336,15 @@ def _frozenset_factory(
     return structure
 
 
+def _unstructure_set(converter: cattrs.Converter) -> Callable[[Any], list[Any]]:
+    """Sets as sorted lists, so documents are stable (internal)."""
+
+    def unstructure(value: Any) -> list[Any]:
+        return sorted((converter.unstructure(item) for item in value), key=repr)
+
+    return unstructure
+
+
 def _with_minutes(converter: cattrs.Converter, cls: type, field: str) -> None:
     """Store a timedelta *field* of *cls* as whole minutes under ``<field>_minutes``.
 
@@ -389,6 +411,9 @@ def configure_converter(converter: cattrs.Converter) -> None:
     )
     converter.register_structure_hook_factory(_is_homogeneous_tuple, _tuple_factory)
     converter.register_structure_hook_factory(_is_frozenset, _frozenset_factory)
+    converter.register_unstructure_hook_factory(
+        _is_frozenset, lambda _cls: _unstructure_set(converter)
+    )
     _with_minutes(converter, Session, "duration")
     _with_minutes(converter, SessionTemplate, "duration")
 
@@ -417,8 +442,18 @@ _CONVERTER: Final = make_converter()
 # -- documents -----------------------------------------------------------------------
 
 
-def to_dict(obj: object) -> dict[str, Any]:
+def to_dict(obj: object, *, disclosure: Disclosure | None = None) -> dict[str, Any]:
     """A plain, JSON-ready dict for a model, with ``schema_version`` and ``model``.
+
+    A treatment plan or episode that is 42 CFR Part 2 data (see
+    :mod:`iopmodel.consent`) needs a *disclosure* whose consent covers every
+    part of the record it holds; the document then carries the 42 CFR 2.32
+    notice and the consent's scope under ``part2_disclosure`` (loaders ignore
+    that key, so round trips stay lossless).
+
+    Raises:
+        ConsentRequiredError: Part 2 data without a covering consent.
+        InvalidTypeError: An object that is not a model.
 
     Example:
         >>> from iopmodel.examples import evening_iop
@@ -434,12 +469,18 @@ def to_dict(obj: object) -> dict[str, Any]:
         raise InvalidTypeError(
             "obj", type(obj).__name__, " or ".join(sorted(k.__name__ for k in _KIND_OF))
         )
+    used = require_disclosure(obj, disclosure, what=kind.replace("_", " "))
     body = _CONVERTER.unstructure(obj)
-    return {"schema_version": SCHEMA_VERSION, "model": kind, **body}
+    head: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "model": kind}
+    if used is not None:
+        head[_PART2_KEY] = used.envelope()
+    return {**head, **body}
 
 
-def to_json(obj: object, *, indent: int | None = 2) -> str:
-    """A JSON document for a model (see :func:`to_dict`).
+def to_json(
+    obj: object, *, indent: int | None = 2, disclosure: Disclosure | None = None
+) -> str:
+    """A JSON document for a model (see :func:`to_dict`, also for Part 2 data).
 
     Example:
         >>> from iopmodel.examples import evening_iop
@@ -448,7 +489,10 @@ def to_json(obj: object, *, indent: int | None = 2) -> str:
         >>> from_json(text) == evening_iop()
         True
     """
-    return json.dumps(to_dict(obj), indent=indent, ensure_ascii=False) + "\n"
+    return (
+        json.dumps(to_dict(obj, disclosure=disclosure), indent=indent, ensure_ascii=False)
+        + "\n"
+    )
 
 
 def from_dict(
@@ -486,6 +530,9 @@ def from_dict(
     if problems:
         raise DocumentError(problems)
     body = dict(data)
+    envelope = body.pop(_PART2_KEY, None)
+    if envelope is not None and not isinstance(envelope, dict):
+        problems.append((f"$.{_PART2_KEY}", f"expected an object, got {_describe_type(envelope)}"))
     target = _document_class(body, cls, problems)
     if target is None or any(
         p == "$.schema_version" and "newer" in m for p, m in problems
