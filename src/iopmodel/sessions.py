@@ -145,7 +145,8 @@ class Session:
         telehealth: Whether the session is delivered remotely; always equal
             to ``delivery.remote``.
         delivery: In person, video or audio-only (video by default for a
-            telehealth session, in person otherwise).
+            telehealth session, in person otherwise). Change it with
+            :meth:`with_delivery`.
 
     Raises:
         InvalidValueError: Naive or pytz datetimes, durations out of range.
@@ -216,6 +217,27 @@ class Session:
             telehealth=self.telehealth,
             delivery=self.delivery,
         )
+
+    def with_delivery(self, delivery: DeliveryMode) -> Session:
+        """Return a copy delivered by *delivery* (``telehealth`` follows it).
+
+        Use this rather than ``attrs.evolve(session, delivery=...)`` to move a
+        telehealth session back in person: ``telehealth=True`` on its own
+        means video.
+
+        Example:
+            >>> import datetime as dt
+            >>> from iopmodel import Session, SessionKind
+            >>> from iopmodel.sessions import DeliveryMode
+            >>> video = Session(kind=SessionKind.GROUP_THERAPY, telehealth=True,
+            ...                 start=dt.datetime(2026, 3, 2, 18, tzinfo=dt.UTC),
+            ...                 duration=dt.timedelta(hours=3))
+            >>> video.with_delivery(DeliveryMode.IN_PERSON).telehealth
+            False
+        """
+        if not isinstance(delivery, DeliveryMode):
+            raise InvalidTypeError("delivery", delivery, "DeliveryMode")
+        return attrs.evolve(self, delivery=delivery, telehealth=delivery.remote)
 
     @property
     def order_key(self) -> tuple[dt.datetime, str]:
