@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import pickle
 from collections.abc import Callable
+from typing import Any
 
 import attrs
 import pytest
@@ -56,7 +57,7 @@ def part2_episode() -> Episode:
     )
 
 
-def consent(**changes: object) -> Consent:
+def consent(**changes: Any) -> Consent:
     base = Consent(
         patient_id=PATIENT,
         recipient="Dr. Lee, primary care",
@@ -67,7 +68,9 @@ def consent(**changes: object) -> Consent:
     return attrs.evolve(base, **changes)
 
 
-def use(given: Consent | None = None, on: dt.date = START + dt.timedelta(days=5)) -> Disclosure:
+def use(
+    given: Consent | None = None, on: dt.date = START + dt.timedelta(days=5)
+) -> Disclosure:
     return Disclosure(
         consent=consent() if given is None else given,
         on=on,
@@ -150,7 +153,9 @@ class TestEveryExportPath:
         program = attrs.evolve(evening_iop(), part2=True)
         assert not is_part2(program)
         assert from_json(to_json(program)) == program
-        assert to_ics(program.schedule(START, START + dt.timedelta(days=7)), calendar_name="x")
+        assert to_ics(
+            program.schedule(START, START + dt.timedelta(days=7)), calendar_name="x"
+        )
 
 
 class TestCoverage:
@@ -179,7 +184,9 @@ class TestCoverage:
 
     def test_sections_of_the_export_only(self) -> None:
         """A calendar needs only the schedule (and enrollment) to be covered."""
-        schedule_only = consent(sections=[RecordSection.ENROLLMENT, RecordSection.SCHEDULE])
+        schedule_only = consent(
+            sections=[RecordSection.ENROLLMENT, RecordSection.SCHEDULE]
+        )
         assert to_ics(part2_plan(), calendar_name="IOP", disclosure=use(schedule_only))
         with pytest.raises(ConsentRequiredError, match="measures"):
             measures_frame(part2_plan(), disclosure=use(schedule_only))
@@ -201,7 +208,11 @@ class TestCoverage:
         """ConsentRequiredError survives pickling with its data."""
         error = ConsentRequiredError("treatment plan", "no consent was given")
         again = pickle.loads(pickle.dumps(error))  # noqa: S301
-        assert (again.what, again.reason, str(again)) == (error.what, error.reason, str(error))
+        assert (again.what, again.reason, str(again)) == (
+            error.what,
+            error.reason,
+            str(error),
+        )
 
     @given(ios.consents())
     def test_roundtrip(self, value: Consent) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import pickle
+from typing import Any
 
 import attrs
 import pytest
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 import iopmodel.strategies as ios
 from iopmodel import (
     LevelOfCare,
+    Program,
     Session,
     SessionKind,
     TreatmentPlan,
@@ -67,15 +69,15 @@ from iopmodel.standards import DEFAULT_STANDARD, MEDICARE_2024_STANDARD
 START = dt.date(2026, 3, 2)  # a Monday
 
 
-def sud_program() -> object:
+def sud_program() -> Program:
     return attrs.evolve(
         evening_iop(), focus=ProgramFocus.SUBSTANCE_USE, measures=("phq-9", "audit-c")
     )
 
 
-def plan_of(days: int = 28, **changes: object) -> TreatmentPlan:
+def plan_of(days: int = 28, **changes: Any) -> TreatmentPlan:
     plan = TreatmentPlan.from_program(
-        sud_program(),  # type: ignore[arg-type]
+        sud_program(),
         patient_id="p-0001",
         start=START,
         days=days,
@@ -94,10 +96,12 @@ class TestDiagnoses:
         assert normalize_icd10cm("F32.A") == "F32.A"
         assert normalize_icd10cm("z63") == "Z63"
 
-    @pytest.mark.parametrize("bad", ["", "F1", "10.20", "F10.", "F10.20000", "FF0.1", "F10-20"])
+    @pytest.mark.parametrize(
+        "bad", ["", "F1", "10.20", "F10.", "F10.20000", "FF0.1", "F10-20"]
+    )
     def test_malformed_codes_raise(self, bad: str) -> None:
         """A string not shaped like an ICD-10-CM code names the field."""
-        with pytest.raises(InvalidValueError, match="^code: "):
+        with pytest.raises(InvalidValueError, match=r"^code: "):
             Diagnosis(code=bad)
 
     def test_long_bad_code_is_not_echoed(self) -> None:
@@ -109,11 +113,13 @@ class TestDiagnoses:
     def test_non_string_code(self) -> None:
         """A code that is not text is a type error."""
         with pytest.raises(InvalidTypeError):
-            Diagnosis(code=1020)  # type: ignore[arg-type]
+            Diagnosis(code=1020)
 
     def test_unknown_well_formed_codes_are_allowed_and_say_so(self) -> None:
         """A well-formed code outside the table is kept, marked unknown, with no title."""
-        rare = Diagnosis(code="F15.921", display="Other stimulant use, with intoxication")
+        rare = Diagnosis(
+            code="F15.921", display="Other stimulant use, with intoxication"
+        )
         assert not rare.known
         assert Diagnosis(code="F15.921").display is None
         assert Diagnosis(code="F10.20").known
@@ -176,7 +182,13 @@ class TestInstruments:
 
     @pytest.mark.parametrize(
         ("total", "label"),
-        [(4, "minimal"), (5, "mild"), (10, "moderate"), (14, "moderate"), (15, "severe")],
+        [
+            (4, "minimal"),
+            (5, "mild"),
+            (10, "moderate"),
+            (14, "moderate"),
+            (15, "severe"),
+        ],
     )
     def test_gad7_bands(self, total: int, label: str) -> None:
         """GAD-7 severity bands at the boundaries."""
@@ -248,7 +260,12 @@ class TestInstruments:
             replace=True,
         )  # fmt: skip
         assert instrument("test-reverse") is scale
-        assert Measure(instrument="test-reverse", on=START, responses={"1": 1, "2": 1}).total == 6
+        assert (
+            Measure(
+                instrument="test-reverse", on=START, responses={"1": 1, "2": 1}
+            ).total
+            == 6
+        )
         with pytest.raises(InvalidValueError, match="already registered"):
             register_instrument(scale)
         with pytest.raises(InvalidValueError, match="shipped"):
@@ -274,7 +291,12 @@ class TestMeasures:
     def test_disagreeing_total_raises(self) -> None:
         """A total that disagrees with the responses is an error."""
         with pytest.raises(InvalidValueError, match="disagrees"):
-            Measure(instrument="audit-c", on=START, responses={"1": 1, "2": 1, "3": 0}, total=5)
+            Measure(
+                instrument="audit-c",
+                on=START,
+                responses={"1": 1, "2": 1, "3": 0},
+                total=5,
+            )
 
     def test_total_over_maximum_raises(self) -> None:
         """A total over the instrument's maximum is an error."""
@@ -303,8 +325,12 @@ class TestMeasures:
 class TestScreens:
     def test_prescribed_positives_are_expected(self) -> None:
         """A positive for a prescribed substance is not an unexpected positive."""
-        screen = Screen(collected=START, panel="urine",
-                        results={"buprenorphine": "positive"}, prescribed=["buprenorphine"])  # fmt: skip
+        screen = Screen(
+            collected=START,
+            panel="urine",
+            results={"buprenorphine": "positive"},
+            prescribed=["buprenorphine"],
+        )
         assert screen.positives == ("buprenorphine",)
         assert not screen.positive
 
@@ -320,7 +346,9 @@ class TestScreens:
     def test_policy_decides_what_a_positive_means(self) -> None:
         """A positive screen makes facts 'not progressing' only under the user's policy."""
         facts = ClinicalFacts(as_of=START + dt.timedelta(days=10))
-        positive = Screen(collected=START, panel="u", results={"cocaine": ScreenResult.POSITIVE})
+        positive = Screen(
+            collected=START, panel="u", results={"cocaine": ScreenResult.POSITIVE}
+        )
         negative = Screen(collected=START + dt.timedelta(days=7), panel="u",
                           results={"cocaine": ScreenResult.NEGATIVE})  # fmt: skip
         later = Screen(collected=START + dt.timedelta(days=20), panel="u",
@@ -364,16 +392,22 @@ class TestAuthorizations:
 
 
 class TestBilling:
-    """Facts sheet: H0015 alcohol/drug IOP, S9480 psychiatric IOP (not Medicare),
-    H0035 mental-health partial hospitalization; Medicare condition code 92 marks
-    an IOP claim, 41 partial hospitalization."""
+    """Billing codes from the facts sheet.
+
+    H0015 alcohol/drug IOP, S9480 psychiatric IOP (not Medicare), H0035
+    mental-health partial hospitalization; Medicare condition code 92 marks an
+    IOP claim, 41 partial hospitalization.
+    """
 
     def test_codes_by_level_and_focus(self) -> None:
         """Each level's codes follow the program's focus; co-occurring gets both."""
         iop = LevelOfCare.INTENSIVE_OUTPATIENT
         both = {c.code for c in codes_for(iop, ProgramFocus.CO_OCCURRING)}
         assert both == {"H0015", "S9480", "92"}
-        assert {c.code for c in codes_for(LevelOfCare.PARTIAL_HOSPITALIZATION)} == {"H0035", "41"}
+        assert {c.code for c in codes_for(LevelOfCare.PARTIAL_HOSPITALIZATION)} == {
+            "H0035",
+            "41",
+        }
 
     def test_every_code_is_cited_and_unpriced(self) -> None:
         """Every code has a citation and no price field."""
@@ -402,7 +436,9 @@ class TestDelivery:
         assert self.session().delivery is DeliveryMode.IN_PERSON
         assert self.session(telehealth=True).delivery is DeliveryMode.VIDEO
         assert self.session(delivery=DeliveryMode.AUDIO_ONLY).telehealth
-        assert attrs.evolve(self.session(), telehealth=True).delivery is DeliveryMode.VIDEO
+        assert (
+            attrs.evolve(self.session(), telehealth=True).delivery is DeliveryMode.VIDEO
+        )
         video = self.session(delivery=DeliveryMode.VIDEO)
         assert not video.with_delivery(DeliveryMode.IN_PERSON).telehealth
         assert video.with_delivery(DeliveryMode.AUDIO_ONLY).telehealth
@@ -442,7 +478,9 @@ class TestDelivery:
         design = validate(phone, rules)
         assert [f.rule_id for f in design.errors] == [SCHEDULED_HOURS.id]
         plan = TreatmentPlan.from_program(phone, patient_id="p", start=START, days=14)
-        assert [f.rule_id for f in validate(plan, rules).errors] == [SCHEDULED_HOURS.id] * 2
+        assert [f.rule_id for f in validate(plan, rules).errors] == [
+            SCHEDULED_HOURS.id
+        ] * 2
 
     @settings(max_examples=30, deadline=None)
     @given(ios.sessions())
@@ -470,7 +508,12 @@ class TestStandard:
             threshold = getattr(DEFAULT_STANDARD, name)
             assert threshold.library_default, name
             assert threshold.note, name
-        assert DEFAULT_STANDARD.with_thresholds(screen_every_days=3).screen_every_days.value == 3
+        assert (
+            DEFAULT_STANDARD.with_thresholds(
+                screen_every_days=3
+            ).screen_every_days.value
+            == 3
+        )
 
     def test_mcids_are_cited(self) -> None:
         """PHQ-9 5 points (Lowe 2004), GAD-7 4 points (Toussaint 2020); AUDIT-C none."""
@@ -482,7 +525,7 @@ class TestStandard:
     def test_bad_mcids(self) -> None:
         """MCIDs must be thresholds."""
         with pytest.raises(InvalidTypeError):
-            attrs.evolve(DEFAULT_STANDARD, mcid_points={"phq-9": 5})
+            attrs.evolve(DEFAULT_STANDARD, mcid_points={"phq-9": 5})  # type: ignore[dict-item]
 
 
 class TestDiagnosisRules:
@@ -493,8 +536,12 @@ class TestDiagnosisRules:
         plan = plan_of(diagnoses=[Diagnosis(code="F10.20"), Diagnosis(code="F15.921")])
         report = validate(plan)
         found = [f for f in report if f.rule_id == UNKNOWN_DIAGNOSIS_CODE.id]
-        assert [(f.severity, f.path) for f in found] == [(Severity.INFO, "$.diagnoses[1].code")]
-        assert UNKNOWN_DIAGNOSIS_CODE.id in [s.rule_id for s in validate(plan_of()).skipped]
+        assert [(f.severity, f.path) for f in found] == [
+            (Severity.INFO, "$.diagnoses[1].code")
+        ]
+        assert UNKNOWN_DIAGNOSIS_CODE.id in [
+            s.rule_id for s in validate(plan_of()).skipped
+        ]
 
     def test_co_occurring_needs_a_capable_program(self) -> None:
         """DX002 warns for co-occurring diagnoses in a single-focus program without capability."""
@@ -508,12 +555,17 @@ class TestDiagnosisRules:
 
 
 class TestMeasureRules:
-    """Measurement-based care: measures at intake and on a cadence (library defaults);
-    Lowe 2004: "a 5-point change" on the PHQ-9 is clinically significant."""
+    """Measurement-based care.
+
+    Measures at intake and on a cadence (library defaults); Lowe 2004: a
+    5-point change on the PHQ-9 is clinically significant.
+    """
 
     def test_missing_intake_measure(self) -> None:
         """MSR001 warns when a named measure is not given within the intake window."""
-        plan = plan_of(measures=[PHQ_9.score({str(i): 1 for i in range(1, 10)}, on=START)])
+        plan = plan_of(
+            measures=[PHQ_9.score({str(i): 1 for i in range(1, 10)}, on=START)]
+        )
         assert ids(plan, MEASURE_CADENCE.id) == [
             "no audit-c at intake: due by 2026-03-09 (within 7 days of the start)"
         ]
@@ -555,6 +607,7 @@ class TestMeasureRules:
         found = [f for f in report if f.rule_id == MEASURE_WORSENING.id]
         assert len(found) == 1
         assert found[0].severity is Severity.INFO
+        assert found[0].citation is not None
         assert found[0].citation.short == "Lowe 2004"
         assert "14 to 19" in found[0].message
 
@@ -566,13 +619,18 @@ class TestMeasureRules:
             replace=True,
         )  # fmt: skip
         standard = DEFAULT_STANDARD.with_mcid(
-            "test-wellbeing", DEFAULT_STANDARD.mcid("phq-9").evolve(3)  # type: ignore[union-attr]
+            "test-wellbeing",
+            DEFAULT_STANDARD.mcid("phq-9").evolve(3),  # type: ignore[union-attr]
         )
         scores = [
             Measure(instrument="test-wellbeing", on=START, total=9),
-            Measure(instrument="test-wellbeing", on=START + dt.timedelta(days=7), total=5),
+            Measure(
+                instrument="test-wellbeing", on=START + dt.timedelta(days=7), total=5
+            ),
         ]
-        report = validate(plan_of(measures=scores), DEFAULT_RULES.with_standard(standard))
+        report = validate(
+            plan_of(measures=scores), DEFAULT_RULES.with_standard(standard)
+        )
         assert [f.rule_id for f in report].count(MEASURE_WORSENING.id) == 1
 
 
@@ -596,11 +654,15 @@ class TestScreenRules:
         assert [f.message for f in found] == [
             "no drug screen from 2026-03-04 to 2026-03-18 (14 days; due every 7 days)"
         ]
+        assert found[0].citation is not None
         assert found[0].citation.library_default
 
     def test_applies_to_substance_use_only(self) -> None:
         """TOX001 skips mental-health programs without SUD diagnoses, not those with one."""
-        mh = attrs.evolve(plan_of(), program=attrs.evolve(sud_program(), focus=ProgramFocus.MENTAL_HEALTH))  # type: ignore[misc]
+        mh = attrs.evolve(
+            plan_of(),
+            program=attrs.evolve(sud_program(), focus=ProgramFocus.MENTAL_HEALTH),
+        )
         assert SCREEN_CADENCE.id in [s.rule_id for s in validate(mh).skipped]
         with_sud = attrs.evolve(mh, diagnoses=[Diagnosis(code="F12.20")])
         assert ids(with_sud, SCREEN_CADENCE.id)
@@ -614,34 +676,52 @@ class TestAuthorizationRules:
 
     def test_sessions_outside(self) -> None:
         """AUTH001 reports runs of sessions outside every authorization of the level."""
-        plan = plan_of(authorizations=[self.authorization(0, 6), self.authorization(14, 27)])
+        plan = plan_of(
+            authorizations=[self.authorization(0, 6), self.authorization(14, 27)]
+        )
         assert ids(plan, AUTHORIZATION_COVERAGE.id) == [
-            "4 sessions on 4 days from 2026-03-09 to 2026-03-12 are outside every "
-            "intensive_outpatient authorization"
+            (
+                "4 sessions on 4 days from 2026-03-09 to 2026-03-12 are outside every "
+                "intensive_outpatient authorization"
+            )
         ]
-        other_level = attrs.evolve(self.authorization(0, 27), level=LevelOfCare.OUTPATIENT)
-        assert len(ids(plan_of(authorizations=[other_level]), AUTHORIZATION_COVERAGE.id)) == 1
+        other_level = attrs.evolve(
+            self.authorization(0, 27), level=LevelOfCare.OUTPATIENT
+        )
+        assert (
+            len(ids(plan_of(authorizations=[other_level]), AUTHORIZATION_COVERAGE.id))
+            == 1
+        )
 
     def test_units(self) -> None:
         """AUTH002 warns when more visit days are scheduled than authorized."""
         plan = plan_of(authorizations=[self.authorization(0, 27, units=12)])
         assert ids(plan, AUTHORIZATION_UNITS.id) == [
-            "Acme authorization from 2026-03-02 to 2026-03-29: 16 days scheduled, "
-            "over the 12 authorized"
+            (
+                "Acme authorization from 2026-03-02 to 2026-03-29: 16 days scheduled, "
+                "over the 12 authorized"
+            )
         ]
 
     def test_ending_soon_and_renewal(self) -> None:
         """AUTH003 informs within the window unless a renewal continues the authorization."""
         first = self.authorization(0, 13)
         plan = plan_of(authorizations=[first])
-        assert ids(plan, AUTHORIZATION_ENDING.id, as_of=START + dt.timedelta(days=5)) == []
+        assert (
+            ids(plan, AUTHORIZATION_ENDING.id, as_of=START + dt.timedelta(days=5)) == []
+        )
         soon = ids(plan, AUTHORIZATION_ENDING.id, as_of=START + dt.timedelta(days=8))
         assert soon == [
-            "Acme authorization ends on 2026-03-15, 5 days after 2026-03-10, and no "
-            "later authorization continues it"
+            (
+                "Acme authorization ends on 2026-03-15, 5 days after 2026-03-10, and no "
+                "later authorization continues it"
+            )
         ]
         renewed = plan.record(self.authorization(14, 27))
-        assert ids(renewed, AUTHORIZATION_ENDING.id, as_of=START + dt.timedelta(days=8)) == []
+        assert (
+            ids(renewed, AUTHORIZATION_ENDING.id, as_of=START + dt.timedelta(days=8))
+            == []
+        )
         assert AUTHORIZATION_ENDING.id in [s.rule_id for s in validate(plan).skipped]
 
 
@@ -657,7 +737,7 @@ class TestPlanRecord:
         with pytest.raises(InvalidTypeError):
             plan.record("F10.20")  # type: ignore[arg-type]
         with pytest.raises(InvalidTypeError):
-            attrs.evolve(plan, measures=["phq-9"])
+            attrs.evolve(plan, measures=["phq-9"])  # type: ignore[list-item]
 
     @settings(max_examples=25, deadline=None)
     @given(ios.recorded_plans())
@@ -667,7 +747,9 @@ class TestPlanRecord:
 
         consent = Consent(patient_id=plan.patient_id, recipient="r",
                           purposes=[DisclosurePurpose.TREATMENT], signed=plan.start)  # fmt: skip
-        use = Disclosure(consent=consent, on=plan.start, purpose=DisclosurePurpose.TREATMENT)
+        use = Disclosure(
+            consent=consent, on=plan.start, purpose=DisclosurePurpose.TREATMENT
+        )
         assert from_json(to_json(plan, disclosure=use)) == plan
 
     def test_html_shows_the_record(self) -> None:
@@ -683,7 +765,7 @@ class TestPlanRecord:
         assert "<b>cocaine</b>" in html
         for item in (plan.diagnoses[0], plan.screens[0], PHQ_9, PHQ_9.score(
                 dict.fromkeys(PHQ_9.summed_items, 0), on=START)):  # fmt: skip
-            assert "<table" in item._repr_html_()  # type: ignore[attr-defined]
+            assert "<table" in item._repr_html_()
         auth = Authorization(payer="A&B", level=LevelOfCare.INTENSIVE_OUTPATIENT,
                              start=START, end=START, units=1)  # fmt: skip
         assert "A&amp;B" in auth._repr_html_()
@@ -692,9 +774,9 @@ class TestPlanRecord:
 class TestPlot:
     def test_bands_are_shaded(self) -> None:
         """plot_measures shades one band per severity band and plots the totals in order."""
-        import matplotlib  # noqa: PLC0415
+        import matplotlib as mpl  # noqa: PLC0415
 
-        matplotlib.use("Agg")
+        mpl.use("Agg")
         import matplotlib.pyplot as plt  # noqa: PLC0415
 
         from iopmodel.plotting import plot_measures  # noqa: PLC0415

@@ -195,6 +195,7 @@ class TestFastPaths:
                 duration=fast.duration,
                 clinician=fast.clinician,
                 telehealth=fast.telehealth,
+                delivery=fast.delivery,
             )
             assert fast == slow
             assert fast.minutes == slow.minutes

@@ -10,7 +10,7 @@ from concurrent.futures import ProcessPoolExecutor
 import attrs
 import pytest
 
-from iopmodel import InvalidValueError, LevelOfCare, Move, SessionKind, validate
+from iopmodel import InvalidValueError, Move, SessionKind, validate
 from iopmodel.episodes import TRANSITIONS, EpisodeStatus
 from iopmodel.examples import day_php, evening_iop
 from iopmodel.simulation import MeasureSummary, Scenario, run, sweep

@@ -99,12 +99,16 @@ def record_html(plan: TreatmentPlan) -> str:
     parts = []
     if plan.part2 or plan.program.part2:
         parts.append(f'<div><span style="{_PART2_STYLE}">42 CFR Part 2</span></div>')
-    for title, items, render in (
-        ("Diagnoses", plan.diagnoses, diagnoses_html),
-        ("Outcome measures", plan.measures, measures_html),
-        ("Drug screens", plan.screens, screens_html),
-        ("Authorizations", plan.authorizations, authorizations_html),
-    ):
-        if items:
-            parts.append(f"<div><b>{title}</b>{render(items)}</div>")  # type: ignore[operator]
+    sections = (
+        ("Diagnoses", plan.diagnoses and diagnoses_html(plan.diagnoses)),
+        ("Outcome measures", plan.measures and measures_html(plan.measures)),
+        ("Drug screens", plan.screens and screens_html(plan.screens)),
+        (
+            "Authorizations",
+            plan.authorizations and authorizations_html(plan.authorizations),
+        ),
+    )
+    parts.extend(
+        f"<div><b>{title}</b>{table}</div>" for title, table in sections if table
+    )
     return "".join(parts)

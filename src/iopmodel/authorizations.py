@@ -97,7 +97,9 @@ class Authorization:
 
     def __attrs_post_init__(self) -> None:
         if self.end < self.start:
-            raise InvalidValueError("end", self.end, f"is before the start {self.start}")
+            raise InvalidValueError(
+                "end", self.end, f"is before the start {self.start}"
+            )
 
     @property
     def days(self) -> int:

@@ -23,9 +23,8 @@ from iopmodel.errors import DocumentError, IopModelError
 from iopmodel.plans import TreatmentPlan
 from iopmodel.programs import Program
 from iopmodel.reports import ValidationReport
-from iopmodel.rules import RULE_SETS
+from iopmodel.rules import RULE_SETS, validate
 from iopmodel.sessions import Session
-from iopmodel.rules import validate
 from iopmodel.weeks import summarize_weeks
 
 if TYPE_CHECKING:

@@ -215,7 +215,9 @@ class Consent:
         for name in ("expires", "revoked"):
             value = getattr(self, name)
             if value is not None and value < self.signed:
-                raise InvalidValueError(name, value, f"is before signing on {self.signed}")
+                raise InvalidValueError(
+                    name, value, f"is before signing on {self.signed}"
+                )
 
     def in_force(self, on: dt.date) -> bool:
         """Whether the consent applies on *on*: signed, not expired, not revoked."""
@@ -291,7 +293,9 @@ class Disclosure:
         ...                   signed=dt.date(2026, 3, 2))
         >>> print(Disclosure(consent=consent, on=dt.date(2026, 4, 1),
         ...                  purpose=DisclosurePurpose.TREATMENT).scope)
-        Disclosed on 2026-04-01 to Dr. Lee for treatment, under the patient's consent signed 2026-03-02 (no expiry date), covering: authorizations, diagnoses, discharge, enrollment, measures, schedule, screens, treatment_plan.
+        Disclosed on 2026-04-01 to Dr. Lee for treatment, under the patient's consent signed
+        2026-03-02 (no expiry date), covering: authorizations, diagnoses, discharge, enrollment,
+        measures, schedule, screens, treatment_plan.
     """
 
     consent: Consent = attrs.field(validator=instance_of(Consent))
@@ -308,7 +312,9 @@ class Disclosure:
         """A clear explanation of the consent's scope, as 42 CFR 2.32(b) asks."""
         consent = self.consent
         expiry = (
-            f"until {consent.expires}" if consent.expires is not None else "no expiry date"
+            f"until {consent.expires}"
+            if consent.expires is not None
+            else "no expiry date"
         )
         covered = ", ".join(sorted(s.value for s in consent.sections))
         return (
@@ -445,7 +451,10 @@ def require_disclosure(
     assert isinstance(record, TreatmentPlan | Episode)  # noqa: S101 - is_part2 proves it
     needed = sections_of(record) if sections is None else frozenset(sections)
     gap = disclosure.consent.gap(
-        record.patient_id, disclosure.on, disclosure.purpose, needed | {RecordSection.ENROLLMENT}
+        record.patient_id,
+        disclosure.on,
+        disclosure.purpose,
+        needed | {RecordSection.ENROLLMENT},
     )
     if gap is not None:
         raise ConsentRequiredError(what, gap)

@@ -152,7 +152,8 @@ class WeekCycle:
 
         Example:
             >>> from iopmodel.examples import evening_iop
-            >>> [(w.scheduled_hours, positions) for w, positions in evening_iop().cycle().distinct()]
+            >>> cycle = evening_iop().cycle()
+            >>> [(w.scheduled_hours, positions) for w, positions in cycle.distinct()]
             [(Fraction(10, 1), (1,))]
         """
         return _distinct(self.weeks)
@@ -184,7 +185,9 @@ class WeekCycle:
         if len(positions) == self.length:
             return f"every week of the {self.length}-week cycle"
         words = [str(p) for p in positions]
-        listed = words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+        listed = (
+            words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+        )
         noun = "week" if len(words) == 1 else "weeks"
         return f"{noun} {listed} of the {self.length}-week cycle"
 
@@ -266,6 +269,4 @@ def week_cycle(
         counted_kinds=counted_kinds,
         counted_deliveries=counted_deliveries,
     )
-    return WeekCycle(
-        weeks=weeks, exact=exact, sessions=sessions, week_start=week_start
-    )
+    return WeekCycle(weeks=weeks, exact=exact, sessions=sessions, week_start=week_start)

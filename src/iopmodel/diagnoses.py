@@ -175,7 +175,7 @@ class DiagnosisCategory(enum.Enum):
         """The category of a normalized code."""
         if not code.startswith("F") or not code[1:3].isdigit():
             return cls.OTHER
-        return cls.SUBSTANCE_USE if 10 <= int(code[1:3]) <= 19 else cls.MENTAL_HEALTH  # noqa: PLR2004 - the F10-F19 block
+        return cls.SUBSTANCE_USE if 10 <= int(code[1:3]) <= 19 else cls.MENTAL_HEALTH
 
 
 class ProgramFocus(enum.Enum):
@@ -223,7 +223,9 @@ def _rank(value: object) -> DiagnosisRank:
     try:
         return DiagnosisRank(value)
     except ValueError:
-        raise UnknownCodeError("rank", value, [r.value for r in DiagnosisRank]) from None
+        raise UnknownCodeError(
+            "rank", value, [r.value for r in DiagnosisRank]
+        ) from None
 
 
 def _default_display(diagnosis: Any) -> str | None:
@@ -318,7 +320,8 @@ def co_occurring(diagnoses: Iterable[Diagnosis], on: dt.date | None = None) -> b
         >>> co_occurring(record), co_occurring(record, on=dt.date(2026, 2, 1))
         (True, False)
     """
-    categories = {
-        d.category for d in diagnoses if on is None or d.active_on(on)
-    }
-    return {DiagnosisCategory.SUBSTANCE_USE, DiagnosisCategory.MENTAL_HEALTH} <= categories
+    categories = {d.category for d in diagnoses if on is None or d.active_on(on)}
+    return {
+        DiagnosisCategory.SUBSTANCE_USE,
+        DiagnosisCategory.MENTAL_HEALTH,
+    } <= categories

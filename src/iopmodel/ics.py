@@ -53,6 +53,7 @@ def to_ics(
     Args:
         sessions: The sessions to export.
         calendar_name: Name of the calendar (``X-WR-CALNAME``) and UID prefix.
+        disclosure: The disclosure that covers a Part 2 plan's schedule.
 
     Raises:
         MissingExtraError: If icalendar is not installed.
@@ -81,7 +82,10 @@ def to_ics(
     used = None
     if isinstance(sessions, TreatmentPlan):
         used = require_disclosure(
-            sessions, disclosure, what="treatment plan", sections=[RecordSection.SCHEDULE]
+            sessions,
+            disclosure,
+            what="treatment plan",
+            sections=[RecordSection.SCHEDULE],
         )
         sessions = sessions.sessions
     try:

@@ -33,6 +33,7 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 import threading
 from collections.abc import Callable, Iterable, Mapping
@@ -116,10 +117,11 @@ def _instrument_id(_instance: object, attribute: Any, value: Any) -> None:
 
 
 def _ids(value: Iterable[str]) -> tuple[str, ...]:
-    items = tuple(value) if not isinstance(value, str) else (value,)
-    for index, item in enumerate(items):
+    given: tuple[object, ...] = tuple(value) if not isinstance(value, str) else (value,)
+    for index, item in enumerate(given):
         if not isinstance(item, str) or not item:
             raise InvalidTypeError(f"items[{index}]", item, "a non-empty str")
+    items = tuple(str(item) for item in given)
     if len(set(items)) != len(items):
         raise InvalidValueError("items", len(items), "has an item id twice")
     return items
@@ -140,7 +142,7 @@ def _bands(value: Iterable[SeverityBand]) -> tuple[SeverityBand, ...]:
     for index, band in enumerate(bands):
         if not isinstance(band, SeverityBand):
             raise InvalidTypeError(f"bands[{index}]", band, "SeverityBand")
-    for lower, upper in zip(bands, bands[1:], strict=False):
+    for lower, upper in itertools.pairwise(bands):
         if upper.minimum != lower.maximum + 1:
             raise InvalidValueError(
                 "bands", f"{lower} / {upper}", "must meet with no gap and no overlap"
@@ -262,7 +264,9 @@ class Instrument:
             missing = [i for i in self.summed_items if i not in responses]
             if missing:
                 raise InvalidValueError(
-                    "responses", len(responses), f"leaves item {missing[0]!r} unanswered"
+                    "responses",
+                    len(responses),
+                    f"leaves item {missing[0]!r} unanswered",
                 )
 
     def total(self, responses: Mapping[str, int]) -> int:
@@ -275,7 +279,7 @@ class Instrument:
         """
         self.check_responses(responses)
         if self.scorer is not None:
-            result = self.scorer(responses)
+            result: object = self.scorer(responses)
             if isinstance(result, bool) or not isinstance(result, int) or result < 0:
                 raise InvalidValueError(
                     "scorer", result, f"of {self.id} must return an int of 0 or more"
@@ -399,7 +403,17 @@ _BAM_USE: Final = ("4", "5", "6")
 BAM: Final = Instrument(
     id="bam",
     name="Brief Addiction Monitor (Use)",
-    items=(*_numbered(6), "7a", "7b", "7c", "7d", "7e", "7f", "7g", *map(str, range(8, 18))),
+    items=(
+        *_numbered(6),
+        "7a",
+        "7b",
+        "7c",
+        "7d",
+        "7e",
+        "7f",
+        "7g",
+        *map(str, range(8, 18)),
+    ),
     item_maximum=4,
     scored_items=_BAM_USE,
     subscales={
@@ -538,13 +552,17 @@ class Measure:
                 object.__setattr__(self, "total", scored)
             elif self.total != scored:
                 raise InvalidValueError(
-                    "total", self.total, f"disagrees with the responses, which score {scored}"
+                    "total",
+                    self.total,
+                    f"disagrees with the responses, which score {scored}",
                 )
         elif self.total is None:
             raise InvalidValueError("total", None, "is required without responses")
         maximum = known.maximum_total
         if maximum is not None and self.total > maximum:
-            raise InvalidValueError("total", self.total, f"is over {known.id}'s maximum {maximum}")
+            raise InvalidValueError(
+                "total", self.total, f"is over {known.id}'s maximum {maximum}"
+            )
 
     @property
     def registered(self) -> Instrument | None:

@@ -286,6 +286,10 @@ def _revisions(value: Iterable[PlanRevision]) -> tuple[PlanRevision, ...]:
     return tuple(sorted(to_tuple(value), key=lambda r: r.on))
 
 
+def _diagnoses(value: Iterable[Diagnosis]) -> tuple[Diagnosis, ...]:
+    return to_tuple(value)
+
+
 def _measures(value: Iterable[Measure]) -> tuple[Measure, ...]:
     items = to_tuple(value)
     if all(isinstance(m, Measure) for m in items):
@@ -381,7 +385,7 @@ class TreatmentPlan:
         default=None, validator=optional_instance_of(DischargeReason)
     )
     diagnoses: tuple[Diagnosis, ...] = attrs.field(
-        default=(), converter=to_tuple, validator=tuple_of(Diagnosis)
+        default=(), converter=_diagnoses, validator=tuple_of(Diagnosis)
     )
     measures: tuple[Measure, ...] = attrs.field(
         default=(), converter=_measures, validator=tuple_of(Measure)
@@ -622,7 +626,9 @@ class TreatmentPlan:
         review = PlanReview(on=on, by=by, note=note, recertification=recertification)
         return attrs.evolve(self, reviews=(*self.reviews, review))
 
-    def record(self, *items: Diagnosis | Measure | Screen | Authorization) -> TreatmentPlan:
+    def record(
+        self, *items: Diagnosis | Measure | Screen | Authorization
+    ) -> TreatmentPlan:
         """Return a plan with diagnoses, measures, screens or authorizations added.
 
         Raises:
@@ -657,7 +663,9 @@ class TreatmentPlan:
             home = next((name for cls, name in homes if isinstance(item, cls)), None)
             if home is None:
                 raise InvalidTypeError(
-                    f"items[{index}]", item, "Diagnosis, Measure, Screen or Authorization"
+                    f"items[{index}]",
+                    item,
+                    "Diagnosis, Measure, Screen or Authorization",
                 )
             fields[home].append(item)
         return attrs.evolve(self, **fields)  # type: ignore[arg-type]

@@ -23,7 +23,12 @@ if TYPE_CHECKING:
     from iopmodel.measures import Measure
     from iopmodel.simulation import SimulationResult
 
-__all__ = ["plot_episode", "plot_measures", "plot_wait_vs_capacity", "plot_weekly_hours"]
+__all__ = [
+    "plot_episode",
+    "plot_measures",
+    "plot_wait_vs_capacity",
+    "plot_weekly_hours",
+]
 
 
 def _pyplot() -> Any:

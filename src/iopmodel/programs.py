@@ -20,7 +20,6 @@ import attrs
 
 from iopmodel._format import hours_text
 from iopmodel._validators import (
-    MINUTE,
     aware_datetime,
     check_arg,
     iana_zone,
@@ -35,9 +34,9 @@ from iopmodel._validators import (
     tuple_of,
 )
 from iopmodel.care import LevelOfCare, Population
+from iopmodel.cycles import WeekCycle, week_cycle
 from iopmodel.diagnoses import CoOccurringCapability, ProgramFocus
 from iopmodel.errors import InvalidValueError
-from iopmodel.cycles import WeekCycle, week_cycle
 from iopmodel.schedules import SessionTemplate, expand_template
 from iopmodel.sessions import Attendance, DeliveryMode, Session, SessionKind
 from iopmodel.standards import DEFAULT_STANDARD
@@ -151,7 +150,9 @@ class Program:
     def _hours_text(self) -> str:
         cycle = self.cycle()
         low, high = cycle.min_hours, cycle.max_hours
-        return hours_text(low) if low == high else f"{hours_text(low)}-{hours_text(high)}"
+        return (
+            hours_text(low) if low == high else f"{hours_text(low)}-{hours_text(high)}"
+        )
 
     def _repr_html_(self) -> str:
         from iopmodel._html import program_html  # noqa: PLC0415

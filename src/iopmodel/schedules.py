@@ -43,8 +43,8 @@ from iopmodel.sessions import (
     DeliveryMode,
     Session,
     SessionKind,
-    default_delivery,
     check_delivery,
+    default_delivery,
 )
 
 __all__ = ["SessionTemplate", "expand_template", "localize"]
@@ -220,7 +220,9 @@ class SessionTemplate:
             True
         """
         parts = _rule_parts(self.rrule)
-        if parts.keys() - _WEEKLY_PARTS or any(c.isdigit() for c in parts.get("BYDAY", "")):
+        if parts.keys() - _WEEKLY_PARTS or any(
+            c.isdigit() for c in parts.get("BYDAY", "")
+        ):
             return None
         interval = int(parts.get("INTERVAL", "1"))
         if parts["FREQ"] == "WEEKLY":
@@ -256,7 +258,9 @@ class SessionTemplate:
         else:
             text = ";".join(f"{k}={v}" for k, v in parts.items() if k != "UNTIL")
             local_until = until.astimezone(zone or dt.UTC).replace(tzinfo=None)
-            rule = rrulestr(text, dtstart=dtstart).replace(until=local_until)
+            parsed = rrulestr(text, dtstart=dtstart)
+            assert isinstance(parsed, dateutil.rrule.rrule)  # noqa: S101 - one RRULE
+            rule = parsed.replace(until=local_until)
         assert isinstance(rule, dateutil.rrule.rrule)  # noqa: S101 - one RRULE, never a set
         return rule
 

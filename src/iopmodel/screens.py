@@ -73,7 +73,7 @@ def _substance(field: str, value: object) -> str:
     if not _SUBSTANCE.fullmatch(value):
         raise InvalidValueError(
             field,
-            value if len(value) <= 40 else f"<text of {len(value)} characters>",  # noqa: PLR2004
+            value if len(value) <= 40 else f"<text of {len(value)} characters>",
             "must be a lower-case substance name (letters, digits, ' ', '_', '/', '-')",
         )
     return value

@@ -62,11 +62,11 @@ from iopmodel.errors import (
     IopModelError,
     UnknownCodeError,
 )
+from iopmodel.measures import Measure
 from iopmodel.plans import (
     AftercarePlan,
     TreatmentPlan,
 )
-from iopmodel.measures import Measure
 from iopmodel.programs import Program
 from iopmodel.recommend import ClinicalFacts, Recommendation
 from iopmodel.reports import ValidationReport
@@ -490,7 +490,9 @@ def to_json(
         True
     """
     return (
-        json.dumps(to_dict(obj, disclosure=disclosure), indent=indent, ensure_ascii=False)
+        json.dumps(
+            to_dict(obj, disclosure=disclosure), indent=indent, ensure_ascii=False
+        )
         + "\n"
     )
 
@@ -532,7 +534,9 @@ def from_dict(
     body = dict(data)
     envelope = body.pop(_PART2_KEY, None)
     if envelope is not None and not isinstance(envelope, dict):
-        problems.append((f"$.{_PART2_KEY}", f"expected an object, got {_describe_type(envelope)}"))
+        problems.append(
+            (f"$.{_PART2_KEY}", f"expected an object, got {_describe_type(envelope)}")
+        )
     target = _document_class(body, cls, problems)
     if target is None or any(
         p == "$.schema_version" and "newer" in m for p, m in problems

@@ -84,7 +84,11 @@ class DeliveryMode(enum.Enum):
 
 def default_delivery(session: object) -> DeliveryMode:
     """Video for a session marked telehealth, in person otherwise (internal)."""
-    return DeliveryMode.VIDEO if getattr(session, "telehealth", False) else DeliveryMode.IN_PERSON
+    return (
+        DeliveryMode.VIDEO
+        if getattr(session, "telehealth", False)
+        else DeliveryMode.IN_PERSON
+    )
 
 
 def check_delivery(owner: object, telehealth: bool, delivery: DeliveryMode) -> None:

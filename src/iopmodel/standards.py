@@ -38,6 +38,7 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Iterable, Mapping
 from fractions import Fraction
 from types import MappingProxyType
@@ -235,9 +236,13 @@ class Threshold:
         """Whether iopmodel chose this value (no published source gives it)."""
         return self.source.library_default
 
-    def evolve(self, value: int | Fraction, *, source: Citation | None = None) -> Threshold:
-        """The same threshold with another value (and source; a library default
-        when none is given, since the new value is no longer the source's).
+    def evolve(
+        self, value: int | Fraction, *, source: Citation | None = None
+    ) -> Threshold:
+        """The same threshold with another value (and source).
+
+        Without a *source* the result is a library default, since the new
+        value is no longer the source's.
 
         Example:
             >>> from iopmodel.standards import DEFAULT_STANDARD
@@ -257,7 +262,9 @@ class Threshold:
         )
 
     def __str__(self) -> str:
-        value = hours_text(self.value) if isinstance(self.value, Fraction) else self.value
+        value = (
+            hours_text(self.value) if isinstance(self.value, Fraction) else self.value
+        )
         return f"{value} {self.unit}"
 
 
@@ -282,7 +289,8 @@ def _bands(
         if not isinstance(per_population, Mapping):
             raise InvalidTypeError(f"bands[{level.key}]", per_population, "a mapping")
         inner: dict[Population, HoursBand] = {}
-        for population, band in per_population.items():
+        pairs: Iterable[tuple[object, object]] = per_population.items()
+        for population, band in pairs:
             if not isinstance(population, Population) or not isinstance(
                 band, HoursBand
             ):
@@ -313,7 +321,7 @@ def _check_ladder(
             ladder.append(band)
         if ladder[0].minimum != 0 or not ladder[0].include_minimum:
             raise InvalidValueError(where, str(ladder[0]), "must start at 0 hours")
-        for lower, upper in zip(ladder, ladder[1:], strict=False):
+        for lower, upper in itertools.pairwise(ladder):
             if (
                 lower.maximum != upper.minimum
                 or lower.include_maximum == upper.include_minimum
@@ -345,8 +353,11 @@ def _deliveries(value: Iterable[DeliveryMode]) -> frozenset[DeliveryMode]:
 
 def _mcids(value: Mapping[str, Threshold]) -> Mapping[str, Threshold]:
     if not isinstance(value, Mapping):
-        raise InvalidTypeError("mcid_points", value, "a mapping of instrument id to Threshold")
-    for key, item in value.items():
+        raise InvalidTypeError(
+            "mcid_points", value, "a mapping of instrument id to Threshold"
+        )
+    pairs: Iterable[tuple[object, object]] = value.items()
+    for key, item in pairs:
         if not isinstance(key, str) or not isinstance(item, Threshold):
             raise InvalidTypeError(f"mcid_points[{key!r}]", item, "Threshold")
     return FrozenMapping(value)
@@ -454,9 +465,7 @@ class Standard:
     counted_deliveries_source: Citation = attrs.field(
         default=sources.LIBRARY_DEFAULT, validator=instance_of(Citation)
     )
-    counted_deliveries_note: str = attrs.field(
-        default="", validator=instance_of(str)
-    )
+    counted_deliveries_note: str = attrs.field(default="", validator=instance_of(str))
     measure_intake_days: Threshold = attrs.field(
         default=attrs.Factory(lambda: _RECORD["measure_intake_days"]),
         validator=_threshold,
@@ -479,7 +488,10 @@ class Standard:
 
     def __attrs_post_init__(self) -> None:
         _check_ladder(self.bands)
-        if self.step_down_review_until_days.value < self.step_down_review_from_days.value:
+        if (
+            self.step_down_review_until_days.value
+            < self.step_down_review_from_days.value
+        ):
             raise InvalidValueError(
                 "step_down_review_until_days",
                 self.step_down_review_until_days.value,
@@ -556,7 +568,9 @@ class Standard:
             'Intensive outpatient'
         """
         if not isinstance(population, Population):
-            raise UnknownCodeError("population", population, [p.value for p in Population])
+            raise UnknownCodeError(
+                "population", population, [p.value for p in Population]
+            )
         value = as_hours(hours)
         for level in HOURS_LADDER:
             band = self.bands[level][population]
@@ -630,7 +644,7 @@ class Standard:
                 )
             else:
                 changes[name] = current.evolve(value)
-        return attrs.evolve(self, **changes)  # type: ignore[misc, arg-type]
+        return attrs.evolve(self, **changes)  # type: ignore[arg-type]
 
     @classmethod
     def threshold_names(cls) -> tuple[str, ...]:
@@ -653,7 +667,7 @@ class Standard:
         Example:
             >>> from iopmodel.standards import DEFAULT_STANDARD
             >>> [n for n, t in DEFAULT_STANDARD.thresholds().items()
-            ...  if t.library_default]  # doctest: +NORMALIZE_WHITESPACE
+            ...  if t.library_default]
             ['plan_review_every_days', 'recent_plan_change_days', 'visit_hours_min',
              'visit_hours_max', 'measure_intake_days', 'measure_every_days',
              'screen_every_days', 'authorization_warning_days']

@@ -215,7 +215,9 @@ def summarize_weeks(
         week = (ordinal - base) // 7
         index, counted = kind_info[id(session.kind)]
         counts[week * kinds + index] += 1
-        if not counted or (deliveries is not None and session.delivery not in deliveries):
+        if not counted or (
+            deliveries is not None and session.delivery not in deliveries
+        ):
             excluded[week] += session._minutes  # noqa: SLF001 - the package's own cache
             continue
         minutes = session._minutes  # noqa: SLF001

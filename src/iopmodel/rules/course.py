@@ -45,7 +45,8 @@ def check_minimum_length(subject: Subject, _params: None) -> Iterator[Observatio
         ...                                   on=dt.date(2026, 3, 2))
         >>> e = e.discharge(dt.date(2026, 4, 16), DischargeReason.AGAINST_ADVICE)
         >>> [o.message for o in check_minimum_length(Subject.of(e, DEFAULT_RULES), None)]
-        ['45 days in treatment in total, across 1 placement(s), under the 90 days recommended (NIDA)']
+        ['45 days in treatment in total, across 1 placement(s), under the 90 days recommended
+        (NIDA)']
     """
     threshold = subject.standard.minimum_total_days
     minimum = threshold.value
@@ -53,10 +54,10 @@ def check_minimum_length(subject: Subject, _params: None) -> Iterator[Observatio
     if episode is not None:
         if episode.discharge_date is None:
             return
-        days = episode.total_days()
-        if days < minimum:
+        total = episode.total_days()
+        if total < minimum:
             yield Observation(
-                message=f"{days} days in treatment in total, across "
+                message=f"{total} days in treatment in total, across "
                 f"{len(episode.placements)} placement(s), under the {minimum} days "
                 f"recommended ({threshold.source.short})",
                 path="$.placements",
@@ -143,7 +144,7 @@ def check_aftercare(subject: Subject, params: AftercareParams) -> Iterator[Obser
     )
 
 
-def _gaps(
+def _gaps(  # noqa: PLR0917 - one positional call shape shared by four rules
     start: dt.date,
     points: Iterable[dt.date],
     end: dt.date,
@@ -188,7 +189,8 @@ def check_review_cadence(subject: Subject, _params: None) -> Iterator[Observatio
         >>> plan = TreatmentPlan(patient_id="p", program=evening_iop(),
         ...                      start=dt.date(2026, 3, 2), planned_discharge=dt.date(2026, 6, 1))
         >>> [o.message for o in check_review_cadence(Subject.of(plan, DEFAULT_RULES), None)]
-        ['plan review overdue since 2026-05-01: none since 2026-03-02 (91 days by 2026-06-01; due every 60 days)']
+        ['plan review overdue since 2026-05-01: none since 2026-03-02 (91 days by 2026-06-01;
+        due every 60 days)']
     """
     plan = subject.plan
     if plan is None or subject.last_day is None:

@@ -175,7 +175,9 @@ class Subject:
         first, last = _plan_window(plan, as_of)
         days = (last - first).days + 1
         if days > MAX_SCHEDULE_DAYS:
-            raise LimitError("plan window", f"{days:,} days", f"{MAX_SCHEDULE_DAYS:,} days")
+            raise LimitError(
+                "plan window", f"{days:,} days", f"{MAX_SCHEDULE_DAYS:,} days"
+            )
         weeks = summarize_weeks(
             plan.sessions,
             program.timezone,
@@ -372,7 +374,11 @@ class Rule(Generic[P]):
                 :meth:`RuleSet.with_thresholds`).
         """
         params: Any = self.params
-        names = [a.name for a in attrs.fields(type(params))] if attrs.has(type(params)) else []
+        names = (
+            [a.name for a in attrs.fields(type(params))]
+            if attrs.has(type(params))
+            else []
+        )
         for name in changes:
             if name not in names:
                 raise UnknownCodeError(f"parameter of {self.id}", name, names)
@@ -683,7 +689,7 @@ def validate(
         ...                                   start=dt.date(2026, 3, 2), days=90)
         >>> plan = plan.cancel_session(plan.sessions[4])  # a Monday group in week 2
         >>> report = validate(plan, MEDICARE_2024_RULES, as_of=dt.date(2026, 4, 30))
-        >>> print(report)  # doctest: +NORMALIZE_WHITESPACE
+        >>> print(report)
         plan p-0001 in Evening IOP, rules 'medicare-2024': NOT OK, 1 error, 0 warnings, 0 infos
           error   HRS001  week of 2026-03-09: 7 h scheduled, below the 9 h floor (Medicare IOP 2024)
         >>> [f.week for f in report.errors]

@@ -95,7 +95,10 @@ def _limit(band: HoursBand, below: bool) -> tuple[str, str]:
         source = band.minimum_source
         if band.include_minimum:
             return f"below the {hours_text(band.minimum)} h floor", source.short
-        return f"not above {hours_text(band.minimum)} h (the band is {band})", source.short
+        return (
+            f"not above {hours_text(band.minimum)} h (the band is {band})",
+            source.short,
+        )
     assert band.maximum is not None  # noqa: S101 - above means a maximum
     word = "ceiling" if band.include_maximum else "limit (exclusive)"
     source = band.maximum_source or band.minimum_source
@@ -114,7 +117,9 @@ def _fits(subject: Subject, minutes: int) -> str:
             if lv is not subject.level
         ] or fitting
     names = " or ".join(lv.label.lower() for lv in fitting)
-    return f"; {hours_text(hours)} h a week fits {names} under {subject.standard.name!r}"
+    return (
+        f"; {hours_text(hours)} h a week fits {names} under {subject.standard.name!r}"
+    )
 
 
 def check_weekly_hours(
@@ -150,7 +155,11 @@ def check_weekly_hours(
         hours = Fraction(minutes, 60)
         below = band.is_below(hours)
         limit, short = _limit(band, below)
-        source = band.minimum_source if below else (band.maximum_source or band.minimum_source)
+        source = (
+            band.minimum_source
+            if below
+            else (band.maximum_source or band.minimum_source)
+        )
         text = f"{subject.label(week)}: {hours_text(hours)} h {params.basis}, {limit}"
         if not week.full:
             yield Observation(

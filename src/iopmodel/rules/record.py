@@ -73,7 +73,8 @@ def check_unknown_codes(subject: Subject, _params: None) -> Iterator[Observation
         >>> plan = TreatmentPlan(patient_id="p", program=evening_iop(), start=dt.date(2026, 3, 2),
         ...                      diagnoses=[Diagnosis(code="F10.20"), Diagnosis(code="F15.921")])
         >>> [o.message for o in check_unknown_codes(Subject.of(plan, DEFAULT_RULES), None)]
-        ["F15.921 is well-formed but not in iopmodel's table of ICD-10-CM codes: check it against the current code set"]
+        ["F15.921 is well-formed but not in iopmodel's table of ICD-10-CM codes: check it
+        against the current code set"]
     """
     plan = subject.plan
     if plan is None:
@@ -126,7 +127,8 @@ def check_co_occurring_fit(subject: Subject, _params: None) -> Iterator[Observat
         ...                      diagnoses=[Diagnosis(code="F10.20"),
         ...                                 Diagnosis(code="F33.1", rank="secondary")])
         >>> [o.message for o in check_co_occurring_fit(Subject.of(plan, DEFAULT_RULES), None)]
-        ['co-occurring substance-use and mental-health diagnoses in a substance_use program that is not co-occurring capable or enhanced']
+        ['co-occurring substance-use and mental-health diagnoses in a substance_use program that
+        is not co-occurring capable or enhanced']
     """
     plan, program = subject.plan, subject.program
     if plan is None or program is None or program.focus is None:
@@ -182,7 +184,8 @@ def check_measure_cadence(subject: Subject, _params: None) -> Iterator[Observati
         ...                                            on=dt.date(2026, 3, 3))])
         >>> for o in check_measure_cadence(Subject.of(plan, DEFAULT_RULES), None):
         ...     print(o.message)
-        phq-9 overdue since 2026-04-02: none since 2026-03-03 (59 days by 2026-05-01; due every 30 days)
+        phq-9 overdue since 2026-04-02: none since 2026-03-03 (59 days by 2026-05-01; due every
+        30 days)
         no audit-c at intake: due by 2026-03-09 (within 7 days of the start)
     """
     plan, program, end = subject.plan, subject.program, subject.last_day
@@ -205,15 +208,14 @@ def check_measure_cadence(subject: Subject, _params: None) -> Iterator[Observati
             if not days:
                 continue
             first = days[0]
-        for gap in _gaps(
+        yield from _gaps(
             max(first, plan.start),
             days,
             end,
             standard.measure_every_days,
             instrument,
             path="$.measures",
-        ):
-            yield gap
+        )
 
 
 def measures_precondition(subject: Subject, _params: None) -> str | None:
@@ -255,10 +257,12 @@ def check_measure_worsening(subject: Subject, _params: None) -> Iterator[Observa
         >>> from iopmodel.rules.record import check_measure_worsening
         >>> plan = TreatmentPlan(patient_id="p", program=evening_iop(), start=dt.date(2026, 3, 2),
         ...                      planned_discharge=dt.date(2026, 5, 1),
-        ...                      measures=[Measure(instrument="phq-9", on=dt.date(2026, 3, 2), total=8),
-        ...                                Measure(instrument="phq-9", on=dt.date(2026, 4, 1), total=14)])
+        ...                      measures=[
+        ...                          Measure(instrument="phq-9", on=dt.date(2026, 3, 2), total=8),
+        ...                          Measure(instrument="phq-9", on=dt.date(2026, 4, 1), total=14)])
         >>> [o.message for o in check_measure_worsening(Subject.of(plan, DEFAULT_RULES), None)]
-        ['phq-9 worsened by 6 points from 2026-03-02 to 2026-04-01 (8 to 14), at least the minimal clinically important difference of 5 points (Lowe 2004)']
+        ['phq-9 worsened by 6 points from 2026-03-02 to 2026-04-01 (8 to 14), at least the
+        minimal clinically important difference of 5 points (Lowe 2004)']
     """
     plan, end = subject.plan, subject.last_day
     if plan is None:
@@ -328,7 +332,8 @@ def check_screen_cadence(subject: Subject, _params: None) -> Iterator[Observatio
         ...                      screens=[Screen(collected=dt.date(2026, 3, 4), panel="urine",
         ...                                      results={"alcohol": "negative"})])
         >>> [o.message for o in check_screen_cadence(Subject.of(plan, DEFAULT_RULES), None)]
-        ['drug screen overdue since 2026-03-11: none since 2026-03-04 (19 days by 2026-03-23; due every 7 days)']
+        ['drug screen overdue since 2026-03-11: none since 2026-03-04 (19 days by 2026-03-23;
+        due every 7 days)']
     """
     plan, end = subject.plan, subject.last_day
     if plan is None or end is None:
@@ -388,7 +393,9 @@ def _matching(subject: Subject) -> tuple[Authorization, ...]:
     return tuple(a for a in plan.authorizations if a.level is plan.program.level)
 
 
-def check_authorization_coverage(subject: Subject, _params: None) -> Iterator[Observation]:
+def check_authorization_coverage(
+    subject: Subject, _params: None
+) -> Iterator[Observation]:
     """Every scheduled program session falls inside an authorization of the level.
 
     Uncovered sessions are reported in runs of consecutive uncovered visit days.
@@ -406,7 +413,8 @@ def check_authorization_coverage(subject: Subject, _params: None) -> Iterator[Ob
         ...                                  start=dt.date(2026, 3, 2),
         ...                                  end=dt.date(2026, 3, 8), units=10))
         >>> [o.message for o in check_authorization_coverage(Subject.of(plan, DEFAULT_RULES), None)]
-        ['4 sessions on 4 days from 2026-03-09 to 2026-03-12 are outside every intensive_outpatient authorization']
+        ['4 sessions on 4 days from 2026-03-09 to 2026-03-12 are outside every
+        intensive_outpatient authorization']
     """
     plan = subject.plan
     if plan is None:
@@ -448,7 +456,8 @@ def check_authorization_units(subject: Subject, _params: None) -> Iterator[Obser
         ...                                  start=dt.date(2026, 3, 2),
         ...                                  end=dt.date(2026, 3, 15), units=6))
         >>> [o.message for o in check_authorization_units(Subject.of(plan, DEFAULT_RULES), None)]
-        ['Acme authorization from 2026-03-02 to 2026-03-15: 8 days scheduled, over the 6 authorized']
+        ['Acme authorization from 2026-03-02 to 2026-03-15: 8 days scheduled, over the 6
+        authorized']
     """
     plan = subject.plan
     if plan is None:
@@ -457,7 +466,9 @@ def check_authorization_units(subject: Subject, _params: None) -> Iterator[Obser
     for index, authorization in enumerate(plan.authorizations):
         if authorization.level is not plan.program.level:
             continue
-        used = authorization.units_used(sessions, plan.program.timezone, subject.counted_kinds)
+        used = authorization.units_used(
+            sessions, plan.program.timezone, subject.counted_kinds
+        )
         if used > authorization.units:
             yield Observation(
                 message=f"{authorization.payer} authorization from "
@@ -481,7 +492,8 @@ def ending_precondition(subject: Subject, _params: None) -> str | None:
         >>> plan = TreatmentPlan(patient_id="p", program=evening_iop(), start=dt.date(2026, 3, 2),
         ...                      authorizations=[Authorization(
         ...                          payer="Acme", level=LevelOfCare.INTENSIVE_OUTPATIENT,
-        ...                          start=dt.date(2026, 3, 2), end=dt.date(2026, 3, 31), units=12)])
+        ...                          start=dt.date(2026, 3, 2), end=dt.date(2026, 3, 31),
+        ...                          units=12)])
         >>> ending_precondition(Subject.of(plan, DEFAULT_RULES), None)
         'needs the day of the check (as_of)'
     """
@@ -493,7 +505,9 @@ def ending_precondition(subject: Subject, _params: None) -> str | None:
     return None
 
 
-def check_authorization_ending(subject: Subject, _params: None) -> Iterator[Observation]:
+def check_authorization_ending(
+    subject: Subject, _params: None
+) -> Iterator[Observation]:
     """An authorization of the level ends soon and no later one continues it.
 
     Example:
@@ -510,7 +524,8 @@ def check_authorization_ending(subject: Subject, _params: None) -> Iterator[Obse
         ...                                  end=dt.date(2026, 3, 31), units=20))
         >>> subject = Subject.of(plan, DEFAULT_RULES, as_of=dt.date(2026, 3, 26))
         >>> [o.message for o in check_authorization_ending(subject, None)]
-        ['Acme authorization ends on 2026-03-31, 5 days after 2026-03-26, and no later authorization continues it']
+        ['Acme authorization ends on 2026-03-31, 5 days after 2026-03-26, and no later
+        authorization continues it']
     """
     plan, as_of = subject.plan, subject.as_of
     if plan is None or as_of is None:
