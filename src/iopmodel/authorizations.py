@@ -8,7 +8,7 @@ Renewals are new authorizations.
 Rules ``AUTH001`` (sessions outside every authorization), ``AUTH002`` (more
 units used than authorized) and ``AUTH003`` (an authorization ending soon, by
 the standard's
-:attr:`~iopmodel.standards.Standard.authorization_warning_days`) judge a plan's
+``Standard.authorization_warning_days``) judge a plan's
 authorizations against its sessions.
 
 Example:

@@ -73,7 +73,7 @@ __all__ = [
     "sections_of",
 ]
 
-#: Statement 1 of 42 CFR 2.32(a)(1), as revised by the 2024 final rule: the
+#: Statement 1 of 42 CFR 2.32(a)(1) as revised by the 2024 final rule, the
 #: notice that accompanies every disclosure made with the patient's consent.
 #:
 #: :meta hide-value:
@@ -131,7 +131,7 @@ class RecordSection(enum.Enum):
     """
 
     ENROLLMENT = "enrollment"
-    """The fact of treatment: program, level, dates (every export holds it)."""
+    """The fact of treatment, with program, level and dates (every export holds it)."""
     SCHEDULE = "schedule"
     """Sessions and attendance."""
     TREATMENT_PLAN = "treatment_plan"

@@ -54,8 +54,8 @@ __all__ = [
 
 _SHAPE: Final = re.compile(r"([A-Z][0-9][0-9A-Z])(?:\.?([0-9A-Z]{1,4}))?")
 
-#: ICD-10-CM codes an IOP sees most, with their short titles: alcohol and drug
-#: use (F10-F19) and common mental-health codes. An excerpt of the public code
+#: ICD-10-CM codes an IOP sees most, with their short titles (alcohol and drug
+#: use, F10-F19, and common mental-health codes). An excerpt of the public code
 #: set (:data:`~iopmodel.sources.ICD10CM`), not the whole of it.
 #:
 #: :meta hide-value:

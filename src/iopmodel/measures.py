@@ -20,7 +20,7 @@ A :class:`Measure` is one administration: instrument id, date, item responses
 and total. Give the responses and the total is scored; give only a total when
 the responses live elsewhere. Minimal clinically important differences are
 clinical numbers, so they live in the standard
-(:attr:`~iopmodel.standards.Standard.mcid_points`), not here.
+(``Standard.mcid_points``), not here.
 
 Example:
     >>> import datetime as dt
@@ -333,8 +333,8 @@ def _numbered(count: int) -> tuple[str, ...]:
     return tuple(str(i) for i in range(1, count + 1))
 
 
-#: The PHQ-9 depression scale: items 1-9 scored 0-3 (item 10, how difficult the
-#: problems made life, is recorded but not scored); total 0-27, bands per
+#: The PHQ-9 depression scale, items 1-9 scored 0-3 (item 10, how difficult the
+#: problems made life, is recorded but not scored), total 0-27, bands per
 #: Kroenke, Spitzer and Williams (2001).
 #:
 #: :meta hide-value:
@@ -354,8 +354,8 @@ PHQ_9: Final = Instrument(
     citation=PHQ9_KROENKE_2001,
 )
 
-#: The GAD-7 anxiety scale: items 1-7 scored 0-3 (item 8, difficulty, not
-#: scored); total 0-21, bands per Spitzer et al. (2006).
+#: The GAD-7 anxiety scale, items 1-7 scored 0-3 (item 8, difficulty, not
+#: scored), total 0-21, bands per Spitzer et al. (2006).
 #:
 #: :meta hide-value:
 GAD_7: Final = Instrument(
@@ -373,7 +373,7 @@ GAD_7: Final = Instrument(
     citation=GAD7_SPITZER_2006,
 )
 
-#: The AUDIT-C: the AUDIT's three consumption items, each 0-4, total 0-12
+#: The AUDIT-C, the AUDIT's three consumption items, each 0-4, total 0-12
 #: (Bush et al. 1998). Bands from Bradley et al. (2007): 3 is a positive screen
 #: for women, 4 or more for everyone.
 #:
@@ -394,7 +394,7 @@ AUDIT_C: Final = Instrument(
 
 _BAM_USE: Final = ("4", "5", "6")
 
-#: The VA's Brief Addiction Monitor: 17 items (7A-7G elaborate item 6), coded
+#: The VA's Brief Addiction Monitor, 17 items (7A-7G elaborate item 6), coded
 #: 0-4 (Cacciola et al. 2013). Composites per the VA's scoring guide: Use
 #: (items 4-6), Risk (1, 2, 3, 8, 11, 15), Protective (9, 10, 12, 13, 14, 16).
 #: The total is the Use composite, 0-12; any use is clinically significant.

@@ -74,7 +74,7 @@ class Program:
         capacity: Optional number of patient slots.
         recommended_minimum_days: Recommended total length of treatment, by
             default the default standard's
-            :attr:`~iopmodel.standards.Standard.minimum_total_days` (90 days,
+            ``Standard.minimum_total_days`` (90 days,
             NIDA).
         focus: What the program treats (substance use, mental health or
             co-occurring), if recorded.

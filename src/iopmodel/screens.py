@@ -7,7 +7,7 @@ as buprenorphine) are recorded, so that their positives are expected.
 
 NIDA's principles say drug use during treatment must be monitored continuously;
 rule ``TOX001`` checks a plan's screening cadence against the standard's
-:attr:`~iopmodel.standards.Standard.screen_every_days`.
+``Standard.screen_every_days``.
 
 Screens feed :class:`~iopmodel.recommend.ClinicalFacts` through
 :func:`apply_screens`, and a positive screen counts as evidence that the

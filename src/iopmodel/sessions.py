@@ -38,7 +38,7 @@ class SessionKind(enum.Enum):
     """What happens in a session.
 
     Which kinds count toward program hours is part of a standard
-    (:attr:`iopmodel.standards.Standard.counted_kinds`), not of the kind.
+    (``Standard.counted_kinds``), not of the kind.
 
     Example:
         >>> from iopmodel import SessionKind
@@ -55,14 +55,14 @@ class SessionKind(enum.Enum):
     MUTUAL_SUPPORT = "mutual_support"
     """A mutual-support meeting such as AA or NA, usually outside the program."""
     TOXICOLOGY_SCREEN = "toxicology_screen"
-    """Collection of a specimen for a drug screen (results: :mod:`iopmodel.screens`)."""
+    """Collection of a specimen for a drug screen (results in :mod:`iopmodel.screens`)."""
 
 
 class DeliveryMode(enum.Enum):
     """How a session is delivered: in person, by video or by audio only.
 
     Whether each mode counts toward program hours is part of a standard
-    (:attr:`iopmodel.standards.Standard.counted_deliveries`), not of the mode.
+    (``Standard.counted_deliveries``), not of the mode.
 
     Example:
         >>> from iopmodel.sessions import DeliveryMode

@@ -310,7 +310,7 @@ AUDIT_C_BRADLEY_2007: Final = Citation(
     note="A positive screen is 4 or more for men and 3 or more for women.",
     url="https://doi.org/10.1111/j.1530-0277.2007.00403.x",
 )
-"""The AUDIT-C's cut-offs: 4 or more for men, 3 or more for women."""
+"""The AUDIT-C's cut-offs, 4 or more for men and 3 or more for women."""
 
 BAM_CACCIOLA_2013: Final = Citation(
     key="BAM-CACCIOLA-2013",
@@ -376,7 +376,7 @@ MEDICARE_IOP_CLAIMS: Final = Citation(
     note="Types of bill 13X (hospital), 76X (CMHC), 85X (CAH); condition code 92 "
     "marks an IOP claim, 41 a partial-hospitalization claim.",
 )
-"""Medicare's 2024 IOP claim conventions: condition code 92."""
+"""Medicare's 2024 IOP claim conventions, such as condition code 92."""
 
 CFR_PART2_2_32: Final = Citation(
     key="42-CFR-2.32",

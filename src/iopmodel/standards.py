@@ -620,7 +620,7 @@ class Standard:
 
         A plain number keeps the unit and becomes a library default (it is no
         longer the source's number); pass a :class:`Threshold` to cite your own
-        source, or ``None`` for :attr:`recertification_every_days`.
+        source, or ``None`` for ``recertification_every_days``.
 
         Raises:
             UnknownCodeError: For a name that is not a threshold.
@@ -836,7 +836,7 @@ _RECORD: Final[dict[str, Any]] = {
     ),
 }
 
-#: The source article and SAMHSA: IOP 9 to 20 hours a week *inclusive* for
+#: The source article and SAMHSA, with IOP 9 to 20 hours a week *inclusive* for
 #: adults (6 to 20 for adolescents), partial hospitalization over 20; at least
 #: 90 days in total (NIDA); no payer recertification.
 #:
@@ -882,7 +882,7 @@ _MEDICARE_IOP_BAND: Final = HoursBand(
     maximum_source=sources.MEDICARE_IOP_2024,
 )
 
-#: Medicare's 2024 IOP benefit: at least 9 and fewer than 20 hours a week,
+#: Medicare's 2024 IOP benefit, at least 9 and fewer than 20 hours a week,
 #: partial hospitalization from 20 (42 CFR 410.43); physician recertification
 #: at least every 60 days. Medicare sets no adolescent floor: adolescents keep
 #: SAMHSA's 6 hours, under Medicare's 20-hour line.

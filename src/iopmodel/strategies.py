@@ -618,7 +618,7 @@ class EpisodeMachine(RuleBasedStateMachine):
     Each step tries a random move (admit, step down, step up, transfer,
     discharge) to a random level on a random day, legal or not, and checks:
 
-    - every move that :data:`~iopmodel.TRANSITIONS` forbids raises
+    - every move that :data:`~iopmodel.episodes.TRANSITIONS` forbids raises
       :class:`~iopmodel.TransitionError` and leaves the episode unchanged;
     - every allowed move succeeds, unless :attr:`policy_may_refuse`;
     - placements never overlap and their dates never go backwards;

@@ -92,7 +92,7 @@ __all__ = [
 _IOP_ONLY: Final = frozenset({LevelOfCare.INTENSIVE_OUTPATIENT})
 _PLANS: Final = frozenset({"plan"})
 
-#: HRS001: each full week's scheduled hours inside the IOP band.
+#: HRS001, each full week's scheduled hours inside the IOP band.
 SCHEDULED_HOURS: Final = Rule(
     id="HRS001",
     title="Weekly scheduled hours within the IOP band",
@@ -106,7 +106,7 @@ SCHEDULED_HOURS: Final = Rule(
     "of the program's cycle. Partial first and last weeks of a plan are info.",
 )
 
-#: HRS002: each full week's attended hours inside the IOP band.
+#: HRS002, each full week's attended hours inside the IOP band.
 ATTENDED_HOURS: Final = Rule(
     id="HRS002",
     title="Weekly attended hours within the IOP band",
@@ -120,7 +120,7 @@ ATTENDED_HOURS: Final = Rule(
     "Weeks with sessions whose outcome is not recorded are not judged.",
 )
 
-#: HRS003: hours of kinds that do not count are reported.
+#: HRS003, hours of kinds that do not count are reported.
 EXCLUDED_HOURS: Final = Rule(
     id="HRS003",
     title="Non-program sessions never count toward program hours",
@@ -133,7 +133,7 @@ EXCLUDED_HOURS: Final = Rule(
     "standards): SAMHSA lists the core services an IOP's hours consist of.",
 )
 
-#: HRS004: weekly hours inside the band of the declared level (other than IOP).
+#: HRS004, weekly hours inside the band of the declared level (other than IOP).
 LEVEL_HOURS: Final = Rule(
     id="HRS004",
     title="Weekly hours fit the declared level of care",
@@ -148,7 +148,7 @@ LEVEL_HOURS: Final = Rule(
     "5 h); findings name the level the hours fit. IOP is judged by HRS001.",
 )
 
-#: IND001: individual therapy every full week.
+#: IND001, individual therapy every full week.
 INDIVIDUAL_WEEKLY: Final = Rule(
     id="IND001",
     title="Individual therapy every week",
@@ -162,7 +162,7 @@ INDIVIDUAL_WEEKLY: Final = Rule(
     "source article: individual therapy is 'typically ... at least once weekly'.",
 )
 
-#: GRP001: group therapy every full week.
+#: GRP001, group therapy every full week.
 GROUP_WEEKLY: Final = Rule(
     id="GRP001",
     title="Group therapy every week",
@@ -174,7 +174,7 @@ GROUP_WEEKLY: Final = Rule(
     description="Group therapy in every full week: group therapy is central to IOP.",
 )
 
-#: PAT001: the typical visit pattern.
+#: PAT001, the typical visit pattern.
 VISIT_PATTERN: Final = Rule(
     id="PAT001",
     title="Typical visit pattern",
@@ -188,7 +188,7 @@ VISIT_PATTERN: Final = Rule(
     "at least 3 days; the one-hour tolerance is a library default).",
 )
 
-#: LEN001: at least the minimum days of treatment in total.
+#: LEN001, at least the minimum days of treatment in total.
 TOTAL_LENGTH: Final = Rule(
     id="LEN001",
     title="At least 90 days of treatment in total",
@@ -202,7 +202,7 @@ TOTAL_LENGTH: Final = Rule(
     "design shorter than that is information: the minimum counts every level.",
 )
 
-#: AFT001: an aftercare plan at discharge.
+#: AFT001, an aftercare plan at discharge.
 AFTERCARE: Final = Rule(
     id="AFT001",
     title="Aftercare plan at discharge",
@@ -215,7 +215,7 @@ AFTERCARE: Final = Rule(
     "(continuing-care level, mutual support, contacts, follow-ups).",
 )
 
-#: REV001: plan reviews on time (a library default cadence).
+#: REV001, plan reviews on time (a library default cadence).
 PLAN_REVIEW: Final = Rule(
     id="REV001",
     title="Plan reviewed on time",
@@ -229,7 +229,7 @@ PLAN_REVIEW: Final = Rule(
     "(60 days, a library default: no national standard sets one).",
 )
 
-#: REV002: physician recertification on time (Medicare).
+#: REV002, physician recertification on time (Medicare).
 RECERTIFICATION: Final = Rule(
     id="REV002",
     title="Physician recertification on time",
@@ -244,7 +244,7 @@ RECERTIFICATION: Final = Rule(
     "60 days). Only in standards that have a cadence.",
 )
 
-#: DX001: diagnosis codes outside the shipped table are reported.
+#: DX001, diagnosis codes outside the shipped table are reported.
 UNKNOWN_DIAGNOSIS_CODE: Final = Rule(
     id="DX001",
     title="Diagnosis codes outside iopmodel's ICD-10-CM table",
@@ -259,7 +259,7 @@ UNKNOWN_DIAGNOSIS_CODE: Final = Rule(
     "reported, so that someone checks them against the current code set.",
 )
 
-#: DX002: co-occurring disorders in a program that can treat both.
+#: DX002, co-occurring disorders in a program that can treat both.
 CO_OCCURRING_FIT: Final = Rule(
     id="DX002",
     title="Co-occurring disorders treated where both can be addressed",
@@ -275,7 +275,7 @@ CO_OCCURRING_FIT: Final = Rule(
     "addressed. Only for programs whose focus is recorded.",
 )
 
-#: MSR001: outcome measures at intake and on the standard's cadence.
+#: MSR001, outcome measures at intake and on the standard's cadence.
 MEASURE_CADENCE: Final = Rule(
     id="MSR001",
     title="Outcome measures at intake and on cadence",
@@ -291,7 +291,7 @@ MEASURE_CADENCE: Final = Rule(
     "cadence). Only for programs that name their measures.",
 )
 
-#: MSR002: a score worse by the instrument's MCID.
+#: MSR002, a score worse by the instrument's MCID.
 MEASURE_WORSENING: Final = Rule(
     id="MSR002",
     title="Scores worse by a clinically important difference",
@@ -307,7 +307,7 @@ MEASURE_WORSENING: Final = Rule(
     "instrument's source; instruments without a published MCID are not judged.",
 )
 
-#: TOX001: drug screens on the standard's cadence.
+#: TOX001, drug screens on the standard's cadence.
 SCREEN_CADENCE: Final = Rule(
     id="TOX001",
     title="Drug use monitored by regular screens",
@@ -323,7 +323,7 @@ SCREEN_CADENCE: Final = Rule(
     "interval). For substance-use programs and plans with F10-F19 diagnoses.",
 )
 
-#: AUTH001: scheduled sessions inside an authorization.
+#: AUTH001, scheduled sessions inside an authorization.
 AUTHORIZATION_COVERAGE: Final = Rule(
     id="AUTH001",
     title="Sessions inside a payer authorization",
@@ -338,7 +338,7 @@ AUTHORIZATION_COVERAGE: Final = Rule(
     "unauthorized days are usually not paid.",
 )
 
-#: AUTH002: authorized units not exceeded.
+#: AUTH002, authorized units not exceeded.
 AUTHORIZATION_UNITS: Final = Rule(
     id="AUTH002",
     title="Authorized units not exceeded",
@@ -352,7 +352,7 @@ AUTHORIZATION_UNITS: Final = Rule(
     "are no more than it grants.",
 )
 
-#: AUTH003: an authorization ending soon without a renewal.
+#: AUTH003, an authorization ending soon without a renewal.
 AUTHORIZATION_ENDING: Final = Rule(
     id="AUTH003",
     title="Authorization ending soon",
@@ -428,7 +428,7 @@ def rules_for(
     )
 
 
-#: The default set: the source article and SAMHSA
+#: The default set, from the source article and SAMHSA
 #: (:data:`~iopmodel.standards.DEFAULT_STANDARD`).
 #:
 #: :meta hide-value:

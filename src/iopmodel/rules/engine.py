@@ -1,4 +1,4 @@
-"""The rule engine: subjects, rules, rule sets and :func:`validate`.
+"""The rule engine: subjects, rules, rule sets and :func:`~iopmodel.rules.validate`.
 
 A :class:`Rule` is data: a stable id, a severity, typed parameters, the
 populations, levels and targets it applies to, a citation, and a plain function
@@ -8,7 +8,7 @@ carrying the rule's id, severity and citation. A :class:`RuleSet` groups rules
 with the :class:`~iopmodel.standards.Standard` whose numbers they read and the
 week definition they share.
 
-:func:`validate` never raises for a clinical shortfall: it runs every rule that
+:func:`~iopmodel.rules.validate` never raises for a clinical shortfall: it runs every rule that
 applies and returns a :class:`~iopmodel.reports.ValidationReport`.
 """
 
@@ -72,7 +72,7 @@ _RULE_ID: Final = re.compile(r"[A-Z][A-Z0-9_-]*")
 class Subject:
     """What a rule inspects: a program's cycle of weeks, a plan's weeks, or an episode.
 
-    Built by :func:`validate`; custom rules read it.
+    Built by :func:`~iopmodel.rules.validate`; custom rules read it.
 
     Attributes:
         target: ``"program"`` (a design check), ``"plan"`` or ``"episode"``.
@@ -207,7 +207,7 @@ class Subject:
 
     @property
     def level(self) -> LevelOfCare | None:
-        """The level of care judged: the program's, or the episode's last."""
+        """The level of care judged (the program's, or the episode's last)."""
         if self.episode is not None:
             placements = self.episode.placements
             return placements[-1].level if placements else None
@@ -672,7 +672,7 @@ def validate(
 
     Args:
         target: What to check.
-        rules: The rule set; :data:`~iopmodel.rules.DEFAULT_RULES` by default.
+        rules: The rule set; :data:`~iopmodel.rules.catalogue.DEFAULT_RULES` by default.
         as_of: For ongoing treatment, the day the check is made for: weeks
             after it are not checked, and cadences are checked up to it.
 
@@ -707,7 +707,7 @@ def validate(
 def validate_subject(subject: Subject, rules: RuleSet) -> ValidationReport:
     """Run *rules* on a :class:`Subject` built beforehand.
 
-    :func:`validate` builds the subject and calls this; call it yourself to
+    :func:`~iopmodel.rules.validate` builds the subject and calls this; call it yourself to
     reuse a subject's weekly summaries (a simulation does, for every patient).
 
     Example:

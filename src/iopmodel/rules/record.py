@@ -1,6 +1,6 @@
 """Clinical-record rules: diagnoses, outcome measures, drug screens, authorizations.
 
-Each check reads the plan's record (:attr:`~iopmodel.plans.TreatmentPlan.diagnoses`,
+Each check reads the plan's record (``diagnoses``,
 ``measures``, ``screens``, ``authorizations``) and its numbers from the
 standard (measure cadence, MCIDs, screening cadence, authorization warning
 window). Every rule has a precondition, so plans that keep no such record are
