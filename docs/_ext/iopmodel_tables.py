@@ -28,7 +28,8 @@ def levels_table() -> str:
     rows = []
     for level in sorted(LevelOfCare):
         bands = [
-            DEFAULT_STANDARD.band(level, p) for p in (Population.ADULT, Population.ADOLESCENT)
+            DEFAULT_STANDARD.band(level, p)
+            for p in (Population.ADULT, Population.ADOLESCENT)
         ]
         rows.append(
             "| "
