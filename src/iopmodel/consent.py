@@ -46,7 +46,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Iterable
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import attrs
 
@@ -147,24 +147,26 @@ class RecordSection(enum.Enum):
     """Discharge and aftercare."""
 
 
-def _purposes(value: Iterable[DisclosurePurpose]) -> frozenset[DisclosurePurpose]:
+E = TypeVar("E", bound=enum.Enum)
+
+
+def _members(field: str, kind: type[E], value: Iterable[E]) -> frozenset[E]:
+    """A non-empty set of *kind* members for *field* (internal)."""
     items = frozenset(value)
     for item in items:
-        if not isinstance(item, DisclosurePurpose):
-            raise InvalidTypeError("purposes", item, "DisclosurePurpose")
+        if not isinstance(item, kind):
+            raise InvalidTypeError(field, item, kind.__name__)
     if not items:
-        raise InvalidValueError("purposes", 0, "must name at least one purpose")
+        raise InvalidValueError(field, 0, f"must name at least one {field[:-1]}")
     return items
+
+
+def _purposes(value: Iterable[DisclosurePurpose]) -> frozenset[DisclosurePurpose]:
+    return _members("purposes", DisclosurePurpose, value)
 
 
 def _sections(value: Iterable[RecordSection]) -> frozenset[RecordSection]:
-    items = frozenset(value)
-    for item in items:
-        if not isinstance(item, RecordSection):
-            raise InvalidTypeError("sections", item, "RecordSection")
-    if not items:
-        raise InvalidValueError("sections", 0, "must name at least one section")
-    return items
+    return _members("sections", RecordSection, value)
 
 
 @attrs.frozen(kw_only=True)
