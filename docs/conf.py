@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import doctest
 import sys
 from pathlib import Path
 
@@ -72,3 +73,9 @@ doctest_global_setup = f"""
 import os
 os.chdir({str(HERE.parent)!r})
 """
+
+# Long expected outputs in docstrings are wrapped at spaces (the same flag as
+# pytest's doctest_optionflags in pyproject.toml).
+doctest_default_flags = (
+    doctest.ELLIPSIS | doctest.IGNORE_EXCEPTION_DETAIL | doctest.NORMALIZE_WHITESPACE
+)

@@ -158,7 +158,10 @@ class TestValues:
         """Mutual-support meetings do not count toward program hours by default."""
         counted = DEFAULT_STANDARD.counted_kinds
         assert SessionKind.MUTUAL_SUPPORT not in counted
-        assert counted == frozenset(SessionKind) - {SessionKind.MUTUAL_SUPPORT}
+        assert counted == frozenset(SessionKind) - {
+            SessionKind.MUTUAL_SUPPORT,
+            SessionKind.TOXICOLOGY_SCREEN,
+        }
         assert Attendance.EXCUSED.is_scheduled
         assert not Attendance.CANCELLED.is_scheduled
         assert not Attendance.SCHEDULED.is_recorded
@@ -192,6 +195,7 @@ class TestFastPaths:
                 duration=fast.duration,
                 clinician=fast.clinician,
                 telehealth=fast.telehealth,
+                delivery=fast.delivery,
             )
             assert fast == slow
             assert fast.minutes == slow.minutes

@@ -129,7 +129,9 @@ def plan_html(plan: TreatmentPlan) -> str:
     table = _table(
         ["week of", "scheduled h", "attended h", "individual", "group", ""], rows
     )
-    return f"<div>{header}{table}</div>"
+    from iopmodel._record_html import record_html  # noqa: PLC0415
+
+    return f"<div>{header}{table}{record_html(plan)}</div>"
 
 
 def report_html(report: ValidationReport) -> str:

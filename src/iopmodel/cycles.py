@@ -70,7 +70,7 @@ from iopmodel._validators import (
 )
 from iopmodel.errors import InvalidValueError
 from iopmodel.schedules import MAX_SCHEDULE_DAYS, SessionTemplate, expand_template
-from iopmodel.sessions import Session, SessionKind
+from iopmodel.sessions import DeliveryMode, Session, SessionKind
 from iopmodel.weeks import WeekSummary, check_week_start, summarize_weeks
 
 __all__ = [
@@ -307,6 +307,7 @@ def week_cycle(
     *,
     week_start: int,
     counted_kinds: Iterable[SessionKind],
+    counted_deliveries: Iterable[DeliveryMode] | None = None,
 ) -> WeekCycle:
     """The cycle of weeks that *templates* produce in *zone*; cached.
 
@@ -329,7 +330,12 @@ def week_cycle(
     check_week_start(week_start)
     kinds = frozenset(to_tuple(counted_kinds))
     check_arg(tuple_of(SessionKind), "counted_kinds", tuple(kinds))
-    return _week_cycle(chosen, zone, week_start, kinds)
+    deliveries = (
+        None if counted_deliveries is None else frozenset(to_tuple(counted_deliveries))
+    )
+    if deliveries is not None:
+        check_arg(tuple_of(DeliveryMode), "counted_deliveries", tuple(deliveries))
+    return _week_cycle(chosen, zone, week_start, kinds, deliveries)
 
 
 @functools.lru_cache(maxsize=256)  # arguments checked by week_cycle
@@ -338,6 +344,7 @@ def _week_cycle(
     zone: ZoneInfo,
     week_start: int,
     counted_kinds: frozenset[SessionKind],
+    counted_deliveries: frozenset[DeliveryMode] | None,
 ) -> WeekCycle:
     anchor = REFERENCE_START + dt.timedelta(days=week_start)
     periods = [t.period_weeks for t in templates]
@@ -369,6 +376,7 @@ def _week_cycle(
                 end - dt.timedelta(days=1),
                 week_start=week_start,
                 counted_kinds=counted_kinds,
+                counted_deliveries=counted_deliveries,
             )
         )
         if offset == 0:  # the first block's sessions stand for the design

@@ -20,7 +20,7 @@ import datetime as dt
 import enum
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
@@ -37,6 +37,9 @@ from iopmodel.care import LevelOfCare
 from iopmodel.errors import InvalidValueError, TransitionError
 from iopmodel.plans import AftercarePlan, DischargeReason
 from iopmodel.programs import Program
+
+if TYPE_CHECKING:
+    from iopmodel.consent import Disclosure
 
 __all__ = [
     "TRANSITIONS",
@@ -296,8 +299,11 @@ class Episode:
 
         return episode_html(self)
 
-    def to_dataframe(self) -> Any:
+    def to_dataframe(self, *, disclosure: Disclosure | None = None) -> Any:
         """The placements as a pandas DataFrame (needs the ``pandas`` extra).
+
+        An episode in a 42 CFR Part 2 program needs a covering *disclosure*
+        (see :func:`iopmodel.tables.episode_frame`).
 
         Example:
             >>> import datetime as dt
@@ -308,7 +314,7 @@ class Episode:
         """
         from iopmodel.tables import episode_frame  # noqa: PLC0415
 
-        return episode_frame(self)
+        return episode_frame(self, disclosure=disclosure)
 
     # -- queries ----------------------------------------------------------------
 
@@ -489,7 +495,7 @@ class Episode:
 
         A discharge is a real event and is always recorded, with or without an
         aftercare plan; whether one was needed is for the rules to judge
-        (:func:`iopmodel.validate` on the episode reports it).
+        (:func:`iopmodel.rules.validate` on the episode reports it).
 
         Args:
             on: The discharge day; must be after the current placement's start.

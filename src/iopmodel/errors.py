@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 __all__ = [
     "MAX_PROBLEMS",
     "ClinicalRuleError",
+    "ConsentRequiredError",
     "DocumentError",
     "InvalidTypeError",
     "InvalidValueError",
@@ -353,3 +354,27 @@ class MissingExtraError(IopModelError, ImportError):
 
     def __reduce__(self) -> tuple[type[MissingExtraError], tuple[str, str]]:
         return (type(self), (self.extra, self.package))
+
+
+class ConsentRequiredError(IopModelError, PermissionError):
+    """An export of 42 CFR Part 2 data without a consent that covers it.
+
+    The message names what is missing, never the patient or the data.
+
+    Attributes:
+        what: What was being exported (``"treatment plan"``).
+        reason: Why no consent covers it.
+
+    Example:
+        >>> from iopmodel.errors import ConsentRequiredError
+        >>> str(ConsentRequiredError("treatment plan", "no consent was given"))
+        'treatment plan holds 42 CFR Part 2 data: no consent was given'
+    """
+
+    def __init__(self, what: str, reason: str) -> None:
+        super().__init__(f"{what} holds 42 CFR Part 2 data: {reason}")
+        self.what = what
+        self.reason = reason
+
+    def __reduce__(self) -> tuple[type[ConsentRequiredError], tuple[str, str]]:
+        return (type(self), (self.what, self.reason))

@@ -50,16 +50,18 @@ Importing this module does not import fhir.resources; the functions do.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import hashlib
 import html
 import json
 import re
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Final, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, Final, NoReturn, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from iopmodel.care import Framework, LevelOfCare, Population
+from iopmodel.diagnoses import CoOccurringCapability, ProgramFocus
 from iopmodel.episodes import Episode, Move, Placement
 from iopmodel.errors import (
     DocumentError,
@@ -82,7 +84,8 @@ from iopmodel.plans import (
 )
 from iopmodel.programs import Program
 from iopmodel.schedules import SessionTemplate, localize
-from iopmodel.sessions import Attendance, Session, SessionKind
+from iopmodel.sessions import Attendance, DeliveryMode, Session, SessionKind
+from iopmodel.standards import DEFAULT_STANDARD
 
 __all__ = [
     "BASE_URL",
@@ -109,8 +112,14 @@ EXTENSION: Final[Mapping[str, str]] = {
         "rrule",
         "clinician",
         "telehealth",
+        "delivery",
+        "part2-notice",
         "capacity",
         "recommended-minimum-days",
+        "program-focus",
+        "co-occurring",
+        "part2",
+        "measure",
         "discharge-reason",
         "planned-discharge",
         "move",
@@ -171,7 +180,11 @@ _ENCOUNTER_CLASS: Final = {
 }
 _DAYS: Final = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 _FHIR_DAYS: Final = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+if TYPE_CHECKING:
+    from iopmodel.consent import Disclosure
+
 T = TypeVar("T")
+E = TypeVar("E", bound=enum.Enum)
 _TIMING_PARTS: Final = frozenset(
     {"FREQ", "INTERVAL", "BYDAY", "COUNT", "UNTIL", "WKST"}
 )
@@ -377,6 +390,7 @@ def _program_resources(program: Program, first_day: dt.date) -> list[dict[str, A
         extensions = [
             _ext("rrule", valueString=template.rrule),
             _ext("telehealth", valueBoolean=template.telehealth),
+            _ext("delivery", valueCode=template.delivery.value),
         ]
         if template.clinician is not None:
             extensions.append(
@@ -411,6 +425,13 @@ def _program_resources(program: Program, first_day: dt.date) -> list[dict[str, A
     ]
     if program.capacity is not None:
         extensions.append(_ext("capacity", valueInteger=program.capacity))
+    if program.focus is not None:
+        extensions.append(_ext("program-focus", valueCode=program.focus.value))
+    if program.co_occurring is not None:
+        extensions.append(_ext("co-occurring", valueCode=program.co_occurring.value))
+    if program.part2:
+        extensions.append(_ext("part2", valueBoolean=True))
+    extensions += [_ext("measure", valueCode=m) for m in program.measures]
     definition: dict[str, Any] = {
         "resourceType": "PlanDefinition",
         "id": plan_id,
@@ -488,7 +509,10 @@ def _session_resources(
         "participant": participants,
     }
     if session.telehealth:
-        appointment["extension"] = [_ext("telehealth", valueBoolean=True)]
+        appointment["extension"] = [
+            _ext("telehealth", valueBoolean=True),
+            _ext("delivery", valueCode=session.delivery.value),
+        ]
     if reason is not None:
         appointment["cancelationReason"] = _concept(_CANCEL_REASON, reason)
     resources = [appointment]
@@ -781,7 +805,10 @@ def _pydantic_problems(error: ValueError) -> list[tuple[str, str]]:
 
 
 def to_fhir(
-    obj: Program | TreatmentPlan | Episode, *, start: dt.date | None = None
+    obj: Program | TreatmentPlan | Episode,
+    *,
+    start: dt.date | None = None,
+    disclosure: Disclosure | None = None,
 ) -> dict[str, Any]:
     """A FHIR R4 ``collection`` Bundle (JSON-ready dict) for a program, plan or episode.
 
@@ -794,9 +821,14 @@ def to_fhir(
         start: For a program: the first day its timings apply (the anchor of
             its recurrences, ``boundsPeriod.start``). Plans use their start,
             placements theirs.
+        disclosure: For a plan or episode that is 42 CFR Part 2 data, the
+            disclosure whose consent covers it (see :mod:`iopmodel.consent`).
+            The bundle then carries the ``42CFRPart2`` and ``NORDSCLCD``
+            security labels, and the first resource the 42 CFR 2.32 notice.
 
     Raises:
         MissingExtraError: If fhir.resources is not installed.
+        ConsentRequiredError: Part 2 data without a covering disclosure.
         InvalidValueError: A recurrence R4 ``Timing`` cannot express (the
             message says what), or a program without *start*.
         InvalidTypeError: Anything else than a program, plan or episode.
@@ -823,15 +855,41 @@ def to_fhir(
             )
         resources = _program_resources(obj, start)
         key = f"program|{_program_key(obj)}|{start}"
-    elif isinstance(obj, TreatmentPlan):
+        return _checked(_bundle(key, resources))
+    from iopmodel.consent import require_disclosure  # noqa: PLC0415 - consent imports plans
+
+    if isinstance(obj, TreatmentPlan):
+        used = require_disclosure(obj, disclosure, what="treatment plan")
         resources = _plan_resources(obj)
         key = f"plan|{resources[0]['id']}"
     elif isinstance(obj, Episode):
+        used = require_disclosure(obj, disclosure, what="episode")
         resources = _episode_resources(obj)
         key = f"episode|{resources[0]['id']}"
     else:
         raise InvalidTypeError("obj", obj, "Program, TreatmentPlan or Episode")
-    return _checked(_bundle(key, resources))
+    bundle = _bundle(key, resources)
+    if used is not None:
+        bundle["meta"] = {"security": _PART2_LABELS}
+        resources[0].setdefault("extension", []).append(
+            _ext("part2-notice", valueString=f"{used.notice}\n\n{used.scope}")
+        )
+    return _checked(bundle)
+
+
+#: Security labels of a 42 CFR Part 2 disclosure (HL7 v3 ActCode).
+_PART2_LABELS: Final = [
+    {
+        "system": "http://terminology.hl7.org/CodeSystem/v3-ActCode",
+        "code": "42CFRPart2",
+        "display": "42 CFR Part2",
+    },
+    {
+        "system": "http://terminology.hl7.org/CodeSystem/v3-ActCode",
+        "code": "NORDSCLCD",
+        "display": "no redisclosure without consent directive",
+    },
+]
 
 
 def terminology() -> dict[str, Any]:
@@ -1100,9 +1158,34 @@ def _read_program(reader: _Reader, definition: Mapping[str, Any]) -> Program:
         templates=templates,
         capacity=_ext_value(definition, "capacity", "valueInteger"),
         recommended_minimum_days=_ext_value(
-            definition, "recommended-minimum-days", "valueInteger", 90
+            definition,
+            "recommended-minimum-days",
+            "valueInteger",
+            int(DEFAULT_STANDARD.minimum_total_days.value),
         ),
+        focus=_enum_ext(definition, "program-focus", ProgramFocus, where),
+        co_occurring=_enum_ext(
+            definition, "co-occurring", CoOccurringCapability, where
+        ),
+        part2=_ext_value(definition, "part2", "valueBoolean", default=False),
+        measures=[
+            item.get("valueCode")
+            for item in definition.get("extension", [])
+            if isinstance(item, dict) and item.get("url") == EXTENSION["measure"]
+        ],
     )
+
+
+def _enum_ext(
+    resource: Mapping[str, Any], name: str, kind: type[E], where: str
+) -> E | None:
+    code = _ext_value(resource, name, "valueCode")
+    if code is None:
+        return None
+    for member in kind:
+        if member.value == code:
+            return member
+    raise _ProblemError(where, f"extension {name} has an unknown code")
 
 
 def _read_template(
@@ -1146,6 +1229,8 @@ def _read_template(
         title=activity.get("title"),
         clinician=None if clinician is None else clinician.get("value"),
         telehealth=_ext_value(activity, "telehealth", "valueBoolean", default=False),
+        delivery=_enum_ext(activity, "delivery", DeliveryMode, where)
+        or DeliveryMode.IN_PERSON,
     )
     start = _moment(
         repeat.get("boundsPeriod", {}).get("start"),
@@ -1447,6 +1532,8 @@ def _read_session(
         attendance=attendance,
         clinician=clinicians[0] if clinicians else None,
         telehealth=_ext_value(appointment, "telehealth", "valueBoolean", default=False),
+        delivery=_enum_ext(appointment, "delivery", DeliveryMode, where)
+        or DeliveryMode.IN_PERSON,
     )
 
 

@@ -24,13 +24,17 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from iopmodel._validators import check_arg, non_empty_str
 from iopmodel.errors import InvalidTypeError, MissingExtraError
 from iopmodel.programs import Program
 from iopmodel.schedules import SessionTemplate, expand_template
 from iopmodel.sessions import Attendance, Session
+
+if TYPE_CHECKING:
+    from iopmodel.consent import Disclosure
+    from iopmodel.plans import TreatmentPlan
 
 __all__ = ["program_to_ics", "to_ics"]
 
@@ -187,12 +191,19 @@ def _text(value: str) -> str:
     return _CONTROLS.sub(" ", lines)
 
 
-def to_ics(sessions: Sequence[Session], *, calendar_name: str) -> bytes:
+def to_ics(
+    sessions: Sequence[Session] | TreatmentPlan,
+    *,
+    calendar_name: str,
+    disclosure: Disclosure | None = None,
+) -> bytes:
     """An iCalendar file with one event per session, with ``VTIMEZONE``.
 
-    For a patient's plan, where attendance differs from session to session;
-    a program's schedule is smaller and clearer as :func:`program_to_ics`.
-    The description of each event is *calendar_name*.
+    Give a :class:`~iopmodel.plans.TreatmentPlan` to export a patient's
+    sessions: a plan that is 42 CFR Part 2 data needs a *disclosure* whose
+    consent covers its schedule, and the calendar then carries the 42 CFR 2.32
+    notice and the consent's scope in its ``DESCRIPTION`` (each event carries
+    the short notice). See :mod:`iopmodel.consent`.
 
     Sessions cancelled by the program are exported with ``STATUS:CANCELLED``.
     Event UIDs are stable (calendar name, start and kind), so re-importing an
@@ -206,9 +217,11 @@ def to_ics(sessions: Sequence[Session], *, calendar_name: str) -> bytes:
             Line breaks in it are escaped as RFC 5545 prescribes and
             other control characters become spaces, so no text can start a
             new content line.
+        disclosure: The disclosure that covers a Part 2 plan's schedule.
 
     Raises:
         MissingExtraError: If icalendar is not installed.
+        ConsentRequiredError: A Part 2 plan without a covering consent.
 
     Example:
         >>> import datetime as dt
@@ -223,6 +236,22 @@ def to_ics(sessions: Sequence[Session], *, calendar_name: str) -> bytes:
         >>> "DTSTART;TZID=America/New_York:20260302T180000" in text
         True
     """
+    from iopmodel.consent import (  # noqa: PLC0415 - consent imports plans
+        PART2_NOTICE_SHORT,
+        RecordSection,
+        require_disclosure,
+    )
+    from iopmodel.plans import TreatmentPlan  # noqa: PLC0415
+
+    used = None
+    if isinstance(sessions, TreatmentPlan):
+        used = require_disclosure(
+            sessions,
+            disclosure,
+            what="treatment plan",
+            sections=[RecordSection.SCHEDULE],
+        )
+        sessions = sessions.sessions
     icalendar = _icalendar()
     check_arg(non_empty_str, "calendar_name", calendar_name)
     given: object = sessions  # callers may pass anything
@@ -232,6 +261,8 @@ def to_ics(sessions: Sequence[Session], *, calendar_name: str) -> bytes:
         if not isinstance(session, Session):
             raise InvalidTypeError(f"sessions[{index}]", session, "Session")
     calendar = _calendar(icalendar, calendar_name)
+    if used is not None:
+        calendar.add("description", _text(f"{used.notice}\n\n{used.scope}"))
     stamp = min(
         (s.start for s in sessions), default=dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
     )
@@ -251,5 +282,7 @@ def to_ics(sessions: Sequence[Session], *, calendar_name: str) -> bytes:
             event.add("status", "CANCELLED")
         if session.telehealth:
             event.add("location", "Telehealth")
+        if used is not None:
+            event.add("description", PART2_NOTICE_SHORT)
         calendar.add_component(event)
     return _finish(calendar, (s.start for s in sessions))

@@ -19,7 +19,7 @@ import datetime as dt
 import enum
 from collections.abc import Iterable
 from operator import attrgetter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -36,10 +36,17 @@ from iopmodel._validators import (
     to_tuple,
     tuple_of,
 )
+from iopmodel.authorizations import Authorization
 from iopmodel.care import LevelOfCare
+from iopmodel.diagnoses import Diagnosis
 from iopmodel.errors import InvalidTypeError, InvalidValueError
+from iopmodel.measures import Measure
 from iopmodel.programs import MAX_SCHEDULE_DAYS, Program
+from iopmodel.screens import Screen
 from iopmodel.sessions import Attendance, Session, SessionKind
+
+if TYPE_CHECKING:
+    from iopmodel.consent import Disclosure
 
 __all__ = [
     "AftercarePlan",
@@ -279,6 +286,31 @@ def _revisions(value: Iterable[PlanRevision]) -> tuple[PlanRevision, ...]:
     return tuple(sorted(to_tuple(value), key=lambda r: r.on))
 
 
+def _diagnoses(value: Iterable[Diagnosis]) -> tuple[Diagnosis, ...]:
+    return to_tuple(value)
+
+
+def _measures(value: Iterable[Measure]) -> tuple[Measure, ...]:
+    items = to_tuple(value)
+    if all(isinstance(m, Measure) for m in items):
+        return tuple(sorted(items, key=lambda m: (m.on, m.instrument)))
+    return items  # the validator names the bad item
+
+
+def _screens(value: Iterable[Screen]) -> tuple[Screen, ...]:
+    items = to_tuple(value)
+    if all(isinstance(s, Screen) for s in items):
+        return tuple(sorted(items, key=lambda s: s.collected))
+    return items
+
+
+def _authorizations(value: Iterable[Authorization]) -> tuple[Authorization, ...]:
+    items = to_tuple(value)
+    if all(isinstance(a, Authorization) for a in items):
+        return tuple(sorted(items, key=lambda a: (a.start, a.end)))
+    return items
+
+
 def _program(_instance: object, attribute: Any, value: Any) -> None:
     instance_of(Program)(_instance, attribute, value)
 
@@ -300,6 +332,16 @@ class TreatmentPlan:
         aftercare: The aftercare plan, once made.
         discharge_date: The day the patient was discharged.
         discharge_reason: Why; required together with *discharge_date*.
+        diagnoses: ICD-10-CM diagnoses (see :mod:`iopmodel.diagnoses`).
+        measures: Outcome measures, kept sorted by date (see
+            :mod:`iopmodel.measures`).
+        screens: Drug-screen results, kept sorted by collection day (see
+            :mod:`iopmodel.screens`).
+        authorizations: Payer authorizations, kept sorted by start (see
+            :mod:`iopmodel.authorizations`).
+        part2: Whether the plan is 42 CFR Part 2 data even though its program
+            is not marked so (records received from a Part 2 program). Plans
+            in a Part 2 program always are (see :mod:`iopmodel.consent`).
 
     Raises:
         InvalidValueError: Dates out of order, sessions before *start* or
@@ -345,6 +387,19 @@ class TreatmentPlan:
     discharge_reason: DischargeReason | None = attrs.field(
         default=None, validator=optional_instance_of(DischargeReason)
     )
+    diagnoses: tuple[Diagnosis, ...] = attrs.field(
+        default=(), converter=_diagnoses, validator=tuple_of(Diagnosis)
+    )
+    measures: tuple[Measure, ...] = attrs.field(
+        default=(), converter=_measures, validator=tuple_of(Measure)
+    )
+    screens: tuple[Screen, ...] = attrs.field(
+        default=(), converter=_screens, validator=tuple_of(Screen)
+    )
+    authorizations: tuple[Authorization, ...] = attrs.field(
+        default=(), converter=_authorizations, validator=tuple_of(Authorization)
+    )
+    part2: bool = attrs.field(default=False, validator=instance_of(bool))
 
     def __attrs_post_init__(self) -> None:
         if self.planned_discharge is not None and self.planned_discharge <= self.start:
@@ -415,8 +470,15 @@ class TreatmentPlan:
 
         return plan_html(self)
 
-    def to_dataframe(self) -> Any:
+    def to_dataframe(self, *, disclosure: Disclosure | None = None) -> Any:
         """The plan's sessions as a pandas DataFrame (needs the ``pandas`` extra).
+
+        A plan that is 42 CFR Part 2 data needs a *disclosure* whose consent
+        covers its schedule; the table then carries the 42 CFR 2.32 notice in
+        ``frame.attrs["part2_disclosure"]`` (see :mod:`iopmodel.consent`).
+
+        Raises:
+            ConsentRequiredError: Part 2 data without a covering consent.
 
         Example:
             >>> import datetime as dt
@@ -427,9 +489,16 @@ class TreatmentPlan:
             >>> plan.to_dataframe()["minutes"].sum()
             np.int64(600)
         """
+        from iopmodel.consent import RecordSection, require_disclosure  # noqa: PLC0415
         from iopmodel.tables import sessions_frame  # noqa: PLC0415
 
-        return sessions_frame(self.sessions, self.program.timezone)
+        used = require_disclosure(
+            self, disclosure, what="treatment plan", sections=[RecordSection.SCHEDULE]
+        )
+        frame = sessions_frame(self.sessions, self.program.timezone)
+        if used is not None:
+            frame.attrs["part2_disclosure"] = used.envelope()
+        return frame
 
     # -- construction ----------------------------------------------------------
 
@@ -623,6 +692,50 @@ class TreatmentPlan:
         """
         review = PlanReview(on=on, by=by, note=note, recertification=recertification)
         return attrs.evolve(self, reviews=(*self.reviews, review))
+
+    def record(
+        self, *items: Diagnosis | Measure | Screen | Authorization
+    ) -> TreatmentPlan:
+        """Return a plan with diagnoses, measures, screens or authorizations added.
+
+        Raises:
+            InvalidTypeError: For anything else.
+
+        Example:
+            >>> import datetime as dt
+            >>> from iopmodel import TreatmentPlan
+            >>> from iopmodel.diagnoses import Diagnosis
+            >>> from iopmodel.examples import evening_iop
+            >>> from iopmodel.measures import AUDIT_C
+            >>> plan = TreatmentPlan(patient_id="p", program=evening_iop(),
+            ...                      start=dt.date(2026, 3, 2))
+            >>> plan = plan.record(Diagnosis(code="F10.20"),
+            ...                    AUDIT_C.score({"1": 4, "2": 3, "3": 2}, on=dt.date(2026, 3, 2)))
+            >>> plan.diagnoses[0].code, plan.measures[0].total
+            ('F10.20', 9)
+        """
+        fields: dict[str, list[Any]] = {
+            "diagnoses": list(self.diagnoses),
+            "measures": list(self.measures),
+            "screens": list(self.screens),
+            "authorizations": list(self.authorizations),
+        }
+        homes = (
+            (Diagnosis, "diagnoses"),
+            (Measure, "measures"),
+            (Screen, "screens"),
+            (Authorization, "authorizations"),
+        )
+        for index, item in enumerate(items):
+            home = next((name for cls, name in homes if isinstance(item, cls)), None)
+            if home is None:
+                raise InvalidTypeError(
+                    f"items[{index}]",
+                    item,
+                    "Diagnosis, Measure, Screen or Authorization",
+                )
+            fields[home].append(item)
+        return attrs.evolve(self, **fields)  # type: ignore[arg-type]
 
     def with_aftercare(self, aftercare: AftercarePlan) -> TreatmentPlan:
         """Return a plan with its aftercare plan set."""

@@ -20,9 +20,15 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from iopmodel.episodes import Episode
+    from iopmodel.measures import Measure
     from iopmodel.simulation import SimulationResult
 
-__all__ = ["plot_episode", "plot_wait_vs_capacity", "plot_weekly_hours"]
+__all__ = [
+    "plot_episode",
+    "plot_measures",
+    "plot_wait_vs_capacity",
+    "plot_weekly_hours",
+]
 
 
 def _pyplot() -> Any:
@@ -227,4 +233,73 @@ def plot_wait_vs_capacity(
     ax.set_title("Wait for a slot against capacity")
     if created:
         ax.figure.tight_layout()
+    return ax
+
+
+_BAND_COLOURS = ("#e8f4e8", "#fdf6d8", "#fde8cf", "#fbd5c9", "#f6c1c1", "#efadb8")
+
+
+def plot_measures(
+    record: TreatmentPlan | Sequence[Measure],
+    instrument: str,
+    *,
+    ax: Any = None,
+) -> Any:
+    """One patient's scores on one instrument over time, severity bands shaded.
+
+    Bands come from the registered instrument (:mod:`iopmodel.measures`),
+    worst band darkest, each labelled on the right; the line joins the
+    totals in date order.
+
+    Args:
+        record: A treatment plan, or its measures.
+        instrument: The instrument id (``"phq-9"``).
+        ax: A matplotlib Axes to draw on (a new figure by default).
+
+    Returns:
+        The matplotlib Axes.
+
+    Raises:
+        UnknownCodeError: An instrument that is not registered.
+
+    Example:
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> import datetime as dt
+        >>> from iopmodel.measures import Measure
+        >>> from iopmodel.plotting import plot_measures
+        >>> scores = [Measure(instrument="phq-9", on=dt.date(2026, 3, 2) + dt.timedelta(weeks=w),
+        ...                   total=t) for w, t in enumerate([19, 16, 12, 9, 7])]
+        >>> ax = plot_measures(scores, "phq-9")
+        >>> ax.get_title(), len(ax.patches), [int(y) for y in ax.lines[0].get_ydata()]
+        ('PHQ-9 over time', 5, [19, 16, 12, 9, 7])
+    """
+    from iopmodel.measures import instrument as lookup  # noqa: PLC0415
+
+    known = lookup(instrument)
+    measures = record.measures if isinstance(record, TreatmentPlan) else tuple(record)
+    points = sorted((m.on, m.total) for m in measures if m.instrument == instrument)
+    plt = _pyplot()
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 3.2))
+    bands = known.bands if known.higher_is_worse else tuple(reversed(known.bands))
+    for band in known.bands:
+        colour = _BAND_COLOURS[min(bands.index(band), len(_BAND_COLOURS) - 1)]
+        ax.axhspan(band.minimum - 0.5, band.maximum + 0.5, color=colour, zorder=0)
+        ax.text(
+            1.01,
+            (band.minimum + band.maximum) / 2,
+            band.label,
+            transform=ax.get_yaxis_transform(),
+            va="center",
+            fontsize=8,
+        )
+    if points:
+        days, totals = zip(*points, strict=True)
+        ax.plot(days, totals, marker="o", color="#1d4e89", zorder=3)
+    if known.bands:
+        ax.set_ylim(known.bands[0].minimum - 0.5, known.bands[-1].maximum + 0.5)
+    ax.set_title(f"{known.name} over time")
+    ax.set_ylabel("total score")
+    ax.figure.autofmt_xdate()
     return ax

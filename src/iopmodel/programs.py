@@ -25,6 +25,7 @@ from iopmodel._validators import (
     iana_zone,
     instance_of,
     non_empty_str,
+    optional_instance_of,
     optional_positive_int,
     plain_date,
     positive_int,
@@ -34,9 +35,10 @@ from iopmodel._validators import (
 )
 from iopmodel.care import LevelOfCare, Population
 from iopmodel.cycles import WeekCycle, week_cycle
+from iopmodel.diagnoses import CoOccurringCapability, ProgramFocus
 from iopmodel.errors import InvalidValueError
 from iopmodel.schedules import MAX_SCHEDULE_DAYS, SessionTemplate, expand_template
-from iopmodel.sessions import Attendance, Session, SessionKind
+from iopmodel.sessions import Attendance, DeliveryMode, Session, SessionKind
 from iopmodel.standards import DEFAULT_STANDARD
 from iopmodel.weeks import check_week_start
 
@@ -57,6 +59,10 @@ def _templates(value: Iterable[SessionTemplate]) -> tuple[SessionTemplate, ...]:
     return to_tuple(value)
 
 
+def _measure_ids(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(to_tuple(value)))
+
+
 @attrs.frozen(kw_only=True)
 class Program:
     """A treatment program design: level, population, zone and session templates.
@@ -73,6 +79,16 @@ class Program:
             default the default standard's
             :attr:`Standard.minimum_total_days <iopmodel.standards.Standard>` (90 days,
             NIDA).
+        focus: What the program treats (substance use, mental health or
+            co-occurring), if recorded.
+        co_occurring: Whether it is co-occurring capable or enhanced, if
+            recorded.
+        part2: Whether it is a 42 CFR Part 2 program (a federally assisted
+            program that holds itself out as treating substance use): its
+            patients' records are Part 2 data (see :mod:`iopmodel.consent`).
+        measures: Ids of the outcome measures the program gives at intake and
+            on the standard's cadence (see :mod:`iopmodel.measures`; rule
+            ``MSR001``).
 
     Raises:
         InvalidTypeError: Values of the wrong type.
@@ -116,6 +132,16 @@ class Program:
     recommended_minimum_days: int = attrs.field(
         default=int(DEFAULT_STANDARD.minimum_total_days.value), validator=positive_int
     )
+    focus: ProgramFocus | None = attrs.field(
+        default=None, validator=optional_instance_of(ProgramFocus)
+    )
+    co_occurring: CoOccurringCapability | None = attrs.field(
+        default=None, validator=optional_instance_of(CoOccurringCapability)
+    )
+    part2: bool = attrs.field(default=False, validator=instance_of(bool))
+    measures: tuple[str, ...] = attrs.field(
+        default=(), converter=_measure_ids, validator=tuple_of(str)
+    )
 
     def __repr__(self) -> str:
         return (
@@ -142,6 +168,7 @@ class Program:
         self,
         week_start: int = calendar.MONDAY,
         counted_kinds: Iterable[SessionKind] | None = None,
+        counted_deliveries: Iterable[DeliveryMode] | None = None,
     ) -> WeekCycle:
         """Every week this design produces: its repeating cycle of weeks.
 
@@ -152,6 +179,8 @@ class Program:
             week_start: First weekday of a week, 0 (Monday, ISO) to 6.
             counted_kinds: Session kinds that count toward program hours; the
                 default standard's by default (a rule set passes its own).
+            counted_deliveries: Delivery modes that count toward program
+                hours (``None``: every mode).
 
         Example:
             >>> import datetime as dt
@@ -172,7 +201,13 @@ class Program:
             else frozenset(counted_kinds)
         )
         return week_cycle(
-            self.templates, self.timezone, week_start=week_start, counted_kinds=kinds
+            self.templates,
+            self.timezone,
+            week_start=week_start,
+            counted_kinds=kinds,
+            counted_deliveries=None
+            if counted_deliveries is None
+            else frozenset(counted_deliveries),
         )
 
     @property

@@ -45,7 +45,15 @@ from iopmodel._validators import (
     plain_date,
 )
 from iopmodel.errors import InvalidValueError
-from iopmodel.sessions import MAX_SESSION_DURATION, Attendance, Session, SessionKind
+from iopmodel.sessions import (
+    MAX_SESSION_DURATION,
+    Attendance,
+    DeliveryMode,
+    Session,
+    SessionKind,
+    check_delivery,
+    default_delivery,
+)
 
 __all__ = [
     "MAX_CACHED_SESSIONS",
@@ -248,7 +256,10 @@ class SessionTemplate:
         duration: Length of each session: over zero, at most 12 h, whole minutes.
         title: Optional display title ("Relapse-prevention group").
         clinician: Optional opaque clinician id copied to every session.
-        telehealth: Whether sessions are delivered remotely.
+        telehealth: Whether sessions are delivered remotely; always equal to
+            ``delivery.remote``.
+        delivery: In person, video or audio-only, copied to every session
+            (video by default for a telehealth template, in person otherwise).
 
     Raises:
         InvalidValueError: Malformed RRULE, naive-time problems, bad duration.
@@ -274,6 +285,12 @@ class SessionTemplate:
     title: str | None = attrs.field(default=None, validator=optional_non_empty_str)
     clinician: str | None = attrs.field(default=None, validator=optional_non_empty_str)
     telehealth: bool = attrs.field(default=False, validator=instance_of(bool))
+    delivery: DeliveryMode = attrs.field(
+        default=attrs.Factory(default_delivery, takes_self=True)
+    )
+
+    def __attrs_post_init__(self) -> None:
+        check_delivery(self, self.telehealth, self.delivery)
 
     @property
     def period_weeks(self) -> int | None:
@@ -571,6 +588,7 @@ def _expand(
             attendance=Attendance.SCHEDULED,
             clinician=template.clinician,
             telehealth=template.telehealth,
+            delivery=template.delivery,
         )
         for local in template.occurrences(first_day, end, zone)
     )

@@ -30,6 +30,7 @@ Nothing here imports a JSON Schema library; validate with one of your choice
 
 from __future__ import annotations
 
+import collections.abc
 import datetime as dt
 import enum
 import functools
@@ -111,6 +112,8 @@ class _Builder:
                 "items": self.of_type(args[0]),
                 "uniqueItems": True,
             }
+        if origin in (collections.abc.Mapping, dict) and args[0] is str:
+            return {"type": "object", "additionalProperties": self.of_type(args[1])}
         return self._of_class(kind)
 
     def _of_class(self, kind: Any) -> dict[str, Any]:
@@ -278,7 +281,7 @@ def write_schemas(directory: str | Path | None = None) -> list[Path]:
         >>> from iopmodel.schema import write_schemas
         >>> with tempfile.TemporaryDirectory() as folder:
         ...     sorted(p.name for p in write_schemas(folder))[:2]
-        ['aftercare_plan.schema.json', 'citation.schema.json']
+        ['aftercare_plan.schema.json', 'authorization.schema.json']
     """
     folder = Path(__file__).parent / "schemas" if directory is None else Path(directory)
     folder.mkdir(parents=True, exist_ok=True)

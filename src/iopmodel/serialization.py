@@ -68,7 +68,10 @@ from iopmodel._validators import (
     non_negative_int,
     positive_int,
 )
+from iopmodel.authorizations import Authorization
 from iopmodel.care import Framework, LevelOfCare
+from iopmodel.consent import Consent, Disclosure, require_disclosure
+from iopmodel.diagnoses import Diagnosis
 from iopmodel.episodes import Episode, Placement
 from iopmodel.errors import (
     MAX_PROBLEMS,
@@ -80,6 +83,7 @@ from iopmodel.errors import (
     UnknownCodeError,
     _shown,
 )
+from iopmodel.measures import Measure
 from iopmodel.plans import (
     AftercarePlan,
     TreatmentPlan,
@@ -88,6 +92,7 @@ from iopmodel.programs import Program
 from iopmodel.recommend import ClinicalFacts, Recommendation
 from iopmodel.reports import ValidationReport
 from iopmodel.schedules import SessionTemplate
+from iopmodel.screens import Screen
 from iopmodel.sessions import MAX_SESSION_DURATION, Session
 from iopmodel.sources import Citation
 from iopmodel.standards import HoursBand
@@ -132,9 +137,17 @@ KINDS: Final[Mapping[str, type]] = MappingProxyType(
         "validation_report": ValidationReport,
         "citation": Citation,
         "hours_band": HoursBand,
+        "diagnosis": Diagnosis,
+        "measure": Measure,
+        "screen": Screen,
+        "authorization": Authorization,
+        "consent": Consent,
+        "disclosure": Disclosure,
     }
 )
 _KIND_OF: Final = {cls: kind for kind, cls in KINDS.items()}
+#: The envelope key that carries the 42 CFR 2.32 notice of a Part 2 document.
+_PART2_KEY: Final = "part2_disclosure"
 _MINUTE: Final = dt.timedelta(minutes=1)
 #: Keys shown in paths and messages: identifiers of bounded length. Other keys
 #: are described by their length, never printed (a key can carry prose too).
@@ -387,6 +400,15 @@ def _frozenset_factory(
     return structure
 
 
+def _unstructure_set(converter: cattrs.Converter) -> Callable[[Any], list[Any]]:
+    """Sets as sorted lists, so documents are stable (internal)."""
+
+    def unstructure(value: Any) -> list[Any]:
+        return sorted((converter.unstructure(item) for item in value), key=repr)
+
+    return unstructure
+
+
 def _with_minutes(converter: cattrs.Converter, cls: type, field: str) -> None:
     """Store a timedelta *field* of *cls* as whole minutes under ``<field>_minutes``.
 
@@ -461,6 +483,9 @@ def configure_converter(converter: cattrs.Converter) -> None:
     )
     converter.register_structure_hook_factory(_is_homogeneous_tuple, _tuple_factory)
     converter.register_structure_hook_factory(_is_frozenset, _frozenset_factory)
+    converter.register_unstructure_hook_factory(
+        _is_frozenset, lambda _cls: _unstructure_set(converter)
+    )
     _with_minutes(converter, Session, "duration")
     _with_minutes(converter, SessionTemplate, "duration")
 
@@ -489,8 +514,18 @@ _CONVERTER: Final = make_converter()
 # -- documents -----------------------------------------------------------------------
 
 
-def to_dict(obj: object) -> dict[str, Any]:
+def to_dict(obj: object, *, disclosure: Disclosure | None = None) -> dict[str, Any]:
     """A plain, JSON-ready dict for a model, with ``schema_version`` and ``model``.
+
+    A treatment plan or episode that is 42 CFR Part 2 data (see
+    :mod:`iopmodel.consent`) needs a *disclosure* whose consent covers every
+    part of the record it holds; the document then carries the 42 CFR 2.32
+    notice and the consent's scope under ``part2_disclosure`` (loaders ignore
+    that key, so round trips stay lossless).
+
+    Raises:
+        ConsentRequiredError: Part 2 data without a covering consent.
+        InvalidTypeError: An object that is not a model.
 
     Example:
         >>> from iopmodel.examples import evening_iop
@@ -506,12 +541,18 @@ def to_dict(obj: object) -> dict[str, Any]:
         raise InvalidTypeError(
             "obj", type(obj).__name__, " or ".join(sorted(k.__name__ for k in _KIND_OF))
         )
+    used = require_disclosure(obj, disclosure, what=kind.replace("_", " "))
     body = _CONVERTER.unstructure(obj)
-    return {"schema_version": SCHEMA_VERSION, "model": kind, **body}
+    head: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "model": kind}
+    if used is not None:
+        head[_PART2_KEY] = used.envelope()
+    return {**head, **body}
 
 
-def to_json(obj: object, *, indent: int | None = 2) -> str:
-    """A JSON document for a model (see :func:`to_dict`).
+def to_json(
+    obj: object, *, indent: int | None = 2, disclosure: Disclosure | None = None
+) -> str:
+    """A JSON document for a model (see :func:`to_dict`, also for Part 2 data).
 
     Example:
         >>> from iopmodel.examples import evening_iop
@@ -525,7 +566,12 @@ def to_json(obj: object, *, indent: int | None = 2) -> str:
         isinstance(given, bool) or not isinstance(given, int) or not 0 <= given <= 16
     ):
         raise InvalidValueError("indent", given, "must be None or 0 to 16")
-    return json.dumps(to_dict(obj), indent=indent, ensure_ascii=False) + "\n"
+    return (
+        json.dumps(
+            to_dict(obj, disclosure=disclosure), indent=indent, ensure_ascii=False
+        )
+        + "\n"
+    )
 
 
 def from_dict(
@@ -569,6 +615,11 @@ def from_dict(
     if problems:
         raise DocumentError(problems)
     body = dict(data)
+    envelope = body.pop(_PART2_KEY, None)
+    if envelope is not None and not isinstance(envelope, dict):
+        problems.append(
+            (f"$.{_PART2_KEY}", f"expected an object, got {_describe_type(envelope)}")
+        )
     target = _document_class(body, cls, problems)
     if target is None or any(
         p == "$.schema_version" and "newer" in m for p, m in problems
@@ -820,16 +871,18 @@ def read_limited(
 # -- TOML out ------------------------------------------------------------------------
 
 
-def to_toml(obj: object) -> str:
+def to_toml(obj: object, *, disclosure: Disclosure | None = None) -> str:
     """A TOML document for a model (needs the ``toml`` extra, tomli-w).
 
-    The document is :func:`to_dict`'s, written with
+    The document is :func:`to_dict`'s (a 42 CFR Part 2 plan or episode needs a
+    *disclosure*, as there), written with
     `tomli-w <https://github.com/hukkin/tomli-w>`_. TOML has no null: a field
     whose value is ``None`` is left out, and :func:`from_toml` reads a missing
     nullable field as ``None``, so ``from_toml(to_toml(x)) == x`` for every model.
 
     Raises:
         MissingExtraError: If tomli-w is not installed.
+        ConsentRequiredError: Part 2 data without a covering disclosure.
 
     Example:
         >>> from iopmodel.examples import evening_iop
@@ -844,7 +897,7 @@ def to_toml(obj: object) -> str:
         import tomli_w  # noqa: PLC0415 - optional extra
     except ImportError:
         raise MissingExtraError("toml", "tomli-w") from None
-    return tomli_w.dumps(_without_nulls(to_dict(obj)))
+    return tomli_w.dumps(_without_nulls(to_dict(obj, disclosure=disclosure)))
 
 
 def _without_nulls(value: Any) -> Any:

@@ -33,6 +33,7 @@ __all__ = [
     "LATEST_DATE",
     "MAX_SESSION_DURATION",
     "Attendance",
+    "DeliveryMode",
     "Session",
     "SessionKind",
 ]
@@ -92,6 +93,56 @@ class SessionKind(enum.Enum):
     CASE_MANAGEMENT = "case_management"
     MUTUAL_SUPPORT = "mutual_support"
     """A mutual-support meeting such as AA or NA, usually outside the program."""
+    TOXICOLOGY_SCREEN = "toxicology_screen"
+    """Collection of a specimen for a drug screen (results in :mod:`iopmodel.screens`)."""
+
+
+class DeliveryMode(enum.Enum):
+    """How a session is delivered: in person, by video or by audio only.
+
+    Whether each mode counts toward program hours is part of a standard
+    (``Standard.counted_deliveries``), not of the mode.
+
+    Example:
+        >>> from iopmodel.sessions import DeliveryMode
+        >>> DeliveryMode("audio_only").remote, DeliveryMode.IN_PERSON.remote
+        (True, False)
+    """
+
+    IN_PERSON = "in_person"
+    VIDEO = "video"
+    """Synchronous audio and video (telehealth)."""
+    AUDIO_ONLY = "audio_only"
+    """Telephone or other audio-only telehealth."""
+
+    @property
+    def remote(self) -> bool:
+        """Whether the mode is telehealth (video or audio-only)."""
+        return self is not DeliveryMode.IN_PERSON
+
+
+def default_delivery(session: object) -> DeliveryMode:
+    """Video for a session marked telehealth, in person otherwise (internal)."""
+    return (
+        DeliveryMode.VIDEO
+        if getattr(session, "telehealth", False)
+        else DeliveryMode.IN_PERSON
+    )
+
+
+def check_delivery(owner: object, telehealth: bool, delivery: DeliveryMode) -> None:
+    """Make *telehealth* mirror *delivery* on a frozen *owner* (internal).
+
+    *delivery* wins, except that ``telehealth=True`` with an in-person delivery
+    (the default, or a copy made with ``attrs.evolve(x, telehealth=True)``)
+    means video.
+    """
+    if not isinstance(delivery, DeliveryMode):
+        raise InvalidTypeError("delivery", delivery, "DeliveryMode")
+    if telehealth and not delivery.remote:
+        object.__setattr__(owner, "delivery", DeliveryMode.VIDEO)
+    elif delivery.remote and not telehealth:
+        object.__setattr__(owner, "telehealth", True)
 
 
 class Attendance(enum.Enum):
@@ -137,7 +188,11 @@ class Session:
         duration: More than zero, at most 12 hours, whole minutes.
         attendance: Scheduled (default), attended, absent, excused or cancelled.
         clinician: Optional opaque clinician id.
-        telehealth: Whether the session is delivered remotely.
+        telehealth: Whether the session is delivered remotely; always equal
+            to ``delivery.remote``.
+        delivery: In person, video or audio-only (video by default for a
+            telehealth session, in person otherwise). Change it with
+            :meth:`with_delivery`.
 
     Raises:
         InvalidValueError: Naive or pytz datetimes, wall times in a DST gap,
@@ -148,6 +203,7 @@ class Session:
     Example:
         >>> import datetime as dt
         >>> from zoneinfo import ZoneInfo
+        >>> import attrs
         >>> from iopmodel import Attendance, Session, SessionKind
         >>> s = Session(kind=SessionKind.GROUP_THERAPY,
         ...             start=dt.datetime(2026, 3, 2, 18, tzinfo=ZoneInfo("America/New_York")),
@@ -156,6 +212,10 @@ class Session:
         (180, datetime.time(21, 0), 'scheduled')
         >>> s.with_attendance(Attendance.ATTENDED).attendance.value
         'attended'
+        >>> from iopmodel.sessions import DeliveryMode
+        >>> phone = attrs.evolve(s, delivery=DeliveryMode.AUDIO_ONLY)
+        >>> phone.telehealth, phone.delivery.value
+        (True, 'audio_only')
     """
 
     kind: SessionKind = attrs.field(validator=instance_of(SessionKind))
@@ -168,12 +228,16 @@ class Session:
     )
     clinician: str | None = attrs.field(default=None, validator=optional_non_empty_str)
     telehealth: bool = attrs.field(default=False, validator=instance_of(bool))
+    delivery: DeliveryMode = attrs.field(
+        default=attrs.Factory(default_delivery, takes_self=True)
+    )
     # Derived once: weekly accounting reads it for every session.
     _minutes: int = attrs.field(init=False, repr=False, eq=False, hash=False)
     # The start's UTC instant: the session's identity (equality, hash, order).
     _instant: dt.datetime = attrs.field(init=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
+        check_delivery(self, self.telehealth, self.delivery)
         object.__setattr__(self, "_minutes", self.duration // MINUTE)
         object.__setattr__(self, "_instant", _utc(self.start))
 
@@ -202,7 +266,29 @@ class Session:
             attendance=attendance,
             clinician=self.clinician,
             telehealth=self.telehealth,
+            delivery=self.delivery,
         )
+
+    def with_delivery(self, delivery: DeliveryMode) -> Session:
+        """Return a copy delivered by *delivery* (``telehealth`` follows it).
+
+        Use this rather than ``attrs.evolve(session, delivery=...)`` to move a
+        telehealth session back in person: ``telehealth=True`` on its own
+        means video.
+
+        Example:
+            >>> import datetime as dt
+            >>> from iopmodel import Session, SessionKind
+            >>> from iopmodel.sessions import DeliveryMode
+            >>> video = Session(kind=SessionKind.GROUP_THERAPY, telehealth=True,
+            ...                 start=dt.datetime(2026, 3, 2, 18, tzinfo=dt.UTC),
+            ...                 duration=dt.timedelta(hours=3))
+            >>> video.with_delivery(DeliveryMode.IN_PERSON).telehealth
+            False
+        """
+        if not isinstance(delivery, DeliveryMode):
+            raise InvalidTypeError("delivery", delivery, "DeliveryMode")
+        return attrs.evolve(self, delivery=delivery, telehealth=delivery.remote)
 
     @property
     def order_key(self) -> tuple[dt.datetime, str]:
@@ -228,6 +314,7 @@ class Session:
         attendance: Attendance,
         clinician: str | None,
         telehealth: bool,
+        delivery: DeliveryMode,
     ) -> Session:
         """Build a session from values already validated elsewhere (no checks).
 
@@ -243,6 +330,7 @@ class Session:
         setter(session, "attendance", attendance)
         setter(session, "clinician", clinician)
         setter(session, "telehealth", telehealth)
+        setter(session, "delivery", delivery)
         setter(session, "_minutes", duration // MINUTE)
         setter(session, "_instant", _utc(start))
         return session

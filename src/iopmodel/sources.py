@@ -23,17 +23,31 @@ import attrs
 __all__ = [
     "ASAM_3RD_EDITION",
     "ASAM_4TH_EDITION",
+    "AUDIT_C_BRADLEY_2007",
+    "AUDIT_C_BUSH_1998",
+    "BAM_CACCIOLA_2013",
+    "BAM_VA_SCORING",
+    "CFR_PART2_2_32",
+    "GAD7_SPITZER_2006",
     "HCPCS_H0015",
+    "HCPCS_H0035",
+    "HCPCS_S9480",
+    "ICD10CM",
     "LIBRARY_DEFAULT",
     "LOCUS_2016",
+    "LOWE_2004",
     "MEDICARE_IOP_2024",
+    "MEDICARE_IOP_CLAIMS",
     "MEDICARE_IOP_RECERTIFICATION",
     "MEDICARE_PHP",
     "NIDA_PRINCIPLES",
+    "PART2_FINAL_RULE_2024",
     "PAYER_STEP_DOWN_ALLOWANCE",
+    "PHQ9_KROENKE_2001",
     "SAMHSA_ADVISORY_2021",
     "SAMHSA_TIP_47",
     "SOURCE_ARTICLE",
+    "TOUSSAINT_2020",
     "Citation",
 ]
 
@@ -227,3 +241,163 @@ LIBRARY_DEFAULT: Final = Citation(
     "threshold in iopmodel.standards. Configure your own.",
 )
 """Marks a number iopmodel chose itself; each use records its reason."""
+
+# -- the clinical record: instruments, codes, billing and confidentiality -----------
+
+PHQ9_KROENKE_2001: Final = Citation(
+    key="PHQ9-KROENKE-2001",
+    title="Kroenke K, Spitzer RL, Williams JBW. The PHQ-9: validity of a brief "
+    "depression severity measure. J Gen Intern Med 2001;16(9):606-613",
+    short="Kroenke 2001",
+    note="Nine items scored 0-3, total 0-27; severity 5, 10, 15 and 20 mark mild, "
+    "moderate, moderately severe and severe depression. The PHQ-9 is free to use; "
+    "iopmodel stores item numbers, never item text.",
+    url="https://doi.org/10.1046/j.1525-1497.2001.016009606.x",
+)
+"""The PHQ-9's scoring and severity bands (Kroenke, Spitzer and Williams 2001)."""
+
+LOWE_2004: Final = Citation(
+    key="LOWE-2004",
+    title="Lowe B, Unutzer J, Callahan CM, Perkins AJ, Kroenke K. Monitoring "
+    "depression treatment outcomes with the Patient Health Questionnaire-9. "
+    "Med Care 2004;42(12):1194-1201",
+    short="Lowe 2004",
+    note="A change of 5 points is the minimal clinically significant difference.",
+    url="https://doi.org/10.1097/00005650-200412000-00006",
+)
+"""The PHQ-9's minimal clinically important difference of 5 points."""
+
+GAD7_SPITZER_2006: Final = Citation(
+    key="GAD7-SPITZER-2006",
+    title="Spitzer RL, Kroenke K, Williams JBW, Lowe B. A brief measure for "
+    "assessing generalized anxiety disorder: the GAD-7. Arch Intern Med "
+    "2006;166(10):1092-1097",
+    short="Spitzer 2006",
+    note="Seven items scored 0-3, total 0-21; 5, 10 and 15 mark mild, moderate "
+    "and severe anxiety.",
+    url="https://doi.org/10.1001/archinte.166.10.1092",
+)
+"""The GAD-7's scoring and severity bands (Spitzer et al. 2006)."""
+
+TOUSSAINT_2020: Final = Citation(
+    key="TOUSSAINT-2020",
+    title="Toussaint A, Husing P, Gumz A, et al. Sensitivity to change and minimal "
+    "clinically important difference of the 7-item Generalized Anxiety Disorder "
+    "Questionnaire (GAD-7). J Affect Disord 2020;265:395-401",
+    short="Toussaint 2020",
+    note="The GAD-7's minimal clinically important difference is 4 points.",
+    url="https://doi.org/10.1016/j.jad.2020.01.032",
+)
+"""The GAD-7's minimal clinically important difference of 4 points."""
+
+AUDIT_C_BUSH_1998: Final = Citation(
+    key="AUDITC-BUSH-1998",
+    title="Bush K, Kivlahan DR, McDonell MB, Fihn SD, Bradley KA. The AUDIT "
+    "alcohol consumption questions (AUDIT-C): an effective brief screening test "
+    "for problem drinking. Arch Intern Med 1998;158(16):1789-1795",
+    short="Bush 1998",
+    note="The first three AUDIT items, each scored 0-4, total 0-12.",
+    url="https://doi.org/10.1001/archinte.158.16.1789",
+)
+"""The AUDIT-C's items and scoring (Bush et al. 1998)."""
+
+AUDIT_C_BRADLEY_2007: Final = Citation(
+    key="AUDITC-BRADLEY-2007",
+    title="Bradley KA, DeBenedetti AF, Volk RJ, Williams EC, Frank D, Kivlahan DR. "
+    "AUDIT-C as a brief screen for alcohol misuse in primary care. Alcohol Clin "
+    "Exp Res 2007;31(7):1208-1217",
+    short="Bradley 2007",
+    note="A positive screen is 4 or more for men and 3 or more for women.",
+    url="https://doi.org/10.1111/j.1530-0277.2007.00403.x",
+)
+"""The AUDIT-C's cut-offs, 4 or more for men and 3 or more for women."""
+
+BAM_CACCIOLA_2013: Final = Citation(
+    key="BAM-CACCIOLA-2013",
+    title="Cacciola JS, Alterman AI, DePhilippis D, et al. Development and initial "
+    "evaluation of the Brief Addiction Monitor (BAM). J Subst Abuse Treat "
+    "2013;44(3):256-263",
+    short="Cacciola 2013",
+    note="17 items about the past 30 days; Use, Risk and Protective composites; "
+    "no validated total score.",
+    url="https://doi.org/10.1016/j.jsat.2012.07.013",
+)
+"""The Brief Addiction Monitor (VA), its items and composites."""
+
+BAM_VA_SCORING: Final = Citation(
+    key="BAM-VA-SCORING",
+    title="VA VISN 4 MIRECC / CESATE, Brief Addiction Monitor (BAM) scoring and "
+    "clinical guidelines",
+    short="VA BAM scoring",
+    confidence="secondary",
+    note="Use = items 4, 5 and 6; Risk = items 1, 2, 3, 8, 11 and 15; Protective = "
+    "items 9, 10, 12, 13, 14 and 16; items 7A-7G and 17 are not in a composite. "
+    "Items are coded 0-4. Any Use (1 or more) is clinically significant. Checked "
+    "against secondary copies of the VA guide, not the guide itself.",
+)
+"""The VA's scoring of the BAM's Use, Risk and Protective composites."""
+
+ICD10CM: Final = Citation(
+    key="ICD-10-CM",
+    title="ICD-10-CM, International Classification of Diseases, 10th Revision, "
+    "Clinical Modification (CDC National Center for Health Statistics and CMS)",
+    short="ICD-10-CM",
+    note="Codes and short titles are facts; the shipped table is a small excerpt.",
+    url="https://www.cdc.gov/nchs/icd/icd-10-cm/",
+)
+"""The ICD-10-CM code set (US diagnosis codes)."""
+
+HCPCS_S9480: Final = Citation(
+    key="HCPCS-S9480",
+    title="HCPCS S9480, intensive outpatient psychiatric services, per diem",
+    short="HCPCS S9480",
+    confidence="secondary",
+    note="A temporary national code for commercial payers and Medicaid; not "
+    "payable by Medicare.",
+)
+"""The S9480 code descriptor, psychiatric IOP per diem."""
+
+HCPCS_H0035: Final = Citation(
+    key="HCPCS-H0035",
+    title="HCPCS H0035, mental health partial hospitalization, treatment, less "
+    "than 24 hours",
+    short="HCPCS H0035",
+    confidence="secondary",
+    note="Used by Medicaid payers for partial hospitalization.",
+)
+"""The H0035 code descriptor, mental-health partial hospitalization."""
+
+MEDICARE_IOP_CLAIMS: Final = Citation(
+    key="MEDICARE-IOP-CLAIMS",
+    title="CMS MLN MM13222, billing requirements for IOP services: condition code "
+    "92 (partial hospitalization: condition code 41)",
+    short="Medicare IOP claims",
+    effective=dt.date(2024, 1, 1),
+    note="Types of bill 13X (hospital), 76X (CMHC), 85X (CAH); condition code 92 "
+    "marks an IOP claim, 41 a partial-hospitalization claim.",
+)
+"""Medicare's 2024 IOP claim conventions, such as condition code 92."""
+
+CFR_PART2_2_32: Final = Citation(
+    key="42-CFR-2.32",
+    title="42 CFR 2.32, Notice and copy of consent to accompany disclosure",
+    short="42 CFR 2.32",
+    note="Each disclosure made with the patient's written consent must carry a "
+    "notice that the record is protected (statement 1 in full, or statement 2) "
+    "and a copy of the consent or a clear explanation of its scope.",
+    url="https://www.ecfr.gov/current/title-42/chapter-I/subchapter-A/part-2/"
+    "subpart-C/section-2.32",
+)
+"""The regulation requiring the redisclosure notice on consented disclosures."""
+
+PART2_FINAL_RULE_2024: Final = Citation(
+    key="PART2-FINAL-RULE-2024",
+    title="HHS, Confidentiality of Substance Use Disorder (SUD) Patient Records, "
+    "final rule, 89 FR 12472 (16 February 2024)",
+    short="Part 2 final rule 2024",
+    effective=dt.date(2024, 4, 16),
+    note="Compliance by 16 February 2026. Aligns Part 2 with HIPAA: one consent "
+    "may cover all future treatment, payment and health-care operations.",
+    url="https://www.ecfr.gov/current/title-42/chapter-I/subchapter-A/part-2",
+)
+"""The 2024 final rule that revised 42 CFR Part 2, including section 2.32."""

@@ -51,7 +51,7 @@ from iopmodel._format import hours_text
 from iopmodel._validators import FrozenMapping, instance_of, non_empty_str, to_hours
 from iopmodel.care import LevelOfCare, Population
 from iopmodel.errors import InvalidTypeError, InvalidValueError, UnknownCodeError
-from iopmodel.sessions import SessionKind
+from iopmodel.sessions import DeliveryMode, SessionKind
 from iopmodel.sources import Citation
 
 __all__ = [
@@ -304,7 +304,8 @@ def _bands(value: Any) -> Mapping[LevelOfCare, Mapping[Population, HoursBand]]:
         if not isinstance(per_population, Mapping):
             raise InvalidTypeError(f"bands[{level.key}]", per_population, "a mapping")
         inner: dict[Population, HoursBand] = {}
-        for population, band in per_population.items():
+        pairs: Iterable[tuple[object, object]] = per_population.items()
+        for population, band in pairs:
             if not isinstance(population, Population) or not isinstance(
                 band, HoursBand
             ):
@@ -357,6 +358,26 @@ def _kinds(value: Iterable[SessionKind]) -> frozenset[SessionKind]:
     return kinds
 
 
+def _deliveries(value: Iterable[DeliveryMode]) -> frozenset[DeliveryMode]:
+    modes = frozenset(value)
+    for mode in modes:
+        if not isinstance(mode, DeliveryMode):
+            raise InvalidTypeError("counted_deliveries", mode, "DeliveryMode")
+    return modes
+
+
+def _mcids(value: Mapping[str, Threshold]) -> Mapping[str, Threshold]:
+    if not isinstance(value, Mapping):
+        raise InvalidTypeError(
+            "mcid_points", value, "a mapping of instrument id to Threshold"
+        )
+    pairs: Iterable[tuple[object, object]] = value.items()
+    for key, item in pairs:
+        if not isinstance(key, str) or not isinstance(item, Threshold):
+            raise InvalidTypeError(f"mcid_points[{key!r}]", item, "Threshold")
+    return FrozenMapping(value)
+
+
 def _threshold(_instance: object, attribute: Any, value: Any) -> None:
     if not isinstance(value, Threshold):
         raise InvalidTypeError(attribute.name, value, "Threshold")
@@ -399,6 +420,20 @@ class Standard:
         visit_days_max: Most visit days a week in the typical IOP pattern.
         visit_hours_min: Shortest typical average visit, in hours.
         visit_hours_max: Longest typical average visit, in hours.
+        counted_deliveries: Delivery modes (in person, video, audio-only) whose
+            sessions count toward program hours; every mode by default.
+        counted_deliveries_source: Where that list comes from.
+        counted_deliveries_note: What the source says, or why the default.
+        measure_intake_days: Days from the start of treatment by which each of
+            the program's outcome measures is first given (rule ``MSR001``).
+        measure_every_days: Longest interval between two administrations of
+            one outcome measure (rule ``MSR001``).
+        mcid_points: Minimal clinically important difference per instrument id
+            (``"phq-9"``), in score points, each cited (rule ``MSR002``).
+        screen_every_days: Longest interval between drug screens in a
+            substance-use program (rule ``TOX001``).
+        authorization_warning_days: An authorization ending within this many
+            days of the check is reported (rule ``AUTH003``).
 
     Raises:
         InvalidValueError: Classifier bands with a gap or an overlap, or a
@@ -435,6 +470,32 @@ class Standard:
     visit_days_max: Threshold = attrs.field(validator=_threshold)
     visit_hours_min: Threshold = attrs.field(validator=_threshold)
     visit_hours_max: Threshold = attrs.field(validator=_threshold)
+    counted_deliveries: frozenset[DeliveryMode] = attrs.field(
+        default=frozenset(DeliveryMode), converter=_deliveries
+    )
+    counted_deliveries_source: Citation = attrs.field(
+        default=sources.LIBRARY_DEFAULT, validator=instance_of(Citation)
+    )
+    counted_deliveries_note: str = attrs.field(default="", validator=instance_of(str))
+    measure_intake_days: Threshold = attrs.field(
+        default=attrs.Factory(lambda: _RECORD["measure_intake_days"]),
+        validator=_threshold,
+    )
+    measure_every_days: Threshold = attrs.field(
+        default=attrs.Factory(lambda: _RECORD["measure_every_days"]),
+        validator=_threshold,
+    )
+    mcid_points: Mapping[str, Threshold] = attrs.field(
+        default=attrs.Factory(lambda: _RECORD["mcid_points"]), converter=_mcids
+    )
+    screen_every_days: Threshold = attrs.field(
+        default=attrs.Factory(lambda: _RECORD["screen_every_days"]),
+        validator=_threshold,
+    )
+    authorization_warning_days: Threshold = attrs.field(
+        default=attrs.Factory(lambda: _RECORD["authorization_warning_days"]),
+        validator=_threshold,
+    )
 
     def __attrs_post_init__(self) -> None:
         _check_ladder(self.bands)
@@ -473,6 +534,35 @@ class Standard:
             ('9 to under 20 h/week', 'Medicare IOP 2024')
         """
         return self.bands.get(level, {}).get(population)
+
+    def mcid(self, instrument_id: str) -> Threshold | None:
+        """The minimal clinically important difference of an instrument, if known.
+
+        Example:
+            >>> from iopmodel.standards import DEFAULT_STANDARD
+            >>> DEFAULT_STANDARD.mcid("phq-9"), DEFAULT_STANDARD.mcid("audit-c")
+            (Threshold(value=5, unit='points', source='Lowe 2004'), None)
+        """
+        return self.mcid_points.get(instrument_id)
+
+    def with_mcid(self, instrument_id: str, threshold: Threshold | None) -> Standard:
+        """The standard with an instrument's MCID set (or removed with ``None``).
+
+        Example:
+            >>> from iopmodel.sources import LIBRARY_DEFAULT
+            >>> from iopmodel.standards import DEFAULT_STANDARD, Threshold
+            >>> ours = DEFAULT_STANDARD.with_mcid(
+            ...     "clinic-scale", Threshold(value=3, unit="points", source=LIBRARY_DEFAULT,
+            ...                               note="our clinic's reading"))
+            >>> ours.mcid("clinic-scale").value
+            3
+        """
+        mcids = dict(self.mcid_points)
+        if threshold is None:
+            mcids.pop(instrument_id, None)
+        else:
+            mcids[instrument_id] = threshold
+        return attrs.evolve(self, mcid_points=mcids)
 
     def level_for_weekly_hours(
         self, hours: object, population: Population = Population.ADULT
@@ -594,6 +684,10 @@ class Standard:
             recent_plan_change_days
             visit_hours_min
             visit_hours_max
+            measure_intake_days
+            measure_every_days
+            screen_every_days
+            authorization_warning_days
         """
         return {
             name: value
@@ -625,7 +719,18 @@ _OUTPATIENT_BANDS: Final = {
 _LOW_RESIDENTIAL_BAND: Final = HoursBand(
     minimum=5, minimum_source=sources.ASAM_3RD_EDITION
 )
-_COUNTED: Final = frozenset(SessionKind) - {SessionKind.MUTUAL_SUPPORT}
+_COUNTED: Final = frozenset(SessionKind) - {
+    SessionKind.MUTUAL_SUPPORT,
+    SessionKind.TOXICOLOGY_SCREEN,
+}
+_DELIVERIES_NOTE: Final = (
+    "No source iopmodel uses says whether telehealth sessions count toward IOP "
+    "hours, and the facts sheet records no Medicare 2024 telehealth position "
+    "(Medicare's IOP settings are hospital outpatient departments, CMHCs, RHCs, "
+    "FQHCs and OTPs, not the patient's home). Every mode counts by default so "
+    "that telehealth sessions keep counting as before; restrict "
+    "counted_deliveries to match your payer."
+)
 
 
 def _days(value: int, source: Citation, note: str = "") -> Threshold:
@@ -635,6 +740,7 @@ def _days(value: int, source: Citation, note: str = "") -> Threshold:
 _COMMON: Final[dict[str, Any]] = {
     "counted_kinds": _COUNTED,
     "counted_kinds_source": sources.SAMHSA_ADVISORY_2021,
+    "counted_deliveries_note": _DELIVERIES_NOTE,
     "minimum_total_days": _days(
         90,
         sources.NIDA_PRINCIPLES,
@@ -699,6 +805,51 @@ _COMMON: Final[dict[str, Any]] = {
         unit="h/visit",
         source=sources.LIBRARY_DEFAULT,
         note="The article says 'about 3 hours'; iopmodel allows an hour either way.",
+    ),
+}
+
+#: The clinical-record numbers (measures, screens, authorizations); both shipped
+#: standards share them.
+_RECORD: Final[dict[str, Any]] = {
+    "measure_intake_days": _days(
+        7,
+        sources.LIBRARY_DEFAULT,
+        "Measurement-based care gives each measure at intake; no source sets a "
+        "number of days. One week lets intake span the first few IOP visits.",
+    ),
+    "measure_every_days": _days(
+        30,
+        sources.LIBRARY_DEFAULT,
+        "No national standard sets a measurement cadence for IOP. The PHQ-9 and "
+        "GAD-7 ask about the last two weeks and the BAM about the last 30 days, "
+        "so monthly repeats never leave a gap in what the measures cover.",
+    ),
+    "mcid_points": {
+        "phq-9": Threshold(
+            value=5,
+            unit="points",
+            source=sources.LOWE_2004,
+            note="A change of 5 points is the minimal clinically significant "
+            "difference on the PHQ-9.",
+        ),
+        "gad-7": Threshold(
+            value=4,
+            unit="points",
+            source=sources.TOUSSAINT_2020,
+            note="The GAD-7's minimal clinically important difference is 4 points.",
+        ),
+    },
+    "screen_every_days": _days(
+        7,
+        sources.LIBRARY_DEFAULT,
+        "NIDA: drug use during treatment must be monitored continuously, but it "
+        "gives no interval. Weekly matches the weekly cycle of an IOP schedule.",
+    ),
+    "authorization_warning_days": _days(
+        7,
+        sources.LIBRARY_DEFAULT,
+        "Payers set their own renewal lead times; a week's notice leaves time "
+        "to send a continued-stay review before the authorization lapses.",
     ),
 }
 

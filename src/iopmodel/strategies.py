@@ -38,7 +38,16 @@ import attrs
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
+from iopmodel.authorizations import Authorization, AuthorizationUnit
 from iopmodel.care import Framework, LevelOfCare, Population, Setting
+from iopmodel.consent import Consent, DisclosurePurpose, RecordSection
+from iopmodel.diagnoses import (
+    ICD10CM_CODES,
+    CoOccurringCapability,
+    Diagnosis,
+    DiagnosisRank,
+    ProgramFocus,
+)
 from iopmodel.episodes import (
     TRANSITIONS,
     Episode,
@@ -49,6 +58,7 @@ from iopmodel.episodes import (
     Transition,
 )
 from iopmodel.errors import TransitionError
+from iopmodel.measures import Measure, instruments
 from iopmodel.plans import (
     AftercarePlan,
     DischargeReason,
@@ -62,7 +72,14 @@ from iopmodel.plans import (
 )
 from iopmodel.programs import Program
 from iopmodel.schedules import SessionTemplate
-from iopmodel.sessions import MAX_SESSION_DURATION, Attendance, Session, SessionKind
+from iopmodel.screens import Screen, ScreenResult
+from iopmodel.sessions import (
+    MAX_SESSION_DURATION,
+    Attendance,
+    DeliveryMode,
+    Session,
+    SessionKind,
+)
 from iopmodel.standards import DEFAULT_STANDARD, Standard
 
 __all__ = [
@@ -70,14 +87,20 @@ __all__ = [
     "REGISTERED",
     "EpisodeMachine",
     "attendances",
+    "authorizations",
     "aware_datetimes",
+    "consents",
+    "diagnoses",
     "durations",
     "episodes",
     "iop_programs",
     "levels",
+    "measures",
     "populations",
     "programs",
+    "recorded_plans",
     "rrules",
+    "screens",
     "session_kinds",
     "session_templates",
     "sessions",
@@ -296,6 +319,7 @@ def sessions(
         attendance=attendances() if attendance is None else attendance,
         clinician=st.none() | st.from_regex(r"c-[0-9]{3}", fullmatch=True),
         telehealth=st.booleans(),
+        delivery=st.sampled_from(DeliveryMode),
     )
 
 
@@ -368,6 +392,7 @@ def session_templates(
         title=st.none() | st.sampled_from(["Process group", "Skills group"]),
         clinician=st.none() | st.from_regex(r"c-[0-9]{3}", fullmatch=True),
         telehealth=st.booleans(),
+        delivery=st.sampled_from(DeliveryMode),
     )
 
 
@@ -410,6 +435,12 @@ def programs(
         else templates,
         capacity=st.none() | st.integers(min_value=1, max_value=60),
         recommended_minimum_days=st.integers(min_value=1, max_value=365),
+        focus=st.none() | st.sampled_from(ProgramFocus),
+        co_occurring=st.none() | st.sampled_from(CoOccurringCapability),
+        part2=st.booleans(),
+        measures=st.lists(
+            st.sampled_from(["phq-9", "gad-7", "audit-c", "bam"]), max_size=3
+        ),
     )
 
 
@@ -738,6 +769,236 @@ class EpisodeMachine(RuleBasedStateMachine):
             )
 
 
+_DAYS: Final = st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2034, 12, 31))
+
+
+def diagnoses() -> st.SearchStrategy[Diagnosis]:
+    """Valid :class:`~iopmodel.diagnoses.Diagnosis` objects: shipped and unknown codes.
+
+    Example:
+        >>> from hypothesis import given, settings
+        >>> from iopmodel.strategies import diagnoses
+        >>> @settings(max_examples=10)
+        ... @given(diagnoses())
+        ... def check(diagnosis):
+        ...     assert diagnosis.code[0].isupper()
+        >>> check()
+    """
+    codes = st.sampled_from(sorted(ICD10CM_CODES)) | st.from_regex(
+        r"[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?", fullmatch=True
+    )
+    return st.builds(
+        _diagnosis,
+        code=codes,
+        rank=st.sampled_from(DiagnosisRank),
+        onset=st.none() | _DAYS,
+        length=st.none() | st.integers(min_value=0, max_value=3000),
+    )
+
+
+def _diagnosis(
+    code: str, rank: DiagnosisRank, onset: dt.date | None, length: int | None
+) -> Diagnosis:
+    resolved = None
+    if onset is not None and length is not None:
+        resolved = min(onset + dt.timedelta(days=length), dt.date(9999, 12, 31))
+    return Diagnosis(code=code, rank=rank, onset=onset, resolved=resolved)
+
+
+def measures() -> st.SearchStrategy[Measure]:
+    """Valid :class:`~iopmodel.measures.Measure` objects of the shipped instruments.
+
+    Half have item responses (scored), half a total only.
+
+    Example:
+        >>> from hypothesis import given, settings
+        >>> from iopmodel.strategies import measures
+        >>> @settings(max_examples=10)
+        ... @given(measures())
+        ... def check(measure):
+        ...     assert measure.band is not None
+        >>> check()
+    """
+    return st.sampled_from(instruments()[:4]).flatmap(
+        lambda known: st.one_of(
+            st.builds(
+                Measure,
+                instrument=st.just(known.id),
+                on=_DAYS,
+                responses=st.fixed_dictionaries(
+                    {
+                        item: st.integers(known.item_minimum, known.item_maximum)
+                        for item in known.summed_items
+                    }
+                ),
+            ),
+            st.builds(
+                Measure,
+                instrument=st.just(known.id),
+                on=_DAYS,
+                total=st.integers(0, known.maximum_total or 0),
+            ),
+        )
+    )
+
+
+def screens() -> st.SearchStrategy[Screen]:
+    """Valid :class:`~iopmodel.screens.Screen` objects.
+
+    Example:
+        >>> from hypothesis import given, settings
+        >>> from iopmodel.strategies import screens
+        >>> @settings(max_examples=10)
+        ... @given(screens())
+        ... def check(screen):
+        ...     assert set(screen.unexpected_positives) <= set(screen.positives)
+        >>> check()
+    """
+    substances = st.sampled_from(
+        ["alcohol", "opioids", "fentanyl", "cocaine", "cannabis", "buprenorphine"]
+    )
+    return st.builds(
+        Screen,
+        collected=_DAYS,
+        panel=st.sampled_from(["12-panel urine", "oral fluid", "breath"]),
+        results=st.dictionaries(
+            substances, st.sampled_from(ScreenResult), min_size=1, max_size=4
+        ),
+        prescribed=st.frozensets(substances, max_size=2),
+    )
+
+
+def authorizations() -> st.SearchStrategy[Authorization]:
+    """Valid :class:`~iopmodel.authorizations.Authorization` objects.
+
+    Example:
+        >>> from hypothesis import given, settings
+        >>> from iopmodel.strategies import authorizations
+        >>> @settings(max_examples=10)
+        ... @given(authorizations())
+        ... def check(authorization):
+        ...     assert authorization.days >= 1
+        >>> check()
+    """
+    return st.builds(
+        _authorization,
+        payer=st.sampled_from(["Acme Health", "Medicaid", "Medicare"]),
+        level=levels(),
+        start=_DAYS,
+        days=st.integers(min_value=0, max_value=120),
+        units=st.integers(min_value=1, max_value=90),
+        unit=st.sampled_from(AuthorizationUnit),
+        reference=st.none() | st.from_regex(r"A-[0-9]{6}", fullmatch=True),
+    )
+
+
+def _authorization(
+    *,
+    payer: str,
+    level: LevelOfCare,
+    start: dt.date,
+    days: int,
+    units: int,
+    unit: AuthorizationUnit,
+    reference: str | None,
+) -> Authorization:
+    return Authorization(
+        payer=payer,
+        level=level,
+        start=start,
+        end=start + dt.timedelta(days=days),
+        units=units,
+        unit=unit,
+        reference=reference,
+    )
+
+
+def consents() -> st.SearchStrategy[Consent]:
+    """Valid :class:`~iopmodel.consent.Consent` objects.
+
+    Example:
+        >>> from hypothesis import given, settings
+        >>> from iopmodel.strategies import consents
+        >>> @settings(max_examples=10)
+        ... @given(consents())
+        ... def check(consent):
+        ...     assert consent.in_force(consent.signed) == (consent.revoked != consent.signed)
+        >>> check()
+    """
+    return st.builds(
+        _consent,
+        patient=st.from_regex(r"p-[0-9]{4}", fullmatch=True),
+        purposes=st.frozensets(st.sampled_from(DisclosurePurpose), min_size=1),
+        sections=st.frozensets(st.sampled_from(RecordSection), min_size=1),
+        signed=_DAYS,
+        expires_after=st.none() | st.integers(min_value=0, max_value=730),
+        revoked_after=st.none() | st.integers(min_value=0, max_value=730),
+    )
+
+
+def _consent(
+    *,
+    patient: str,
+    purposes: frozenset[DisclosurePurpose],
+    sections: frozenset[RecordSection],
+    signed: dt.date,
+    expires_after: int | None,
+    revoked_after: int | None,
+) -> Consent:
+    def after(days: int | None) -> dt.date | None:
+        return None if days is None else signed + dt.timedelta(days=days)
+
+    return Consent(
+        patient_id=patient,
+        recipient="Dr. Lee, primary care",
+        purposes=purposes,
+        sections=sections,
+        signed=signed,
+        expires=after(expires_after),
+        revoked=after(revoked_after),
+    )
+
+
+def recorded_plans() -> st.SearchStrategy[TreatmentPlan]:
+    """Treatment plans (:func:`treatment_plans`) with a clinical record.
+
+    Each has diagnoses, measures, screens and authorizations around its start.
+
+    Example:
+        >>> from hypothesis import given, settings
+        >>> from iopmodel.strategies import recorded_plans
+        >>> @settings(max_examples=5, deadline=None)
+        ... @given(recorded_plans())
+        ... def check(plan):
+        ...     days = [m.on for m in plan.measures]
+        ...     assert days == sorted(days)
+        >>> check()
+    """
+    return st.builds(
+        _with_record,
+        plan=treatment_plans(weeks=st.integers(min_value=1, max_value=8)),
+        diagnoses=st.lists(diagnoses(), max_size=3),
+        measures=st.lists(measures(), max_size=4),
+        screens=st.lists(screens(), max_size=4),
+        authorizations=st.lists(authorizations(), max_size=2),
+        part2=st.booleans(),
+    )
+
+
+def _with_record(
+    *,
+    plan: TreatmentPlan,
+    diagnoses: list[Diagnosis],
+    measures: list[Measure],
+    screens: list[Screen],
+    authorizations: list[Authorization],
+    part2: bool,
+) -> TreatmentPlan:
+    return attrs.evolve(
+        plan.record(*diagnoses, *measures, *screens, *authorizations), part2=part2
+    )
+
+
 def _plan_parts() -> dict[type, st.SearchStrategy[object]]:
     texts = st.sampled_from(["Reduce use", "Attend groups", "Build a support network"])
     days = st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2034, 12, 31))
@@ -783,6 +1044,19 @@ REGISTERED: Final[dict[type, st.SearchStrategy[object]]] = {
     TreatmentPlan: treatment_plans(),
     Episode: episodes(),
     Placement: episodes().flatmap(lambda e: st.sampled_from(e.placements)),
+    DeliveryMode: st.sampled_from(DeliveryMode),
+    ProgramFocus: st.sampled_from(ProgramFocus),
+    CoOccurringCapability: st.sampled_from(CoOccurringCapability),
+    DiagnosisRank: st.sampled_from(DiagnosisRank),
+    Diagnosis: diagnoses(),
+    Measure: measures(),
+    ScreenResult: st.sampled_from(ScreenResult),
+    Screen: screens(),
+    AuthorizationUnit: st.sampled_from(AuthorizationUnit),
+    Authorization: authorizations(),
+    DisclosurePurpose: st.sampled_from(DisclosurePurpose),
+    RecordSection: st.sampled_from(RecordSection),
+    Consent: consents(),
     **_plan_parts(),
 }
 

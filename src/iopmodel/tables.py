@@ -18,12 +18,20 @@ from zoneinfo import ZoneInfo
 from iopmodel.errors import MissingExtraError
 
 if TYPE_CHECKING:
+    from iopmodel.consent import Disclosure
     from iopmodel.episodes import Episode
+    from iopmodel.plans import TreatmentPlan
     from iopmodel.reports import ValidationReport
     from iopmodel.sessions import Session, SessionKind
     from iopmodel.weeks import WeekSummary
 
-__all__ = ["episode_frame", "findings_frame", "sessions_frame", "weeks_frame"]
+__all__ = [
+    "episode_frame",
+    "findings_frame",
+    "measures_frame",
+    "sessions_frame",
+    "weeks_frame",
+]
 
 
 def _pandas() -> Any:
@@ -138,8 +146,15 @@ def findings_frame(report: ValidationReport) -> Any:
     return frame
 
 
-def episode_frame(episode: Episode) -> Any:
+def episode_frame(episode: Episode, *, disclosure: Disclosure | None = None) -> Any:
     """One row per placement (see :meth:`iopmodel.episodes.Episode.to_records`).
+
+    An episode in a 42 CFR Part 2 program needs a *disclosure* whose consent
+    covers it; the frame then carries the 42 CFR 2.32 notice in
+    ``frame.attrs["part2_disclosure"]`` (see :mod:`iopmodel.consent`).
+
+    Raises:
+        ConsentRequiredError: Part 2 data without a covering consent.
 
     Example:
         >>> import datetime as dt
@@ -150,5 +165,52 @@ def episode_frame(episode: Episode) -> Any:
         >>> episode_frame(e)[["level", "start"]].values.tolist()
         [['intensive_outpatient', '2026-03-02']]
     """
-    pd = _pandas()
-    return pd.DataFrame(episode.to_records())
+    from iopmodel.consent import require_disclosure  # noqa: PLC0415
+
+    used = require_disclosure(episode, disclosure, what="episode")
+    frame = _pandas().DataFrame(episode.to_records())
+    if used is not None:
+        frame.attrs["part2_disclosure"] = used.envelope()
+    return frame
+
+
+def measures_frame(plan: TreatmentPlan, *, disclosure: Disclosure | None = None) -> Any:
+    """One row per outcome measure of a plan: instrument, date, total, severity.
+
+    A plan that is 42 CFR Part 2 data needs a *disclosure* whose consent covers
+    its measures; the frame then carries the 42 CFR 2.32 notice in
+    ``frame.attrs["part2_disclosure"]``.
+
+    Raises:
+        ConsentRequiredError: Part 2 data without a covering consent.
+
+    Example:
+        >>> import datetime as dt
+        >>> from iopmodel import TreatmentPlan
+        >>> from iopmodel.examples import evening_iop
+        >>> from iopmodel.measures import Measure
+        >>> from iopmodel.tables import measures_frame
+        >>> plan = TreatmentPlan(patient_id="p", program=evening_iop(), start=dt.date(2026, 3, 2),
+        ...                      measures=[Measure(instrument="phq-9", on=dt.date(2026, 3, 2),
+        ...                                        total=16)])
+        >>> measures_frame(plan).values.tolist()
+        [['phq-9', '2026-03-02', 16, 'moderately severe']]
+    """
+    from iopmodel.consent import RecordSection, require_disclosure  # noqa: PLC0415
+
+    used = require_disclosure(
+        plan, disclosure, what="treatment plan", sections=[RecordSection.MEASURES]
+    )
+    rows = [
+        {
+            "instrument": m.instrument,
+            "on": m.on.isoformat(),
+            "total": m.total,
+            "severity": m.severity,
+        }
+        for m in plan.measures
+    ]
+    frame = _pandas().DataFrame(rows, columns=["instrument", "on", "total", "severity"])
+    if used is not None:
+        frame.attrs["part2_disclosure"] = used.envelope()
+    return frame

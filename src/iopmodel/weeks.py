@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 
 from iopmodel._validators import check_arg, iana_zone, plain_date
 from iopmodel.errors import InvalidTypeError, InvalidValueError
-from iopmodel.sessions import Attendance, Session, SessionKind
+from iopmodel.sessions import Attendance, DeliveryMode, Session, SessionKind
 from iopmodel.standards import DEFAULT_STANDARD
 
 __all__ = ["WeekSummary", "summarize_weeks", "week_of"]
@@ -158,6 +158,7 @@ def summarize_weeks(
     *,
     week_start: int = calendar.MONDAY,
     counted_kinds: frozenset[SessionKind] = DEFAULT_STANDARD.counted_kinds,
+    counted_deliveries: frozenset[DeliveryMode] | None = None,
 ) -> tuple[WeekSummary, ...]:
     """Summarize sessions into local calendar weeks covering a window of days.
 
@@ -173,6 +174,9 @@ def summarize_weeks(
         week_start: First weekday of a week, 0 (Monday) to 6 (Sunday).
         counted_kinds: Kinds that count toward program minutes (the default
             standard's by default).
+        counted_deliveries: Delivery modes that count toward program minutes
+            (``None``: every mode). Sessions of other modes are excluded
+            minutes, like kinds that do not count.
 
     Raises:
         InvalidValueError: If *last_day* is before *first_day*, or *week_start*
@@ -201,6 +205,11 @@ def summarize_weeks(
     # Enum hashing is slow in Python 3.11: look kinds up by identity, once,
     # getting (index, counts toward hours) together.
     kind_info = _kind_info(counted_kinds)
+    deliveries = (
+        None
+        if counted_deliveries is None or len(counted_deliveries) == len(DeliveryMode)
+        else counted_deliveries
+    )
     kinds = len(kind_info)
     scheduled = [0] * count
     attended = [0] * count
@@ -223,7 +232,9 @@ def summarize_weeks(
         week = (ordinal - base) // 7
         index, counted = kind_info[id(session.kind)]
         counts[week * kinds + index] += 1
-        if not counted:
+        if not counted or (
+            deliveries is not None and session.delivery not in deliveries
+        ):
             excluded[week] += session._minutes  # noqa: SLF001 - the package's own cache
             continue
         minutes = session._minutes  # noqa: SLF001

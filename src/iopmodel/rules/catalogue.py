@@ -2,7 +2,8 @@
 
 Rule ids are stable and never reused: ``HRS`` weekly hours, ``IND`` and ``GRP``
 session mix, ``PAT`` visit pattern, ``LEN`` length of treatment, ``AFT``
-aftercare, ``REV`` plan reviews and recertification. Each rule is also a
+aftercare, ``REV`` plan reviews and recertification, ``DX`` diagnoses, ``MSR``
+outcome measures, ``TOX`` drug screens, ``AUTH`` payer authorizations. Each rule is also a
 module constant (:data:`SCHEDULED_HOURS` is ``HRS001``), so code that looks for
 one rule's findings names the constant, never the bare id.
 
@@ -41,24 +42,49 @@ from iopmodel.rules.mix import (
     check_visit_pattern,
     check_weekly_sessions,
 )
+from iopmodel.rules.record import (
+    authorizations_precondition,
+    check_authorization_coverage,
+    check_authorization_ending,
+    check_authorization_units,
+    check_co_occurring_fit,
+    check_measure_cadence,
+    check_measure_worsening,
+    check_screen_cadence,
+    check_unknown_codes,
+    co_occurring_precondition,
+    diagnoses_precondition,
+    ending_precondition,
+    measures_precondition,
+    program_measures_precondition,
+    screens_precondition,
+)
 from iopmodel.sessions import SessionKind
 from iopmodel.standards import DEFAULT_STANDARD, MEDICARE_2024_STANDARD, Standard
 
 __all__ = [
     "AFTERCARE",
     "ATTENDED_HOURS",
+    "AUTHORIZATION_COVERAGE",
+    "AUTHORIZATION_ENDING",
+    "AUTHORIZATION_UNITS",
     "BUILTIN_RULES",
+    "CO_OCCURRING_FIT",
     "DEFAULT_RULES",
     "EXCLUDED_HOURS",
     "GROUP_WEEKLY",
     "INDIVIDUAL_WEEKLY",
     "LEVEL_HOURS",
+    "MEASURE_CADENCE",
+    "MEASURE_WORSENING",
     "MEDICARE_2024_RULES",
     "PLAN_REVIEW",
     "RECERTIFICATION",
     "RULE_SETS",
     "SCHEDULED_HOURS",
+    "SCREEN_CADENCE",
     "TOTAL_LENGTH",
+    "UNKNOWN_DIAGNOSIS_CODE",
     "VISIT_PATTERN",
     "rules_for",
 ]
@@ -218,6 +244,129 @@ RECERTIFICATION: Final = Rule(
     "60 days). Only in standards that have a cadence.",
 )
 
+#: DX001, diagnosis codes outside the shipped table are reported.
+UNKNOWN_DIAGNOSIS_CODE: Final = Rule(
+    id="DX001",
+    title="Diagnosis codes outside iopmodel's ICD-10-CM table",
+    severity=Severity.INFO,
+    check=check_unknown_codes,
+    params=None,
+    citation=sources.ICD10CM,
+    targets=_PLANS,
+    precondition=diagnoses_precondition,
+    description="Any well-formed ICD-10-CM code is accepted; codes outside the "
+    "shipped table of substance-use (F10-F19) and common mental-health codes are "
+    "reported, so that someone checks them against the current code set.",
+)
+
+#: DX002, co-occurring disorders in a program that can treat both.
+CO_OCCURRING_FIT: Final = Rule(
+    id="DX002",
+    title="Co-occurring disorders treated where both can be addressed",
+    severity=Severity.WARNING,
+    check=check_co_occurring_fit,
+    params=None,
+    citation=sources.NIDA_PRINCIPLES,
+    targets=_PLANS,
+    precondition=co_occurring_precondition,
+    description="A plan with active substance-use (F10-F19) and mental-health "
+    "diagnoses is in a co-occurring program, or one recorded as co-occurring "
+    "capable or enhanced. NIDA: co-occurring mental disorders should be "
+    "addressed. Only for programs whose focus is recorded.",
+)
+
+#: MSR001, outcome measures at intake and on the standard's cadence.
+MEASURE_CADENCE: Final = Rule(
+    id="MSR001",
+    title="Outcome measures at intake and on cadence",
+    severity=Severity.WARNING,
+    check=check_measure_cadence,
+    params=None,
+    citation=sources.LIBRARY_DEFAULT,
+    targets=_PLANS,
+    precondition=program_measures_precondition,
+    description="Each outcome measure the program names is given within the "
+    "standard's intake window (7 days, a library default) and then at least every "
+    "measure_every_days (30 days, a library default: no national standard sets a "
+    "cadence). Only for programs that name their measures.",
+)
+
+#: MSR002, a score worse by the instrument's MCID.
+MEASURE_WORSENING: Final = Rule(
+    id="MSR002",
+    title="Scores worse by a clinically important difference",
+    severity=Severity.INFO,
+    check=check_measure_worsening,
+    params=None,
+    citation=sources.LOWE_2004,
+    targets=_PLANS,
+    precondition=measures_precondition,
+    description="A score worse than the same instrument's previous score by at "
+    "least the minimal clinically important difference in the standard: PHQ-9 5 "
+    "points (Lowe 2004), GAD-7 4 points (Toussaint 2020). Each finding cites its "
+    "instrument's source; instruments without a published MCID are not judged.",
+)
+
+#: TOX001, drug screens on the standard's cadence.
+SCREEN_CADENCE: Final = Rule(
+    id="TOX001",
+    title="Drug use monitored by regular screens",
+    severity=Severity.WARNING,
+    check=check_screen_cadence,
+    params=None,
+    citation=sources.NIDA_PRINCIPLES,
+    targets=_PLANS,
+    precondition=screens_precondition,
+    description="NIDA: drug use during treatment must be monitored continuously. "
+    "No interval between drug screens, from the start, is longer than the "
+    "standard's screen_every_days (7 days, a library default: NIDA gives no "
+    "interval). For substance-use programs and plans with F10-F19 diagnoses.",
+)
+
+#: AUTH001, scheduled sessions inside an authorization.
+AUTHORIZATION_COVERAGE: Final = Rule(
+    id="AUTH001",
+    title="Sessions inside a payer authorization",
+    severity=Severity.WARNING,
+    check=check_authorization_coverage,
+    params=None,
+    citation=sources.LIBRARY_DEFAULT,
+    targets=_PLANS,
+    precondition=authorizations_precondition,
+    description="Every scheduled program session falls inside an authorization "
+    "for the program's level of care. Payer policy, not a clinical source: "
+    "unauthorized days are usually not paid.",
+)
+
+#: AUTH002, authorized units not exceeded.
+AUTHORIZATION_UNITS: Final = Rule(
+    id="AUTH002",
+    title="Authorized units not exceeded",
+    severity=Severity.WARNING,
+    check=check_authorization_units,
+    params=None,
+    citation=sources.LIBRARY_DEFAULT,
+    targets=_PLANS,
+    precondition=authorizations_precondition,
+    description="The visit days (or sessions) scheduled inside each authorization "
+    "are no more than it grants.",
+)
+
+#: AUTH003, an authorization ending soon without a renewal.
+AUTHORIZATION_ENDING: Final = Rule(
+    id="AUTH003",
+    title="Authorization ending soon",
+    severity=Severity.INFO,
+    check=check_authorization_ending,
+    params=None,
+    citation=sources.LIBRARY_DEFAULT,
+    targets=_PLANS,
+    precondition=ending_precondition,
+    description="An authorization of the program's level ends within the "
+    "standard's authorization_warning_days (7 days, a library default) of the "
+    "check (as_of), and no later authorization covers the next day.",
+)
+
 #: Every shipped rule, by id.
 #:
 #: :meta hide-value:
@@ -236,6 +385,14 @@ BUILTIN_RULES: Final[Mapping[str, Rule[Any]]] = MappingProxyType(
             AFTERCARE,
             PLAN_REVIEW,
             RECERTIFICATION,
+            UNKNOWN_DIAGNOSIS_CODE,
+            CO_OCCURRING_FIT,
+            MEASURE_CADENCE,
+            MEASURE_WORSENING,
+            SCREEN_CADENCE,
+            AUTHORIZATION_COVERAGE,
+            AUTHORIZATION_UNITS,
+            AUTHORIZATION_ENDING,
         )
     }
 )

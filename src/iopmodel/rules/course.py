@@ -144,12 +144,13 @@ def check_aftercare(subject: Subject, params: AftercareParams) -> Iterator[Obser
     )
 
 
-def _gaps(
+def _gaps(  # noqa: PLR0917 - one positional call shape shared by four rules
     start: dt.date,
     points: Iterable[dt.date],
     end: dt.date,
     threshold: Threshold,
     what: str,
+    path: str = "$.reviews",
 ) -> Iterator[Observation]:
     """Intervals longer than *threshold* days between *start*, *points* and *end*."""
     every = int(threshold.value)
@@ -160,7 +161,7 @@ def _gaps(
             yield Observation(
                 message=f"no {what} from {last.isoformat()} to {point.isoformat()} "
                 f"({gap} days; due every {every} days)",
-                path="$.reviews",
+                path=path,
                 citation=threshold.source,
             )
         last = point
@@ -171,7 +172,7 @@ def _gaps(
             message=f"{what} overdue since {due.isoformat()}: none since "
             f"{last.isoformat()} ({gap} days by {end.isoformat()}; due every "
             f"{every} days)",
-            path="$.reviews",
+            path=path,
             citation=threshold.source,
         )
 
