@@ -51,7 +51,7 @@ from cattrs.errors import (
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from iopmodel.care import Framework, LevelOfCare
-from iopmodel.episodes import Episode, Placement
+from iopmodel.episodes import ConcurrentService, Episode, Hold, Placement
 from iopmodel.errors import (
     DocumentError,
     InvalidTypeError,
@@ -101,6 +101,8 @@ KINDS: Final[Mapping[str, type]] = {
     "treatment_plan": TreatmentPlan,
     "episode": Episode,
     "placement": Placement,
+    "concurrent_service": ConcurrentService,
+    "hold": Hold,
     "aftercare_plan": AftercarePlan,
     "clinical_facts": ClinicalFacts,
     "recommendation": Recommendation,
@@ -323,6 +325,14 @@ def _frozenset_factory(
     return structure
 
 
+def _unstructure_frozenset(converter: cattrs.Converter) -> Callable[[Any], Any]:
+    def unstructure(value: frozenset[Any]) -> list[Any]:
+        # a set is stored as a sorted list, so equal sets give equal documents
+        return sorted((converter.unstructure(item) for item in value), key=str)
+
+    return unstructure
+
+
 def _with_minutes(converter: cattrs.Converter, cls: type, field: str) -> None:
     """Store a timedelta *field* of *cls* as whole minutes under ``<field>_minutes``.
 
@@ -389,6 +399,10 @@ def configure_converter(converter: cattrs.Converter) -> None:
     )
     converter.register_structure_hook_factory(_is_homogeneous_tuple, _tuple_factory)
     converter.register_structure_hook_factory(_is_frozenset, _frozenset_factory)
+    converter.register_unstructure_hook_func(
+        lambda cls: cls is frozenset or _is_frozenset(cls),
+        _unstructure_frozenset(converter),
+    )
     _with_minutes(converter, Session, "duration")
     _with_minutes(converter, SessionTemplate, "duration")
 

@@ -25,6 +25,7 @@ __all__ = [
     "ASAM_4TH_EDITION",
     "HCPCS_H0015",
     "LIBRARY_DEFAULT",
+    "LIBRARY_POLICY",
     "LOCUS_2016",
     "MEDICARE_IOP_2024",
     "MEDICARE_IOP_RECERTIFICATION",
@@ -227,3 +228,14 @@ LIBRARY_DEFAULT: Final = Citation(
     "threshold in iopmodel.standards. Configure your own.",
 )
 """Marks a number iopmodel chose itself; each use records its reason."""
+
+LIBRARY_POLICY: Final = Citation(
+    key="IOPMODEL-POLICY",
+    title="iopmodel library policy: a choice the library makes where its sources are "
+    "silent or where it departs from them",
+    short="library policy",
+    confidence="library",
+    note="Each policy choice is documented in iopmodel.recommend and can be changed "
+    "with RecommendationPolicy.",
+)
+"""Marks a recommendation reason that is iopmodel's policy choice, not a cited fact."""
