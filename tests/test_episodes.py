@@ -21,10 +21,16 @@ from iopmodel import (
     TransitionError,
     validate,
 )
-from iopmodel.episodes import TRANSITIONS, ConcurrentService, EpisodeStatus, Hold, Placement
+from iopmodel.episodes import (
+    TRANSITIONS,
+    ConcurrentService,
+    EpisodeStatus,
+    Hold,
+    Placement,
+)
+from iopmodel.examples import day_php, evening_iop
 from iopmodel.rules import AFTERCARE as AFTERCARE_RULE
 from iopmodel.services import Service
-from iopmodel.examples import day_php, evening_iop
 from iopmodel.strategies import EpisodeMachine, episodes
 
 L = LevelOfCare
@@ -342,7 +348,9 @@ class TestRealEvents:
             episode.start_service(Service.RECOVERY_HOUSING, on=day(60))
         with pytest.raises(TransitionError, match="not running"):
             episode.end_service(Service.WITHDRAWAL_MANAGEMENT, on=day(60))
-        done = episode.discharge(day(90), DischargeReason.COMPLETED, aftercare=AFTERCARE)
+        done = episode.discharge(
+            day(90), DischargeReason.COMPLETED, aftercare=AFTERCARE
+        )
         assert not done.open_services
         assert all(s.end is not None and s.end <= day(90) for s in done.services)
         records = done.service_records()
@@ -376,9 +384,16 @@ class TestRealEvents:
         """A level that does not exist is refused, with no move recorded."""
         with pytest.raises(TransitionError, match="no such level of care"):
             active().apply(Move.STEP_UP, on=day(3), level="level_nine")  # type: ignore[arg-type]
-        assert active().apply(
-            Move.STEP_UP, on=day(3), level="partial_hospitalization"  # type: ignore[arg-type]
-        ).current_level is L.PARTIAL_HOSPITALIZATION
+        assert (
+            active()
+            .apply(
+                Move.STEP_UP,
+                on=day(3),
+                level="partial_hospitalization",  # type: ignore[arg-type]
+            )
+            .current_level
+            is L.PARTIAL_HOSPITALIZATION
+        )
 
 
 class TestQueries:

@@ -62,7 +62,9 @@ def facts(**changes: Any) -> ClinicalFacts:
     return ClinicalFacts(**fields)
 
 
-def at(level: LevelOfCare, days: int = 20, total: int = 20, **changes: Any) -> ClinicalFacts:
+def at(
+    level: LevelOfCare, days: int = 20, total: int = 20, **changes: Any
+) -> ClinicalFacts:
     return facts(
         current_level=level,
         days_at_current_level=days,
@@ -124,7 +126,9 @@ class TestAdmission:
 
     def test_adolescent_hours_use_the_adolescent_band(self) -> None:
         """Seven hours a week is IOP for an adolescent (floor 6, SAMHSA 2021), not an adult."""
-        adolescent = recommend(facts(weekly_hours_needed=7, population=Population.ADOLESCENT))
+        adolescent = recommend(
+            facts(weekly_hours_needed=7, population=Population.ADOLESCENT)
+        )
         adult = recommend(facts(weekly_hours_needed=7))
         assert adolescent.target_level is L.INTENSIVE_OUTPATIENT
         assert adult.target_level is L.OUTPATIENT
@@ -200,7 +204,9 @@ class TestIssueExamples:
 
     def test_active_suicidal_ideation_calls_for_level_4(self) -> None:
         """A 24-hour psychiatric need needing a hospital (active SI with intent) -> level 4."""
-        rec = recommend(facts(needs_round_the_clock_care=True, needs_hospital_care=True))
+        rec = recommend(
+            facts(needs_round_the_clock_care=True, needs_hospital_care=True)
+        )
         assert rec.target_level is L.MEDICALLY_MANAGED_INPATIENT
         at_iop = recommend(
             at(L.INTENSIVE_OUTPATIENT, needs_round_the_clock_care=True,
@@ -238,16 +244,25 @@ class TestIssueExamples:
     def test_intensive_need_at_outpatient(self) -> None:
         """At outpatient, a new need for intensive treatment -> step up to IOP."""
         rec = recommend(at(L.OUTPATIENT, needs_intensive_treatment=True))
-        assert (rec.action, rec.target_level) == (Action.STEP_UP, L.INTENSIVE_OUTPATIENT)
+        assert (rec.action, rec.target_level) == (
+            Action.STEP_UP,
+            L.INTENSIVE_OUTPATIENT,
+        )
 
     @pytest.mark.parametrize(
         "level",
-        [L.AMBULATORY_WITHDRAWAL_MANAGEMENT, L.AMBULATORY_WITHDRAWAL_MANAGEMENT_EXTENDED],
+        [
+            L.AMBULATORY_WITHDRAWAL_MANAGEMENT,
+            L.AMBULATORY_WITHDRAWAL_MANAGEMENT_EXTENDED,
+        ],
     )
     def test_ambulatory_detox_complete(self, level: LevelOfCare) -> None:
         """Detox done at 1-WM or 2-WM, IOP needed: a transfer to IOP (same setting)."""
         rec = recommend(at(level, 5, 5, needs_intensive_treatment=True))
-        assert (rec.action, rec.target_level) == (Action.TRANSFER, L.INTENSIVE_OUTPATIENT)
+        assert (rec.action, rec.target_level) == (
+            Action.TRANSFER,
+            L.INTENSIVE_OUTPATIENT,
+        )
         assert "Withdrawal management is complete" in rec.reasons[0].text
 
     def test_goals_met_at_iop_after_120_days(self) -> None:
@@ -274,7 +289,9 @@ class TestIssueExamples:
         assert rec.target_level is L.INTENSIVE_OUTPATIENT
         after = rec.apply_to(episode, on=TODAY)
         assert after.current_level is L.INTENSIVE_OUTPATIENT
-        assert [s.service for s in after.open_services] == [Service.WITHDRAWAL_MANAGEMENT]
+        assert [s.service for s in after.open_services] == [
+            Service.WITHDRAWAL_MANAGEMENT
+        ]
         done = recommend(
             ClinicalFacts.from_episode(after, as_of=TODAY + dt.timedelta(days=5),
                                        needs_intensive_treatment=True)
@@ -335,7 +352,10 @@ class TestWithdrawalLadder:
             at(L.MEDICALLY_MONITORED_INPATIENT_WITHDRAWAL_MANAGEMENT, 5, 5,
                needs_intensive_treatment=True)
         )  # fmt: skip
-        assert (rec.action, rec.target_level) == (Action.STEP_DOWN, L.INTENSIVE_OUTPATIENT)
+        assert (rec.action, rec.target_level) == (
+            Action.STEP_DOWN,
+            L.INTENSIVE_OUTPATIENT,
+        )
 
     def test_new_need_for_round_the_clock_care(self) -> None:
         """At IOP, a new need for 24-hour care -> step up to inpatient."""
@@ -361,7 +381,10 @@ class TestDischarge:
     def test_lower_level_effective(self) -> None:
         """A lower level can be effective -> step down one rung."""
         rec = recommend(at(L.PARTIAL_HOSPITALIZATION, lower_level_effective=True))
-        assert (rec.action, rec.target_level) == (Action.STEP_DOWN, L.INTENSIVE_OUTPATIENT)
+        assert (rec.action, rec.target_level) == (
+            Action.STEP_DOWN,
+            L.INTENSIVE_OUTPATIENT,
+        )
 
     def test_lowest_level_after_90_days(self) -> None:
         """Goals met at outpatient with 120 days in total -> discharge to aftercare."""
@@ -390,17 +413,23 @@ class TestDischarge:
         """Goals met, but intensive treatment still stated as needed: stay at IOP."""
         rec = recommend(at(L.INTENSIVE_OUTPATIENT, 60, 120, goals_met=True,
                            needs_intensive_treatment=True))  # fmt: skip
-        assert (rec.action, rec.target_level) == (Action.CONTINUE, L.INTENSIVE_OUTPATIENT)
+        assert (rec.action, rec.target_level) == (
+            Action.CONTINUE,
+            L.INTENSIVE_OUTPATIENT,
+        )
         assert rec.reasons[0].library_policy
 
 
 class TestNotProgressing:
-    """'Discharged if ... not progressing ... unless a recent plan change might resolve this.'"""
+    """Not progressing: 'unless a recent treatment plan change might resolve this'."""
 
     def test_step_up(self) -> None:
         """Not progressing, no recent plan change -> step up (library policy)."""
         rec = recommend(at(L.INTENSIVE_OUTPATIENT, progressing=False))
-        assert (rec.action, rec.target_level) == (Action.STEP_UP, L.PARTIAL_HOSPITALIZATION)
+        assert (rec.action, rec.target_level) == (
+            Action.STEP_UP,
+            L.PARTIAL_HOSPITALIZATION,
+        )
         assert rec.reasons[0].citation is sources.LIBRARY_POLICY
 
     def test_discharge_policy(self) -> None:
@@ -411,7 +440,11 @@ class TestNotProgressing:
         assert rec.discharge_reason is DischargeReason.NOT_PROGRESSING
         assert rec.reasons[0].citation is sources.SOURCE_ARTICLE
         needy = recommend(
-            at(L.INTENSIVE_OUTPATIENT, progressing=False, needs_intensive_treatment=True),
+            at(
+                L.INTENSIVE_OUTPATIENT,
+                progressing=False,
+                needs_intensive_treatment=True,
+            ),
             policy,
         )
         assert needy.action is Action.STEP_UP
@@ -446,12 +479,16 @@ class TestNotProgressing:
 
 
 class TestReview:
-    """'Many patients ... transition to a less intensive treatment plan after 30-60 days.'"""
+    """The review: many 'transition to a less intensive treatment plan after 30-60 days'."""
 
-    @pytest.mark.parametrize(("days", "due"), [(29, False), (30, True), (60, True), (75, True)])
+    @pytest.mark.parametrize(
+        ("days", "due"), [(29, False), (30, True), (60, True), (75, True)]
+    )
     def test_review_window(self, days: int, due: bool) -> None:
         """From 30 days at IOP a step-down review is due."""
-        rec = recommend(at(L.INTENSIVE_OUTPATIENT, days, days, needs_intensive_treatment=True))
+        rec = recommend(
+            at(L.INTENSIVE_OUTPATIENT, days, days, needs_intensive_treatment=True)
+        )
         assert rec.action is Action.CONTINUE
         assert rec.review_due is due
         if due:
@@ -525,7 +562,9 @@ class TestPolicy:
             )
         )
         assert "within 21 days" in next(r for r in ours if "recently" in r.when).then
-        stuck = next(r for r in ours if r.when == "not progressing, no recent plan change")
+        stuck = next(
+            r for r in ours if r.when == "not progressing, no recent plan change"
+        )
         assert stuck.then.startswith("discharge with a referral")
         assert all(r.sources for r in rows)
 
@@ -631,7 +670,9 @@ def starts(draw: st.DrawFn) -> Episode:
         return Episode(patient_id="p")
     days = draw(st.integers(0, 200))
     episode = episode_at(level, days)
-    for service in draw(st.lists(st.sampled_from(list(Service)), unique=True, max_size=3)):
+    for service in draw(
+        st.lists(st.sampled_from(list(Service)), unique=True, max_size=3)
+    ):
         episode = episode.start_service(service, on=TODAY)
     return episode
 
@@ -645,7 +686,7 @@ class TestProperties:
         """With unchanged facts, recommendations reach continue or discharge; never a cycle."""
         end, path = follow_recommendations(start, recorded, on=TODAY, policy=policy)
         assert path[-1].action in (Action.CONTINUE, Action.DISCHARGE_TO_AFTERCARE)
-        assert len(path) <= 7  # noqa: PLR2004 - "within a few steps"
+        assert len(path) <= 7
         if path[-1].action is Action.CONTINUE:
             assert end.current_level is path[-1].target_level
 
@@ -659,7 +700,9 @@ class TestProperties:
 
     @settings(max_examples=500, deadline=None)
     @given(clinical_facts(current_level=st.none() | levels()))
-    def test_never_discharge_with_a_24_hour_or_withdrawal_need(self, f: ClinicalFacts) -> None:
+    def test_never_discharge_with_a_24_hour_or_withdrawal_need(
+        self, f: ClinicalFacts
+    ) -> None:
         """No discharge while withdrawal, 24-hour or living-environment needs are present."""
         rec = recommend(f)
         if (

@@ -26,7 +26,6 @@ from iopmodel import (
 from iopmodel import strategies as ios
 from iopmodel.episodes import ConcurrentService, Hold
 from iopmodel.examples import evening_iop
-from iopmodel.services import Service
 from iopmodel.serialization import (
     KINDS,
     SCHEMA_VERSION,
@@ -38,6 +37,7 @@ from iopmodel.serialization import (
     to_dict,
     to_json,
 )
+from iopmodel.services import Service
 
 EXAMPLES = Path(__file__).parent.parent / "examples" / "programs"
 MODELS = st.one_of(

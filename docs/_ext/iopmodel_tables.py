@@ -243,12 +243,17 @@ def transitions_diagram() -> str:
     total_w = 40 + len(order) * (width + gap)
     total_h = top + box_h + 30 + 18 * max(len(v) for v in loops.values()) + 20
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{total_w}" height="{total_h}" '
-        f'viewBox="0 0 {total_w} {total_h}" role="img" '
-        'aria-label="Episode status transitions" font-family="sans-serif" font-size="13">',
-        "<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" "
-        'markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
-        '<path d="M 0 0 L 10 5 L 0 10 z" fill="#444"/></marker></defs>',
+        (
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="{total_w}" '
+            f'height="{total_h}" viewBox="0 0 {total_w} {total_h}" role="img" '
+            'aria-label="Episode status transitions" font-family="sans-serif" '
+            'font-size="13">'
+        ),
+        (
+            '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" '
+            'markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
+            '<path d="M 0 0 L 10 5 L 0 10 z" fill="#444"/></marker></defs>'
+        ),
     ]
     for index, (source, target, label) in enumerate(arrows):
         forward = order.index(target) > order.index(source)
@@ -309,30 +314,34 @@ def transitions_table() -> str:
         transitions_diagram(),
         "```",
         "",
-        "Moves that keep the status are listed under it (&#8635;). A readmission "
-        "starts a new episode from a discharged one (`Episode.readmit()`), linked by "
-        "`readmission_of`.",
+        (
+            "Moves that keep the status are listed under it (&#8635;). A readmission "
+            "starts a new episode from a discharged one (`Episode.readmit()`), linked "
+            "by `readmission_of`."
+        ),
     ]
     return "\n".join(lines) + "\n"
 
 
 def decision_table_md() -> str:
-    """The recommendation policy's decision table, from :func:`iopmodel.recommend.decision_table`."""
+    """The recommendation policy's decision table, from the code."""
     from iopmodel.recommend import (  # noqa: PLC0415
         LEVELS_CALLED_FOR,
         decision_table,
     )
 
     lines = ["| # | When | Then | Source |", "|---|---|---|---|"]
-    for row in decision_table():
-        lines.append(
-            f"| {row.order} | {_cell(row.when)} | {_cell(row.then)} "
-            f"| {_cell(', '.join(row.sources))} |"
-        )
+    lines.extend(
+        f"| {row.order} | {_cell(row.when)} | {_cell(row.then)} "
+        f"| {_cell(', '.join(row.sources))} |"
+        for row in decision_table()
+    )
     lines += [
         "",
-        "The facts that call for each level at admission "
-        "({data}`~iopmodel.recommend.LEVELS_CALLED_FOR`):",
+        (
+            "The facts that call for each level at admission "
+            "({data}`~iopmodel.recommend.LEVELS_CALLED_FOR`):"
+        ),
         "",
         "| Level | ASAM 3rd | Called for by |",
         "|---|---|---|",

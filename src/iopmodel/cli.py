@@ -13,8 +13,8 @@ import datetime as dt
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, Final, TextIO
+from collections.abc import Sequence
+from typing import Any, Final, TextIO
 
 from iopmodel import __version__
 from iopmodel._format import minutes_as_hours
@@ -26,9 +26,6 @@ from iopmodel.reports import ValidationReport
 from iopmodel.rules import RULE_SETS, validate
 from iopmodel.sessions import Session
 from iopmodel.weeks import summarize_weeks
-
-if TYPE_CHECKING:
-    from iopmodel.episodes import Episode
 
 __all__ = ["main"]
 

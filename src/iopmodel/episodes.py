@@ -336,7 +336,9 @@ def _holds(value: Iterable[Hold]) -> tuple[Hold, ...]:
 def _check_items(name: str, items: tuple[object, ...], kind: type) -> None:
     for index, item in enumerate(items):
         if not isinstance(item, kind):
-            raise InvalidValueError(f"{name}[{index}]", item, f"must be a {kind.__name__}")
+            raise InvalidValueError(
+                f"{name}[{index}]", item, f"must be a {kind.__name__}"
+            )
 
 
 @attrs.frozen(kw_only=True)
@@ -396,9 +398,7 @@ class Episode:
     aftercare: AftercarePlan | None = attrs.field(
         default=None, validator=optional_instance_of(AftercarePlan)
     )
-    episode_id: str | None = attrs.field(
-        default=None, validator=optional_non_empty_str
-    )
+    episode_id: str | None = attrs.field(default=None, validator=optional_non_empty_str)
     readmission_of: str | None = attrs.field(
         default=None, validator=optional_non_empty_str
     )
@@ -471,7 +471,9 @@ class Episode:
                     f"services[{index}].start", item.start, "is out of order"
                 )
             earlier = last_of.get(item.service)
-            if earlier is not None and (earlier.end is None or earlier.end > item.start):
+            if earlier is not None and (
+                earlier.end is None or earlier.end > item.start
+            ):
                 raise InvalidValueError(
                     f"services[{index}].start",
                     item.start,
@@ -494,9 +496,7 @@ class Episode:
         path = " -> ".join(p.level.key for p in self.placements) or "not admitted"
         services = ", ".join(s.service.value for s in self.open_services)
         beside = f" + {services}" if services else ""
-        return (
-            f"Episode(patient_id={self.patient_id!r}, {self.status.value}: {path}{beside})"
-        )
+        return f"Episode(patient_id={self.patient_id!r}, {self.status.value}: {path}{beside})"
 
     def _repr_html_(self) -> str:
         from iopmodel._html import episode_html  # noqa: PLC0415
@@ -865,10 +865,12 @@ class Episode:
                 )
             level = program.level
         current = self.current
-        if current is not None and current.level is level and current.program == program:
-            where = (
-                f"{program.name!r}" if program is not None else f"{level.key}"
-            )
+        if (
+            current is not None
+            and current.level is level
+            and current.program == program
+        ):
+            where = f"{program.name!r}" if program is not None else f"{level.key}"
             raise TransitionError(Move.TRANSFER.value, f"already in {where}")
         return self._enter(Move.TRANSFER, level, on, reason, program)
 
@@ -1012,7 +1014,8 @@ class Episode:
             self,
             placements=(*self.placements[:-1], closed),
             services=tuple(
-                s if s.end is not None else attrs.evolve(s, end=on) for s in self.services
+                s if s.end is not None else attrs.evolve(s, end=on)
+                for s in self.services
             ),
             holds=tuple(
                 h if h.end is not None else attrs.evolve(h, end=on) for h in self.holds
@@ -1169,7 +1172,9 @@ class Episode:
     ) -> Episode:
         if isinstance(level, str):  # a stored key, as in files
             if level not in _KEYS:
-                raise TransitionError(move.value, "no such level of care (see LevelOfCare)")
+                raise TransitionError(
+                    move.value, "no such level of care (see LevelOfCare)"
+                )
             level = LevelOfCare(level)
         check_arg(instance_of(LevelOfCare), "level", level)
         check_arg(optional_instance_of(Program), "program", program)

@@ -31,7 +31,7 @@ import enum
 from collections.abc import Callable, Iterable, Mapping
 from fractions import Fraction
 from types import MappingProxyType
-from typing import Final
+from typing import Any, Final
 
 import attrs
 
@@ -116,10 +116,10 @@ class WhenNotProgressing(enum.Enum):
     """
 
     STEP_UP = "step_up"
-    """Library policy (default): step up one rung, up to the most intensive
+    """Library policy, the default. Step up one rung, up to the most intensive
     level the needs justify; there, continue and revise the plan."""
     DISCHARGE = "discharge"
-    """The source article: discharge with a referral, unless a need that a
+    """The source article. Discharge with a referral, unless a need that a
     discharge would leave unmet is present (then as :attr:`STEP_UP`)."""
 
 
@@ -133,7 +133,7 @@ class WhenGoalsMet(enum.Enum):
     """
 
     DISCHARGE = "discharge"
-    """The source article (default): discharge to aftercare once the minimum
+    """The source article, the default. Discharge to aftercare once the minimum
     total days are reached and no need is left; before that, step down."""
     STEP_DOWN = "step_down"
     """Step down one level at a time; discharge only from the lowest level."""
@@ -149,7 +149,7 @@ class WithdrawalDuringTreatment(enum.Enum):
     """
 
     CONCURRENT = "concurrent"
-    """Library policy (default): ambulatory withdrawal management beside the
+    """Library policy, the default. Ambulatory withdrawal management beside the
     current level, which continues (in practice the two run together)."""
     TRANSFER = "transfer"
     """Transfer to the withdrawal-management level; treatment resumes after."""
@@ -163,8 +163,8 @@ def _services(value: Iterable[Service]) -> frozenset[Service]:
     return frozenset(value)
 
 
-def _service_set(_instance: object, attribute: attrs.Attribute[object], value: object) -> None:
-    for item in value:  # type: ignore[attr-defined]
+def _service_set(_instance: object, attribute: Any, value: frozenset[Service]) -> None:
+    for item in value:
         instance_of(Service)(_instance, attribute, item)
 
 
@@ -265,13 +265,13 @@ class ClinicalFacts:
         if self.needs_hospital_care and not self.needs_round_the_clock_care:
             raise InvalidValueError(
                 "needs_hospital_care",
-                True,
+                self.needs_hospital_care,
                 "implies needs_round_the_clock_care; set both",
             )
         if self.needs_extended_monitoring and not self.needs_withdrawal_management:
             raise InvalidValueError(
                 "needs_extended_monitoring",
-                True,
+                self.needs_extended_monitoring,
                 "is about withdrawal; set needs_withdrawal_management too",
             )
 
@@ -317,7 +317,7 @@ class ClinicalFacts:
             needs_hospital_care=needs_hospital_care,
             home_environment=home_environment,
             needs_intensive_treatment=needs_intensive_treatment,
-            weekly_hours_needed=weekly_hours_needed,  # type: ignore[arg-type]
+            weekly_hours_needed=weekly_hours_needed,
             goals_met=goals_met,
             lower_level_effective=lower_level_effective,
             progressing=progressing,
@@ -523,17 +523,16 @@ _WM_LADDER: Final = (
     L.MEDICALLY_MANAGED_INPATIENT_WITHDRAWAL_MANAGEMENT,
 )
 #: Every level a recommendation can name, least intensive first.
-_CANDIDATES: Final = tuple(
-    sorted((*_LADDER, L.LOW_INTENSITY_RESIDENTIAL, *_WM_LADDER))
-)
+_CANDIDATES: Final = tuple(sorted((*_LADDER, L.LOW_INTENSITY_RESIDENTIAL, *_WM_LADDER)))
 
-#: The facts that call for each level at admission: every level a
+#: Which facts call for each level at admission, for every level a
 #: recommendation can name. Levels not listed are never recommended: early
 #: intervention (0.5) and long-term remission monitoring (1.0), population-
 #: specific residential (3.3, no fact describes its population), and the 4th
 #: edition's medically managed outpatient levels 1.7 and 2.7 (recommendations
 #: use the 3rd edition's withdrawal-management levels; see
 #: :meth:`~iopmodel.care.LevelOfCare.crosswalk`).
+#: The values say which facts call for the level.
 #:
 #: :meta hide-value:
 LEVELS_CALLED_FOR: Final[Mapping[LevelOfCare, str]] = MappingProxyType(
@@ -609,9 +608,10 @@ class _Context:
     @property
     def no_need(self) -> bool:
         """Whether a discharge would leave no stated need unmet."""
-        return not (
-            self.medical or self.structure or self.withdrawal
-        ) and self.day is L.OUTPATIENT
+        return (
+            not (self.medical or self.structure or self.withdrawal)
+            and self.day is L.OUTPATIENT
+        )
 
     def _band_minimum(self, level: LevelOfCare) -> Fraction | None:
         band = self.standard.band(level, self.facts.population)
@@ -673,7 +673,9 @@ class _Context:
             return ladder[-1]
         if self.medical:
             return ladder[-2]
-        return next(lv for lv in reversed(ladder) if lv.setting is not Setting.INPATIENT)
+        return next(
+            lv for lv in reversed(ladder) if lv.setting is not Setting.INPATIENT
+        )
 
     def _rungs(self, current: LevelOfCare) -> tuple[LevelOfCare, ...]:
         return _WM_LADDER if current.withdrawal_management else _LADDER
@@ -709,7 +711,11 @@ class _Context:
         return higher[0] if higher else None
 
 
-_SETTING_RANK: Final = {Setting.OUTPATIENT: 0, Setting.RESIDENTIAL: 1, Setting.INPATIENT: 2}
+_SETTING_RANK: Final = {
+    Setting.OUTPATIENT: 0,
+    Setting.RESIDENTIAL: 1,
+    Setting.INPATIENT: 2,
+}
 
 
 def _direction(current: LevelOfCare, target: LevelOfCare) -> Action:
@@ -730,7 +736,9 @@ def _move(ctx: _Context, target: LevelOfCare, reasons: list[Reason]) -> Recommen
     return Recommendation(action=action, target_level=target, reasons=tuple(reasons))
 
 
-def _continue(ctx: _Context, reasons: list[Reason], *, review: bool = False) -> Recommendation:
+def _continue(
+    ctx: _Context, reasons: list[Reason], *, review: bool = False
+) -> Recommendation:
     return Recommendation(
         action=Action.CONTINUE,
         target_level=ctx.facts.current_level,
@@ -793,8 +801,13 @@ def _need_reasons(ctx: _Context, target: LevelOfCare) -> list[Reason]:
         )
     hours = ctx.facts.weekly_hours_needed
     if not (ctx.medical or ctx.structure or target.withdrawal_management):
-        if hours is not None and ctx.day is not L.OUTPATIENT and not (
-            ctx.facts.needs_intensive_treatment and ctx.day is L.INTENSIVE_OUTPATIENT
+        if (
+            hours is not None
+            and ctx.day is not L.OUTPATIENT
+            and not (
+                ctx.facts.needs_intensive_treatment
+                and ctx.day is L.INTENSIVE_OUTPATIENT
+            )
         ):
             band = ctx.standard.band(ctx.day, ctx.facts.population)
             citation = ARTICLE if band is None else band.minimum_source
@@ -1178,16 +1191,20 @@ def _withdrawal_then(policy: RecommendationPolicy) -> str:
     )
 
 
-def _cites(*citations: Citation) -> Callable[[RecommendationPolicy], tuple[Citation, ...]]:
+def _cites(
+    *citations: Citation,
+) -> Callable[[RecommendationPolicy], tuple[Citation, ...]]:
     return lambda _policy: citations
 
 
 _STEPS: Final = (
     _Step(
         when="not admitted yet",
-        then=lambda _p: "admit to the least intensive level that meets every need: "
-        "withdrawal management first; hospital care, 24-hour care, a home that "
-        "enables use, then the hours needed",
+        then=lambda _p: (
+            "admit to the least intensive level that meets every need: "
+            "withdrawal management first; hospital care, 24-hour care, a home that "
+            "enables use, then the hours needed"
+        ),
         sources=_cites(ARTICLE, LEVELS),
         decide=_admission,
     ),
@@ -1195,9 +1212,11 @@ _STEPS: Final = (
         when="the current level (with its concurrent services) leaves a stated need "
         "unmet",
         then=_withdrawal_then,
-        sources=lambda p: (ARTICLE, POLICY)
-        if p.withdrawal_during_treatment is WithdrawalDuringTreatment.CONCURRENT
-        else (ARTICLE,),
+        sources=lambda p: (
+            (ARTICLE, POLICY)
+            if p.withdrawal_during_treatment is WithdrawalDuringTreatment.CONCURRENT
+            else (ARTICLE,)
+        ),
         decide=_unmet_need,
     ),
     _Step(
@@ -1215,26 +1234,32 @@ _STEPS: Final = (
     ),
     _Step(
         when="not progressing, and the plan changed recently",
-        then=lambda p: f"continue: the change might resolve it (recent: within "
-        f"{_policy_text(p)['recent']} days)",
+        then=lambda p: (
+            f"continue: the change might resolve it (recent: within "
+            f"{_policy_text(p)['recent']} days)"
+        ),
         sources=lambda p: (ARTICLE, p.standard.recent_plan_change_days.source),
         decide=_recent_change,
     ),
     _Step(
         when="not progressing, no recent plan change",
         then=_not_progressing_then,
-        sources=lambda p: (ARTICLE, POLICY)
-        if p.when_not_progressing is WhenNotProgressing.DISCHARGE
-        else (POLICY,),
+        sources=lambda p: (
+            (ARTICLE, POLICY)
+            if p.when_not_progressing is WhenNotProgressing.DISCHARGE
+            else (POLICY,)
+        ),
         decide=_not_progressing,
     ),
     _Step(
         when="progressing",
-        then=lambda p: "leave 24-hour care or withdrawal management that is no longer "
-        "needed for the least intensive level that meets the needs; otherwise "
-        f"continue, with a step-down review due from {_policy_text(p)['from']} days "
-        f"at IOP (many step down after {_policy_text(p)['from']}-"
-        f"{_policy_text(p)['until']} days)",
+        then=lambda p: (
+            "leave 24-hour care or withdrawal management that is no longer "
+            "needed for the least intensive level that meets the needs; otherwise "
+            f"continue, with a step-down review due from {_policy_text(p)['from']} days "
+            f"at IOP (many step down after {_policy_text(p)['from']}-"
+            f"{_policy_text(p)['until']} days)"
+        ),
         sources=lambda p: (ARTICLE, p.standard.step_down_review_from_days.source),
         decide=_progressing,
     ),
@@ -1242,15 +1267,17 @@ _STEPS: Final = (
 
 
 def decision_table(
-    policy: RecommendationPolicy = RecommendationPolicy(),  # noqa: B008 - immutable
+    policy: RecommendationPolicy = RecommendationPolicy(),
 ) -> tuple[DecisionRow, ...]:
     """The rows :func:`recommend` tries, in order, with *policy*'s choices and numbers.
 
     Example:
         >>> from iopmodel.recommend import decision_table
         >>> row = next(r for r in decision_table() if "recently" in r.when)
-        >>> row.then, row.sources
-        ('continue: the change might resolve it (recent: within 14 days)', ('source article', 'library default'))
+        >>> row.then
+        'continue: the change might resolve it (recent: within 14 days)'
+        >>> row.sources
+        ('source article', 'library default')
     """
     return tuple(
         DecisionRow(
@@ -1265,7 +1292,7 @@ def decision_table(
 
 def recommend(
     facts: ClinicalFacts,
-    policy: RecommendationPolicy = RecommendationPolicy(),  # noqa: B008 - immutable
+    policy: RecommendationPolicy = RecommendationPolicy(),
 ) -> Recommendation:
     """Recommend an action and a level, with cited reasons.
 

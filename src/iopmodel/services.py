@@ -59,9 +59,9 @@ class Service(enum.Enum):
     RECOVERY_HOUSING = "recovery_housing"
     """24-hour structured living (low-intensity residential, ASAM 3.1) beside day treatment."""
     OPIOID_TREATMENT_PROGRAM = "opioid_treatment_program"
-    """Methadone or buprenorphine from a certified opioid treatment program (ASAM 3rd: OTS)."""
+    """Methadone or buprenorphine from a certified opioid treatment program (ASAM 3rd OTS)."""
     OFFICE_BASED_BUPRENORPHINE = "office_based_buprenorphine"
-    """Office-based opioid treatment with buprenorphine (ASAM 3rd: OTS)."""
+    """Office-based opioid treatment with buprenorphine (ASAM 3rd OTS)."""
     NALTREXONE = "naltrexone"
     """Naltrexone (oral or extended-release), for opioid or alcohol use disorder."""
 

@@ -95,8 +95,8 @@ __all__ = [
     "populations",
     "programs",
     "rrules",
-    "session_kinds",
     "service_kinds",
+    "session_kinds",
     "session_templates",
     "sessions",
     "time_zones",
@@ -584,8 +584,14 @@ _DAYS: Final = st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2034, 1
 def _service(draw: st.DrawFn) -> ConcurrentService:
     service = draw(service_kinds())
     start = draw(_DAYS)
-    end = draw(st.none() | st.integers(0, 120).map(lambda d: start + dt.timedelta(days=d)))
-    level = draw(st.none() | st.sampled_from(sorted(service.levels))) if service.levels else None
+    end = draw(
+        st.none() | st.integers(0, 120).map(lambda d: start + dt.timedelta(days=d))
+    )
+    level = (
+        draw(st.none() | st.sampled_from(sorted(service.levels)))
+        if service.levels
+        else None
+    )
     return ConcurrentService(service=service, start=start, end=end, level=level)
 
 
@@ -607,7 +613,9 @@ def concurrent_services() -> st.SearchStrategy[ConcurrentService]:
 @st.composite
 def _hold(draw: st.DrawFn) -> Hold:
     start = draw(_DAYS)
-    end = draw(st.none() | st.integers(0, 60).map(lambda d: start + dt.timedelta(days=d)))
+    end = draw(
+        st.none() | st.integers(0, 60).map(lambda d: start + dt.timedelta(days=d))
+    )
     return Hold(start=start, end=end, reason=draw(st.sampled_from(["", "leave"])))
 
 
@@ -753,7 +761,9 @@ def clinical_facts(
         ...     assert recommend(facts).reasons
         >>> check()
     """
-    return _facts(st.none() | levels() if current_level is None else current_level, as_of)
+    return _facts(
+        st.none() | levels() if current_level is None else current_level, as_of
+    )
 
 
 _SETTING_RANK: Final = {"outpatient": 0, "residential": 1, "inpatient": 2}
@@ -788,7 +798,9 @@ def _restated_unmet(facts: ClinicalFacts, level: LevelOfCare, services: frozense
     if facts.weekly_hours_needed is not None:
         needed = max(
             needed,
-            standard.level_for_weekly_hours(facts.weekly_hours_needed, facts.population),
+            standard.level_for_weekly_hours(
+                facts.weekly_hours_needed, facts.population
+            ),
         )
     if level.withdrawal_management:
         hours_ok = facts.needs_withdrawal_management  # detox first (the article)
@@ -853,7 +865,9 @@ def check_recommendation(
         services.discard(rec.service)
     if rec.action is Action.DISCHARGE_TO_AFTERCARE:
         assert current is not None, "discharge before admission"  # noqa: S101
-        left = _restated_unmet(facts, LevelOfCare.OUTPATIENT, frozenset(), policy.standard)
+        left = _restated_unmet(
+            facts, LevelOfCare.OUTPATIENT, frozenset(), policy.standard
+        )
         assert not left, f"discharge with needs present: {left}"  # noqa: S101
         assert rec.target_level is None  # noqa: S101
         return
@@ -922,7 +936,10 @@ def follow_recommendations(
     seen = set()
     path: list[Recommendation] = []
     for _ in range(max_steps):
-        state = (episode.current_level, frozenset(s.service for s in episode.open_services))
+        state = (
+            episode.current_level,
+            frozenset(s.service for s in episode.open_services),
+        )
         assert state not in seen, f"cycle through {state} after {len(path)} steps"  # noqa: S101
         seen.add(state)
         facts = ClinicalFacts.from_episode(episode, as_of=on, **recorded)  # type: ignore[arg-type]
@@ -1002,7 +1019,7 @@ class EpisodeMachine(RuleBasedStateMachine):
         """Apply *move*; override to test your own policy (default: ``Episode.apply``)."""
         return episode.apply(move, **kwargs)  # type: ignore[arg-type]
 
-    def allowed(  # noqa: PLR0911 - one answer per row of the table
+    def allowed(
         self,
         move: Move,
         level: LevelOfCare,
@@ -1043,7 +1060,7 @@ class EpisodeMachine(RuleBasedStateMachine):
         service=service_kinds(),
         with_aftercare=st.booleans(),
     )
-    def attempt(  # noqa: PLR0913 - one argument per drawn value
+    def attempt(  # noqa: PLR0917 - Hypothesis passes the drawn values by name
         self,
         move: Move,
         level: LevelOfCare,
@@ -1098,7 +1115,7 @@ class EpisodeMachine(RuleBasedStateMachine):
         if episode.discharge_date is None:
             with contextlib.suppress(TransitionError):
                 episode.readmit(level, on=self.today, episode_id="e-x")
-                raise AssertionError("readmitted a patient still in care")  # noqa: TRY301
+                raise AssertionError("readmitted a patient still in care")
             return
         on = episode.discharge_date + dt.timedelta(days=gap)
         new = episode.readmit(level, on=on, episode_id=f"e-{len(self.earlier) + 1}")
