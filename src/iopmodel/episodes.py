@@ -29,9 +29,9 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import attrs
 
@@ -638,13 +638,7 @@ class Episode:
             >>> {lv.key: d for lv, d in e.days_at_levels(dt.date(2026, 4, 13)).items()}
             {'intensive_outpatient': 28, 'partial_hospitalization': 14}
         """
-        until = self._until(as_of)
-        days: dict[LevelOfCare, int] = {}
-        for placement in self.placements:
-            days[placement.level] = days.get(placement.level, 0) + placement.days_until(
-                until
-            )
-        return days
+        return _days_by(self.placements, lambda p: p.level, self._until(as_of))
 
     def days_in_services(self, as_of: dt.date | None = None) -> dict[Service, int]:
         """Days in each concurrent service, in order of first start.
@@ -663,11 +657,7 @@ class Episode:
             >>> e.days_in_services(dt.date(2026, 4, 1))
             {<Service.WITHDRAWAL_MANAGEMENT: 'withdrawal_management'>: 5}
         """
-        until = self._until(as_of)
-        days: dict[Service, int] = {}
-        for item in self.services:
-            days[item.service] = days.get(item.service, 0) + item.days_until(until)
-        return days
+        return _days_by(self.services, lambda s: s.service, self._until(as_of))
 
     def days_on_hold(self, as_of: dt.date | None = None) -> int:
         """Days on hold in total.
@@ -1192,6 +1182,20 @@ class Episode:
             return attrs.evolve(self, placements=(new,))
         closed = attrs.evolve(self.placements[-1], end=on)
         return attrs.evolve(self, placements=(*self.placements[:-1], closed, new))
+
+
+_S = TypeVar("_S", bound=_Span)
+_K = TypeVar("_K")
+
+
+def _days_by(
+    spans: Iterable[_S], key: Callable[[_S], _K], until: dt.date
+) -> dict[_K, int]:
+    """Days up to *until* added up per key, in order of first appearance."""
+    days: dict[_K, int] = {}
+    for span in spans:
+        days[key(span)] = days.get(key(span), 0) + span.days_until(until)
+    return days
 
 
 def _why_not(episode: Episode, status: EpisodeStatus, move: Move) -> str:
