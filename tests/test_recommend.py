@@ -53,6 +53,7 @@ from iopmodel.strategies import (
 
 L = LevelOfCare
 TODAY = dt.date(2026, 4, 20)
+MOST_STEPS = 9
 ENABLES = HomeEnvironment.ENABLES_USE
 
 
@@ -409,6 +410,15 @@ class TestDischarge:
         assert rec.action is Action.CONTINUE
         assert "under the 120" in rec.reasons[-1].text
 
+    def test_step_down_stays_on_the_treatment_ladder(self) -> None:
+        """At IOP with concurrent withdrawal management, 'lower level' never means detox."""
+        rec = recommend(
+            at(L.INTENSIVE_OUTPATIENT, lower_level_effective=True,
+               needs_intensive_treatment=True, needs_withdrawal_management=True,
+               services=[Service.WITHDRAWAL_MANAGEMENT])
+        )  # fmt: skip
+        assert (rec.action, rec.target_level) == (Action.CONTINUE, L.INTENSIVE_OUTPATIENT)
+
     def test_goals_met_but_need_stated(self) -> None:
         """Goals met, but intensive treatment still stated as needed: stay at IOP."""
         rec = recommend(at(L.INTENSIVE_OUTPATIENT, 60, 120, goals_met=True,
@@ -686,7 +696,9 @@ class TestProperties:
         """With unchanged facts, recommendations reach continue or discharge; never a cycle."""
         end, path = follow_recommendations(start, recorded, on=TODAY, policy=policy)
         assert path[-1].action in (Action.CONTINUE, Action.DISCHARGE_TO_AFTERCARE)
-        assert len(path) <= 7
+        # one rung a step on the six-rung ladder, a move between the ladders,
+        # service changes and the final answer: a few steps
+        assert len(path) <= MOST_STEPS
         if path[-1].action is Action.CONTINUE:
             assert end.current_level is path[-1].target_level
 

@@ -439,6 +439,10 @@ class Recommendation:
     ) -> Episode:
         """Record the recommended move on *episode* (a clinician has decided to follow it).
 
+        Raises:
+            TransitionError: If the episode cannot make the move now (on hold:
+                resume first; a date before its last event).
+
         Example:
             >>> import datetime as dt
             >>> from iopmodel import ClinicalFacts, Episode, LevelOfCare, recommend
@@ -657,9 +661,24 @@ class _Context:
             return level >= L.AMBULATORY_WITHDRAWAL_MANAGEMENT_EXTENDED
         return True
 
-    def least(self, services: frozenset[Service]) -> LevelOfCare:
-        """The least intensive level that meets every need (with *services*)."""
-        return next(lv for lv in _CANDIDATES if not self.unmet(lv, services))
+    def least(
+        self, services: frozenset[Service], ladder_of: LevelOfCare | None = None
+    ) -> LevelOfCare:
+        """The least intensive level that meets every need (with *services*).
+
+        With *ladder_of*, only levels on that level's ladder (withdrawal
+        management or treatment) count; the level itself when none does.
+        """
+        found = (
+            lv
+            for lv in _CANDIDATES
+            if (
+                ladder_of is None
+                or lv.withdrawal_management is ladder_of.withdrawal_management
+            )
+            and not self.unmet(lv, services)
+        )
+        return next(found, ladder_of) if ladder_of is not None else next(found)
 
     def ambulatory_withdrawal(self) -> LevelOfCare:
         if self.facts.needs_extended_monitoring:
@@ -965,7 +984,7 @@ def _ready_for_less(ctx: _Context) -> Recommendation | None:
     if lower is not None and not ctx.unmet(lower, services):
         target: LevelOfCare | None = lower
     else:
-        least = ctx.least(services)
+        least = ctx.least(services, ladder_of=current)
         target = least if least < current else None
     if target is not None:
         reasons = [Reason(f"{why}: step down to {target.label.lower()}.", ARTICLE)]
@@ -1100,7 +1119,7 @@ def _progressing(ctx: _Context) -> Recommendation:
     facts = ctx.facts
     current = facts.current_level
     assert current is not None  # noqa: S101 - after admission
-    least = ctx.least(facts.services)
+    least = ctx.least(facts.services, ladder_of=current)
     if least < current and (current.round_the_clock or current.withdrawal_management):
         what = (
             "Withdrawal no longer needs this much care"
