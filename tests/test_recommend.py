@@ -417,7 +417,10 @@ class TestDischarge:
                needs_intensive_treatment=True, needs_withdrawal_management=True,
                services=[Service.WITHDRAWAL_MANAGEMENT])
         )  # fmt: skip
-        assert (rec.action, rec.target_level) == (Action.CONTINUE, L.INTENSIVE_OUTPATIENT)
+        assert (rec.action, rec.target_level) == (
+            Action.CONTINUE,
+            L.INTENSIVE_OUTPATIENT,
+        )
 
     def test_goals_met_but_need_stated(self) -> None:
         """Goals met, but intensive treatment still stated as needed: stay at IOP."""
