@@ -1,7 +1,11 @@
-"""A step-down pathway: withdrawal management, 45 days of IOP, outpatient, aftercare.
+"""A step-down pathway with a relapse: detox, IOP with concurrent withdrawal management, aftercare.
 
 At each review the clinician records the facts, iopmodel recommends (decision
-support, not a decision), and the episode moves. Run with
+support, not a decision), and the episode records what was done. A month into
+IOP the patient relapses and needs ambulatory withdrawal management for a few
+days: it runs beside IOP as a concurrent service, and IOP continues. The
+patient also starts naltrexone, a medication for addiction treatment, which
+runs beside every level until discharge. Run with
 ``python examples/step_down_pathway.py``.
 """
 
@@ -12,16 +16,13 @@ import datetime as dt
 from iopmodel import (
     AftercarePlan,
     ClinicalFacts,
-    DischargeReason,
     Episode,
     LevelOfCare,
     Recommendation,
     recommend,
+    validate,
 )
-from iopmodel.examples import evening_iop
-from iopmodel.recommend import Action
-
-IOP_PROGRAM = evening_iop()
+from iopmodel.services import Service
 
 
 def show(day: dt.date, episode: Episode, recommendation: Recommendation) -> None:
@@ -31,57 +32,66 @@ def show(day: dt.date, episode: Episode, recommendation: Recommendation) -> None
     print(f"recommendation: {recommendation}")
 
 
-def act(episode: Episode, recommendation: Recommendation, day: dt.date) -> Episode:
-    """Follow the recommendation (a clinician would decide here)."""
-    target = recommendation.target_level
-    if recommendation.action is Action.ADMIT and target is not None:
-        return episode.admit(target, on=day, reason="intake assessment")
-    if recommendation.action is Action.STEP_DOWN and target is not None:
-        program = IOP_PROGRAM if target is IOP_PROGRAM.level else None
-        return episode.step_down(target, on=day, reason=recommendation.reasons[0].text,
-                                 program=program)  # fmt: skip
-    if recommendation.action is Action.DISCHARGE_TO_AFTERCARE:
-        aftercare = AftercarePlan(
-            level=LevelOfCare.OUTPATIENT,
-            mutual_support=["AA (Tuesday and Saturday)"],
-            support_contacts=["sponsor", "sister"],
-            follow_ups=[day + dt.timedelta(days=14), day + dt.timedelta(days=42)],
-        )
-        return episode.discharge(day, DischargeReason.GOALS_MET, aftercare=aftercare)
-    return episode
+def aftercare(day: dt.date) -> AftercarePlan:
+    """The aftercare plan given at discharge."""
+    return AftercarePlan(
+        level=LevelOfCare.OUTPATIENT,
+        mutual_support=["AA (Tuesday and Saturday)"],
+        support_contacts=["sponsor", "sister"],
+        follow_ups=[day + dt.timedelta(days=14), day + dt.timedelta(days=42)],
+    )
 
 
 def main() -> None:
     """Walk one patient through the pathway."""
-    episode = Episode(patient_id="p-0107")
+    episode = Episode(patient_id="p-0107", episode_id="e-0107-1")
+    intensive = {"needs_intensive_treatment": True}
     reviews = [
         # day, what the clinician records
         (dt.date(2026, 3, 1), {"needs_withdrawal_management": True,
-                               "needs_round_the_clock_care": True,
-                               "needs_intensive_treatment": True}),
-        (dt.date(2026, 3, 6), {"needs_intensive_treatment": True}),
-        (dt.date(2026, 4, 5), {"needs_intensive_treatment": True}),
+                               "needs_round_the_clock_care": True, **intensive}),
+        (dt.date(2026, 3, 6), intensive),
+        (dt.date(2026, 4, 5), {"needs_withdrawal_management": True, **intensive}),
+        (dt.date(2026, 4, 10), intensive),
         (dt.date(2026, 4, 20), {"goals_met": True}),
-        (dt.date(2026, 5, 18), {"goals_met": True}),
         (dt.date(2026, 6, 8), {"goals_met": True}),
     ]  # fmt: skip
     for day, recorded in reviews:
         facts = ClinicalFacts.from_episode(episode, as_of=day, **recorded)  # type: ignore[arg-type]
         recommendation = recommend(facts)
         show(day, episode, recommendation)
-        episode = act(episode, recommendation, day)
+        # the clinician follows the recommendation here
+        episode = recommendation.apply_to(episode, on=day, aftercare=aftercare(day))
+        if day == dt.date(2026, 3, 6):
+            episode = episode.start_service(
+                Service.NALTREXONE, on=day, reason="alcohol use disorder"
+            )
 
     print("\n== history ==")
     for record in episode.to_records():
         print(
-            f"  {record['start']} to {record['end']}: {record['level_label']:<55}"
+            f"  {record['start']} to {record['end']}: {record['level_label']:<52}"
             f" {record['days']:>3} days ({record['move']})"
         )
+    for record in episode.service_records():
+        print(
+            f"  {record['start']} to {record['end']}: {record['service_label']:<52}"
+            f" {record['days']:>3} days (beside the level)"
+        )
     print(f"total days in treatment: {episode.total_days()}")
-    aftercare = episode.aftercare
-    if aftercare is not None:
-        print(f"aftercare: {aftercare.level.label}, {', '.join(aftercare.mutual_support)}; "
-              f"follow-ups {', '.join(d.isoformat() for d in aftercare.follow_ups)}")  # fmt: skip
+    print(
+        "days at each level: "
+        + ", ".join(f"{lv.label} {d}" for lv, d in episode.days_at_levels().items())
+    )
+    print(
+        "days in each service: "
+        + ", ".join(f"{s.label} {d}" for s, d in episode.days_in_services().items())
+    )
+    plan = episode.aftercare
+    if plan is not None:
+        print(f"aftercare: {plan.level.label}, {', '.join(plan.mutual_support)}; "
+              f"follow-ups {', '.join(d.isoformat() for d in plan.follow_ups)}")  # fmt: skip
+    print(f"validation: {'no findings' if validate(episode).ok else validate(episode)}")
 
 
 if __name__ == "__main__":

@@ -190,6 +190,8 @@ class TestOther:
         assert "HRS001" in out
         assert "discharge_to_aftercare" in out
         assert "discharged:" in out
+        assert "start_service" in out  # withdrawal management beside IOP
+        assert "Withdrawal management beside the level" in out
 
     @pytest.mark.parametrize("command", ["validate", "schedule", "levels", "demo"])
     def test_help(self, command: str, capsys: pytest.CaptureFixture[str]) -> None:

@@ -21,8 +21,16 @@ from iopmodel import (
     TransitionError,
     validate,
 )
-from iopmodel.episodes import TRANSITIONS, EpisodeStatus, Placement
+from iopmodel.episodes import (
+    TRANSITIONS,
+    ConcurrentService,
+    EpisodeStatus,
+    Hold,
+    Placement,
+)
 from iopmodel.examples import day_php, evening_iop
+from iopmodel.rules import AFTERCARE as AFTERCARE_RULE
+from iopmodel.services import Service
 from iopmodel.strategies import EpisodeMachine, episodes
 
 L = LevelOfCare
@@ -42,41 +50,55 @@ def active() -> Episode:
 
 class TestTable:
     def test_table_is_the_source_of_truth(self) -> None:
-        """Every move has exactly one row; discharge leads to DISCHARGED."""
+        """Every move has exactly one row; nothing is possible after discharge."""
         assert set(TRANSITIONS) == set(Move)
         assert TRANSITIONS[Move.DISCHARGE].target is EpisodeStatus.DISCHARGED
         assert all(
-            row.source is not EpisodeStatus.DISCHARGED for row in TRANSITIONS.values()
+            EpisodeStatus.DISCHARGED not in row.sources for row in TRANSITIONS.values()
         )
+        assert TRANSITIONS[Move.DISCHARGE].sources == {
+            EpisodeStatus.ACTIVE,
+            EpisodeStatus.ON_HOLD,
+        }
 
     @pytest.mark.parametrize("move", list(Move))
     @pytest.mark.parametrize("status", list(EpisodeStatus))
     def test_every_status_and_move(self, status: EpisodeStatus, move: Move) -> None:
-        """A move is possible exactly from the status the table names."""
+        """A move is possible exactly from the statuses the table names."""
         episode = {
             EpisodeStatus.PENDING: Episode(patient_id="p"),
             EpisodeStatus.ACTIVE: active(),
+            EpisodeStatus.ON_HOLD: active().hold(on=day(20)),
             EpisodeStatus.DISCHARGED: active().discharge(
                 day(30), DischargeReason.GOALS_MET, aftercare=AFTERCARE
             ),
         }[status]
+        if move is Move.END_SERVICE and status in (
+            EpisodeStatus.ACTIVE,
+            EpisodeStatus.ON_HOLD,
+        ):
+            episode = attrs.evolve(
+                episode,
+                services=[ConcurrentService(service=Service.NALTREXONE, start=day(1))],
+            )
         level = {
             Move.ADMIT: L.OUTPATIENT,
             Move.STEP_DOWN: L.OUTPATIENT,
             Move.STEP_UP: L.PARTIAL_HOSPITALIZATION,
             Move.TRANSFER: L.INTENSIVE_OUTPATIENT,
-            Move.DISCHARGE: None,
-        }[move]
+        }.get(move)
         kwargs: dict[str, object] = {
             "on": day(40),
             "level": level,
             "program": evening_iop() if move is Move.TRANSFER else None,
             "discharge_reason": DischargeReason.GOALS_MET,
             "aftercare": AFTERCARE,
+            "service": Service.NALTREXONE,
         }
-        if TRANSITIONS[move].source is status:
+        row = TRANSITIONS[move]
+        if status in row.sources:
             after = episode.apply(move, **kwargs)  # type: ignore[arg-type]
-            assert after.status is TRANSITIONS[move].target
+            assert after.status is (status if row.target is None else row.target)
         else:
             with pytest.raises(TransitionError):
                 episode.apply(move, **kwargs)  # type: ignore[arg-type]
@@ -99,11 +121,28 @@ class TestIllegalMoves:
         with pytest.raises(TransitionError, match="the same level as"):
             active().step_up(L.INTENSIVE_OUTPATIENT, on=day(10))
 
-    @pytest.mark.parametrize("offset", [0, -1])
-    def test_dates_out_of_order(self, offset: int) -> None:
-        """A move on or before the current placement's start is refused."""
-        with pytest.raises(TransitionError, match="is not after"):
-            active().step_down(L.OUTPATIENT, on=day(offset))
+    def test_dates_out_of_order(self) -> None:
+        """A move before the last recorded event is refused."""
+        with pytest.raises(TransitionError, match="before the last recorded event"):
+            active().step_down(L.OUTPATIENT, on=day(-1))
+        held = active().hold(on=day(10)).resume(on=day(12))
+        with pytest.raises(TransitionError, match="2026-03-14"):
+            held.step_down(L.OUTPATIENT, on=day(11))
+
+    def test_same_day_transfer(self) -> None:
+        """Admitted to IOP and moved to inpatient withdrawal management the same day."""
+        moved = active().step_up(
+            L.MEDICALLY_MONITORED_INPATIENT_WITHDRAWAL_MANAGEMENT, on=DAY
+        )
+        assert [p.days for p in moved.placements[:-1]] == [0]
+        again = moved.transfer(level=L.MEDICALLY_MONITORED_INPATIENT, on=DAY)
+        assert again.placements[-1].move is Move.TRANSFER
+        assert again.total_days(day(4)) == 4
+        assert again.days_at_levels(day(4)) == {
+            L.INTENSIVE_OUTPATIENT: 0,
+            L.MEDICALLY_MONITORED_INPATIENT_WITHDRAWAL_MANAGEMENT: 0,
+            L.MEDICALLY_MONITORED_INPATIENT: 4,
+        }
 
     def test_nothing_after_discharge(self) -> None:
         """Any move after discharge is refused, naming the discharge date."""
@@ -130,19 +169,41 @@ class TestIllegalMoves:
         left = active().discharge(day(3), DischargeReason.AGAINST_ADVICE)
         assert left.status is EpisodeStatus.DISCHARGED
         assert left.aftercare is None
-        (finding,) = [f for f in validate(left) if f.rule_id == "AFT001"]
+        (finding,) = [f for f in validate(left) if f.rule_id == AFTERCARE_RULE.id]
         assert finding.severity is Severity.ERROR
         assert finding.path == "$.aftercare"
+
+    @pytest.mark.parametrize("reason", list(DischargeReason))
+    def test_every_discharge_reason_records(self, reason: DischargeReason) -> None:
+        """Completed, AMA, administrative, transferred, lost contact, moved, jail, died."""
+        left = active().hold(on=day(5)).discharge(day(9), reason)
+        assert (left.discharge_reason, left.discharge_date) == (reason, day(9))
+        assert left.holds[-1].end == day(9)
+        aftercare = [f for f in validate(left) if f.rule_id == AFTERCARE_RULE.id]
+        assert len(aftercare) == (0 if reason is DischargeReason.DIED else 1)
+
+    def test_discharge_reasons_a_clinic_uses(self) -> None:
+        """The issue's list of discharge reasons is there."""
+        assert {
+            "completed",
+            "against_advice",
+            "administrative",
+            "transferred_or_referred",
+            "lost_contact",
+            "moved",
+            "incarcerated",
+            "died",
+        } <= {r.value for r in DischargeReason}
 
     def test_aftercare_rule_can_be_removed_or_exempted(self) -> None:
         """Without AFT001, or with an exempt reason, no aftercare finding."""
         left = active().discharge(day(3), DischargeReason.AGAINST_ADVICE)
-        without = validate(left, DEFAULT_RULES.without("AFT001"))
-        assert "AFT001" not in [f.rule_id for f in without]
+        without = validate(left, DEFAULT_RULES.without(AFTERCARE_RULE.id))
+        assert AFTERCARE_RULE.id not in [f.rule_id for f in without]
         exempt = DEFAULT_RULES.configure(
-            "AFT001", exempt_reasons=[DischargeReason.AGAINST_ADVICE]
+            AFTERCARE_RULE.id, exempt_reasons=[DischargeReason.AGAINST_ADVICE]
         )
-        assert "AFT001" not in [f.rule_id for f in validate(left, exempt)]
+        assert AFTERCARE_RULE.id not in [f.rule_id for f in validate(left, exempt)]
 
     def test_transfer(self) -> None:
         """A transfer keeps the level and changes the program."""
@@ -151,8 +212,10 @@ class TestIllegalMoves:
         assert moved.placements[-1].program == evening_iop()
         with pytest.raises(TransitionError, match="already in"):
             moved.transfer(evening_iop(), on=day(9))
-        with pytest.raises(TransitionError, match="stays at intensive_outpatient"):
-            moved.transfer(day_php(), on=day(9))
+        php = moved.transfer(day_php(), on=day(9))
+        assert php.current_level is L.PARTIAL_HOSPITALIZATION
+        with pytest.raises(TransitionError, match="delivers partial_hospitalization"):
+            moved.transfer(day_php(), on=day(9), level=L.INTENSIVE_OUTPATIENT)
 
     def test_program_must_match_level(self) -> None:
         """A placement's program must deliver its level."""
@@ -163,8 +226,10 @@ class TestIllegalMoves:
         """apply() says what is missing."""
         with pytest.raises(TransitionError, match="discharge reason"):
             active().apply(Move.DISCHARGE, on=day(3))
-        with pytest.raises(TransitionError, match="program is required"):
+        with pytest.raises(TransitionError, match="program or a level is required"):
             active().apply(Move.TRANSFER, on=day(3))
+        with pytest.raises(TransitionError, match="a service is required"):
+            active().apply(Move.START_SERVICE, on=day(3))
         with pytest.raises(TransitionError, match="level of care"):
             active().apply(Move.STEP_UP, on=day(3))
 
@@ -182,9 +247,41 @@ class TestInvariants:
             )
 
     def test_placement_end_after_start(self) -> None:
-        """A placement cannot end before it starts."""
+        """A placement cannot end before it starts; the same day is a same-day move."""
         with pytest.raises(InvalidValueError, match="end"):
-            Placement(level=L.OUTPATIENT, start=DAY, end=DAY)
+            Placement(level=L.OUTPATIENT, start=DAY, end=day(-1))
+        assert Placement(level=L.OUTPATIENT, start=DAY, end=DAY).days == 0
+
+    def test_services_inside_the_episode(self) -> None:
+        """Services start after admission, end by discharge, never run twice at once."""
+        base = active()
+        with pytest.raises(InvalidValueError, match=r"services\[0\]\.start"):
+            attrs.evolve(
+                base,
+                services=[ConcurrentService(service=Service.NALTREXONE, start=day(-1))],
+            )
+        with pytest.raises(InvalidValueError, match="overlaps the earlier naltrexone"):
+            attrs.evolve(
+                base,
+                services=[
+                    ConcurrentService(service=Service.NALTREXONE, start=day(1)),
+                    ConcurrentService(service=Service.NALTREXONE, start=day(2)),
+                ],
+            )
+        with pytest.raises(InvalidValueError, match="does not describe"):
+            ConcurrentService(
+                service=Service.WITHDRAWAL_MANAGEMENT, start=DAY, level=L.OUTPATIENT
+            )
+
+    def test_holds_do_not_overlap(self) -> None:
+        """Holds are in order and only the last may be open."""
+        with pytest.raises(InvalidValueError, match=r"holds\[1\]"):
+            attrs.evolve(active(), holds=[Hold(start=day(1)), Hold(start=day(3))])
+
+    def test_readmission_of_itself(self) -> None:
+        """An episode cannot readmit after itself."""
+        with pytest.raises(InvalidValueError, match="readmission_of"):
+            Episode(patient_id="p", episode_id="e-1", readmission_of="e-1")
 
     def test_closed_without_discharge(self) -> None:
         """Only a discharged episode's last placement is closed."""
@@ -203,6 +300,100 @@ class TestInvariants:
                 discharge_date=day(11),
                 discharge_reason=DischargeReason.GOALS_MET,
             )
+
+
+class TestRealEvents:
+    """Events that happen every day in a clinic are recorded."""
+
+    def test_hold_and_resume(self) -> None:
+        """A leave puts the episode on hold; moves wait until it resumes."""
+        held = active().hold(on=day(10), reason="medical admission elsewhere")
+        assert held.status is EpisodeStatus.ON_HOLD
+        assert held.current_level is L.INTENSIVE_OUTPATIENT
+        with pytest.raises(TransitionError, match="on hold; resume first"):
+            held.step_down(L.OUTPATIENT, on=day(11))
+        with pytest.raises(TransitionError, match="not on hold"):
+            active().resume(on=day(3))
+        back = held.resume(on=day(14))
+        assert back.status is EpisodeStatus.ACTIVE
+        assert back.days_on_hold(day(30)) == 4
+        assert back.total_days(day(30)) == 30
+
+    def test_concurrent_services(self) -> None:
+        """Withdrawal management beside IOP, recovery housing and an OTP; days in each."""
+        episode = (
+            active()
+            .start_service(Service.OPIOID_TREATMENT_PROGRAM, on=DAY)
+            .start_service(Service.RECOVERY_HOUSING, on=day(7),
+                           level=L.LOW_INTENSITY_RESIDENTIAL)
+            .start_service(Service.WITHDRAWAL_MANAGEMENT, on=day(20),
+                           level=L.AMBULATORY_WITHDRAWAL_MANAGEMENT, reason="relapse")
+            .end_service(Service.WITHDRAWAL_MANAGEMENT, on=day(25))
+            .step_down(L.OUTPATIENT, on=day(45))
+        )  # fmt: skip
+        assert {s.service for s in episode.open_services} == {
+            Service.OPIOID_TREATMENT_PROGRAM,
+            Service.RECOVERY_HOUSING,
+        }
+        assert episode.days_in_services(day(60)) == {
+            Service.OPIOID_TREATMENT_PROGRAM: 60,
+            Service.RECOVERY_HOUSING: 53,
+            Service.WITHDRAWAL_MANAGEMENT: 5,
+        }
+        assert episode.days_at_levels(day(60)) == {
+            L.INTENSIVE_OUTPATIENT: 45,
+            L.OUTPATIENT: 15,
+        }
+        with pytest.raises(TransitionError, match="already running"):
+            episode.start_service(Service.RECOVERY_HOUSING, on=day(60))
+        with pytest.raises(TransitionError, match="not running"):
+            episode.end_service(Service.WITHDRAWAL_MANAGEMENT, on=day(60))
+        done = episode.discharge(
+            day(90), DischargeReason.COMPLETED, aftercare=AFTERCARE
+        )
+        assert not done.open_services
+        assert all(s.end is not None and s.end <= day(90) for s in done.services)
+        records = done.service_records()
+        assert [r["service"] for r in records] == [
+            "opioid_treatment_program",
+            "recovery_housing",
+            "withdrawal_management",
+        ]
+        assert records[2]["days"] == 5
+
+    def test_readmission_links_to_the_earlier_episode(self) -> None:
+        """A relapse after discharge is a new episode that points back."""
+        first = (
+            Episode(patient_id="p-1", episode_id="e-1")
+            .admit(L.INTENSIVE_OUTPATIENT, on=DAY)
+            .discharge(day(30), DischargeReason.AGAINST_ADVICE)
+        )
+        second = first.readmit(L.INTENSIVE_OUTPATIENT, on=day(30), episode_id="e-2")
+        assert (second.patient_id, second.readmission_of, second.episode_id) == (
+            "p-1", "e-1", "e-2",
+        )  # fmt: skip
+        with pytest.raises(TransitionError, match="before the discharge"):
+            first.readmit(L.OUTPATIENT, on=day(29), episode_id="e-2")
+        with pytest.raises(TransitionError, match="still in care"):
+            active().readmit(L.OUTPATIENT, on=day(40), episode_id="e-2")
+        anonymous = active().discharge(day(30), DischargeReason.MOVED)
+        with pytest.raises(InvalidValueError, match="episode_id"):
+            anonymous.readmit(L.OUTPATIENT, on=day(40), episode_id="e-2")
+
+    def test_unknown_level_key(self) -> None:
+        """A level that does not exist is refused, with no move recorded."""
+        with pytest.raises(TransitionError, match="no such level of care"):
+            active().apply(Move.STEP_UP, on=day(3), level="level_nine")  # type: ignore[arg-type]
+        assert (
+            active()
+            .apply(
+                Move.STEP_UP,
+                on=day(3),
+                level="partial_hospitalization",  # type: ignore[arg-type]
+            )
+            .current_level
+            is L.PARTIAL_HOSPITALIZATION
+        )
 
 
 class TestQueries:
@@ -227,6 +418,11 @@ class TestQueries:
         assert done.current_level is None
         with pytest.raises(InvalidValueError, match="no current level"):
             done.days_at_current_level(day(99))
+        assert done.days_at_levels() == {
+            L.MEDICALLY_MONITORED_INPATIENT_WITHDRAWAL_MANAGEMENT: 5,
+            L.INTENSIVE_OUTPATIENT: 45,
+            L.OUTPATIENT: 45,
+        }
         records = done.to_records()
         assert [r["level"] for r in records] == [
             "medically_monitored_inpatient_withdrawal_management",
@@ -247,6 +443,8 @@ class TestQueries:
         assert episode.placements[0].move is Move.ADMIT
         if episode.status is EpisodeStatus.DISCHARGED:
             assert episode.total_days() == sum(p.days or 0 for p in episode.placements)
+            assert episode.total_days() == sum(episode.days_at_levels().values())
+            assert not episode.open_services
         rebuilt = attrs.evolve(episode)
         assert rebuilt == episode
 

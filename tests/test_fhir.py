@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -274,7 +275,14 @@ class TestRoundTrip:
 
     @given(ios.episodes())
     def test_episodes(self, episode: Episode) -> None:
-        """from_fhir(to_fhir(episode)) == episode: one Encounter per placement."""
+        """from_fhir(to_fhir(episode)) == episode: one Encounter per placement.
+
+        Episodes with concurrent services or holds are refused (not dropped).
+        """
+        if episode.services or episode.holds:
+            with pytest.raises(InvalidValueError, match="not exported to FHIR yet"):
+                to_fhir(episode)
+            episode = attrs.evolve(episode, services=(), holds=())
         bundle = to_fhir(episode)
         check_bundle(bundle)
         assert from_fhir(bundle) == episode

@@ -26,6 +26,7 @@ from iopmodel import (
 from iopmodel.errors import MissingExtraError
 from iopmodel.examples import adolescent_iop, evening_iop
 from iopmodel.plotting import plot_episode, plot_weekly_hours
+from iopmodel.services import Service
 from iopmodel.tables import sessions_frame, weeks_frame
 from iopmodel.weeks import summarize_weeks
 
@@ -54,7 +55,31 @@ def pathway() -> Episode:
     )
 
 
+def with_services() -> Episode:
+    return (
+        Episode(patient_id="p-8")
+        .admit(LevelOfCare.INTENSIVE_OUTPATIENT, on=MONDAY)
+        .start_service(Service.WITHDRAWAL_MANAGEMENT, on=MONDAY,
+                       level=LevelOfCare.AMBULATORY_WITHDRAWAL_MANAGEMENT)
+        .hold(on=dt.date(2026, 3, 20), reason="family <emergency>")
+        .discharge(dt.date(2026, 3, 20), DischargeReason.LOST_CONTACT)
+    )  # fmt: skip
+
+
 class TestHtml:
+    def test_episode_services_and_holds(self) -> None:
+        """Concurrent services and holds are listed under the timeline, escaped."""
+        text = with_services()._repr_html_()
+        assert "+ Withdrawal management (Ambulatory withdrawal management)" in text
+        assert "on hold: 2026-03-20" in text
+        assert "family &lt;emergency&gt;" in text
+        same_day = (
+            Episode(patient_id="q")
+            .admit(LevelOfCare.OUTPATIENT, on=MONDAY)
+            .discharge(MONDAY, DischargeReason.MOVED)
+        )
+        assert "Outpatient (0 d)" in same_day._repr_html_()
+
     def test_program_grid(self) -> None:
         """A program renders as a Mon-Sun grid with its sessions and hours."""
         text = evening_iop()._repr_html_()
@@ -157,6 +182,13 @@ class TestPlots:
             "Intensive outpatient",
             "Residential withdrawal management",
         ]
+
+    def test_concurrent_services_get_rows(self) -> None:
+        """A concurrent service gets its own row above the levels."""
+        episode = with_services()
+        labels = [t.get_text() for t in plot_episode(episode).get_yticklabels()]
+        assert labels[-1] == "+ Withdrawal management"
+        plt.close("all")
 
 
 class TestOptionalExtras:

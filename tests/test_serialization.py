@@ -15,6 +15,7 @@ from iopmodel import (
     ClinicalFacts,
     DocumentError,
     Episode,
+    LevelOfCare,
     Program,
     Session,
     SessionTemplate,
@@ -23,6 +24,7 @@ from iopmodel import (
     validate,
 )
 from iopmodel import strategies as ios
+from iopmodel.episodes import ConcurrentService, Hold
 from iopmodel.examples import evening_iop
 from iopmodel.serialization import (
     KINDS,
@@ -35,6 +37,7 @@ from iopmodel.serialization import (
     to_dict,
     to_json,
 )
+from iopmodel.services import Service
 
 EXAMPLES = Path(__file__).parent.parent / "examples" / "programs"
 MODELS = st.one_of(
@@ -287,3 +290,47 @@ class TestFiles:
         template = evening_iop().templates[0]
         assert from_dict(to_dict(template)) == template
         assert isinstance(from_dict(to_dict(template)), SessionTemplate)
+
+
+class TestEpisodeRecords:
+    """Episodes with services, holds and readmission links round-trip losslessly."""
+
+    @given(ios.episodes(max_moves=8))
+    def test_episode_round_trip(self, episode: Episode) -> None:
+        """Every generated episode (services, holds, ids) survives JSON."""
+        assert from_json(to_json(episode), Episode) == episode
+
+    @given(ios.concurrent_services(), ios.holds(), ios.clinical_facts())
+    def test_parts_round_trip(
+        self, service: ConcurrentService, hold: Hold, facts: ClinicalFacts
+    ) -> None:
+        """Concurrent services, holds, facts and recommendations survive JSON."""
+        assert from_json(to_json(service)) == service
+        assert from_json(to_json(hold)) == hold
+        assert from_json(to_json(facts)) == facts
+        advice = recommend(facts)
+        assert from_json(to_json(advice)) == advice
+
+    def test_services_are_stored_by_key(self) -> None:
+        """A concurrent service is stored by its key; facts' services as a sorted list."""
+        item = ConcurrentService(
+            service=Service.WITHDRAWAL_MANAGEMENT,
+            start=dt.date(2026, 4, 1),
+            level=LevelOfCare.AMBULATORY_WITHDRAWAL_MANAGEMENT,
+        )
+        data = to_dict(item)
+        assert (data["model"], data["service"], data["level"], data["end"]) == (
+            "concurrent_service",
+            "withdrawal_management",
+            "ambulatory_withdrawal_management",
+            None,
+        )
+        facts = ClinicalFacts(
+            as_of=dt.date(2026, 4, 1),
+            services=[Service.NALTREXONE, Service.OPIOID_TREATMENT_PROGRAM],
+            weekly_hours_needed="12.5",
+        )
+        data = to_dict(facts)
+        assert data["services"] == ["naltrexone", "opioid_treatment_program"]
+        assert data["weekly_hours_needed"] == "25/2"
+        assert from_dict(data) == facts

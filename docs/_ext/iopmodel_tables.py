@@ -215,38 +215,147 @@ def rule_sets_table() -> str:
     return "\n".join(lines) + "\n"
 
 
+def _svg_text(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def transitions_diagram() -> str:
+    """An SVG state diagram of :data:`iopmodel.episodes.TRANSITIONS`, drawn offline.
+
+    Statuses are boxes in a row; a move between two statuses is an arrow
+    labelled with the move; moves that keep the status are listed under it.
+    """
+    from iopmodel.episodes import TRANSITIONS, EpisodeStatus  # noqa: PLC0415
+
+    order = list(EpisodeStatus)
+    width, gap, box_w, box_h = 150, 60, 130, 40
+    x_of = {status: 20 + i * (width + gap) for i, status in enumerate(order)}
+    loops: dict[EpisodeStatus, list[str]] = {status: [] for status in order}
+    arrows: list[tuple[EpisodeStatus, EpisodeStatus, str]] = []
+    for move, row in TRANSITIONS.items():
+        for source in sorted(row.sources, key=order.index):
+            target = source if row.target is None else row.target
+            if target is source:
+                loops[source].append(move.value)
+            else:
+                arrows.append((source, target, move.value))
+    top = 40 + 22 * len(arrows) + 10
+    total_w = 40 + len(order) * (width + gap)
+    total_h = top + box_h + 30 + 18 * max(len(v) for v in loops.values()) + 20
+    parts = [
+        (
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="{total_w}" '
+            f'height="{total_h}" viewBox="0 0 {total_w} {total_h}" role="img" '
+            'aria-label="Episode status transitions" font-family="sans-serif" '
+            'font-size="13">'
+        ),
+        (
+            '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" '
+            'markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
+            '<path d="M 0 0 L 10 5 L 0 10 z" fill="#444"/></marker></defs>'
+        ),
+    ]
+    for index, (source, target, label) in enumerate(arrows):
+        forward = order.index(target) > order.index(source)
+        x1 = x_of[source] + box_w / 2 + (10 if forward else -10)
+        x2 = x_of[target] + box_w / 2 + (-10 if forward else 10)
+        lift = 40 + 44 * index
+        y = top
+        bend = y - lift
+        mid = (x1 + x2) / 2
+        parts.append(
+            f'<path d="M {x1} {y} Q {mid} {bend} {x2} {y}" fill="none" '
+            'stroke="#444" marker-end="url(#arrow)"/>'
+        )
+        text_y = (y + bend) / 2 - 4
+        parts.append(
+            f'<text x="{mid}" y="{text_y}" text-anchor="middle">{_svg_text(label)}</text>'
+        )
+    for status in order:
+        x = x_of[status]
+        parts.append(
+            f'<rect x="{x}" y="{top}" width="{box_w}" height="{box_h}" rx="8" '
+            'fill="#eef3fb" stroke="#335"/>'
+        )
+        parts.append(
+            f'<text x="{x + box_w / 2}" y="{top + 25}" text-anchor="middle" '
+            f'font-weight="bold">{_svg_text(status.value)}</text>'
+        )
+        for line, move in enumerate(loops[status]):
+            parts.append(
+                f'<text x="{x + box_w / 2}" y="{top + box_h + 22 + 18 * line}" '
+                f'text-anchor="middle" fill="#335">&#8635; {_svg_text(move)}</text>'
+            )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
 def transitions_table() -> str:
-    """Markdown table and Mermaid-free text diagram of the transition table."""
+    """Markdown table and an SVG diagram of the transition table."""
     from iopmodel.episodes import TRANSITIONS  # noqa: PLC0415
 
     meaning = {
         "any": "any level",
         "lower": "a strictly less intensive level",
         "higher": "a strictly more intensive level",
-        "same": "the same level, another program",
         "none": "no new level",
     }
     lines = ["| Move | From status | To status | New level |", "|---|---|---|---|"]
     for move, row in TRANSITIONS.items():
+        sources = ", ".join(sorted(s.value for s in row.sources))
+        target = "(unchanged)" if row.target is None else row.target.value
         lines.append(
-            f"| `{move.value}` | {row.source.value} | {row.target.value} "
+            f"| `{move.value}` | {sources} | {target} "
             f"| {meaning[row.level_change.value]} |"
         )
-    lines += ["", "```text"]
-    statuses: dict[str, list[str]] = {}
-    for move, row in TRANSITIONS.items():
-        statuses.setdefault(row.source.value, []).append(
-            f"{move.value} -> {row.target.value}"
+    lines += [
+        "",
+        "```{raw} html",
+        transitions_diagram(),
+        "```",
+        "",
+        (
+            "Moves that keep the status are listed under it (&#8635;). A readmission "
+            "starts a new episode from a discharged one (`Episode.readmit()`), linked "
+            "by `readmission_of`."
+        ),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def decision_table_md() -> str:
+    """The recommendation policy's decision table, from the code."""
+    from iopmodel.recommend import (  # noqa: PLC0415
+        LEVELS_CALLED_FOR,
+        decision_table,
+    )
+
+    lines = ["| # | When | Then | Source |", "|---|---|---|---|"]
+    lines.extend(
+        f"| {row.order} | {_cell(row.when)} | {_cell(row.then)} "
+        f"| {_cell(', '.join(row.sources))} |"
+        for row in decision_table()
+    )
+    lines += [
+        "",
+        (
+            "The facts that call for each level at admission "
+            "({data}`~iopmodel.recommend.LEVELS_CALLED_FOR`):"
+        ),
+        "",
+        "| Level | ASAM 3rd | Called for by |",
+        "|---|---|---|",
+    ]
+    for level, facts in LEVELS_CALLED_FOR.items():
+        lines.append(
+            f"| {level.label} | {level.code(Framework.ASAM_3) or ''} | {_cell(facts)} |"
         )
-    for source, moves in statuses.items():
-        lines.append(f"{source:<10} " + "\n           ".join(moves))
-    lines.append("discharged (no moves)")
-    lines.append("```")
     return "\n".join(lines) + "\n"
 
 
 GENERATORS = {
     "transitions.md": transitions_table,
+    "decision-table.md": decision_table_md,
     "rules.md": rules_catalogue,
     "rule-sets.md": rule_sets_table,
     "levels.md": levels_table,

@@ -184,7 +184,7 @@ def episode_html(episode: Episode, as_of: dt.date | None = None) -> str:
         spans = [*closed, open_days]
     else:
         spans = closed
-    total = sum(spans)
+    total = max(sum(spans), 1)  # same-day placements last 0 days
     bars = []
     for index, (placement, days) in enumerate(zip(placements, spans, strict=True)):
         colour = _LEVEL_COLOURS[index % len(_LEVEL_COLOURS)]
@@ -212,4 +212,15 @@ def episode_html(episode: Episode, as_of: dt.date | None = None) -> str:
         )
         + "</small>"
     )
-    return f"<div>{header}{timeline}{dates}</div>"
+    beside = "".join(
+        f"<br><small>+ {_e(item.service.label)}"
+        + (f" ({_e(item.level.label)})" if item.level is not None else "")
+        + f": {item.start} &rarr; {item.end or 'ongoing'}</small>"
+        for item in episode.services
+    ) + "".join(
+        f"<br><small>on hold: {hold.start} &rarr; {hold.end or 'ongoing'}"
+        + (f" ({_e(hold.reason)})" if hold.reason else "")
+        + "</small>"
+        for hold in episode.holds
+    )
+    return f"<div>{header}{timeline}{dates}{beside}</div>"

@@ -203,6 +203,38 @@ class LevelOfCare(enum.Enum):
         """
         return self._definition.codes.get(framework)
 
+    def crosswalk(self, framework: Framework) -> LevelOfCare | None:
+        """The level *framework* uses for this one: itself where it has a code there.
+
+        A migration aid between the ASAM editions, not an equivalence of
+        criteria. The 4th edition has no separate withdrawal-management levels:
+        withdrawal is managed within its levels, and the medically managed
+        ones carry the medical care. So 3rd-edition 1-WM maps to 4th-edition
+        1.7 (medically managed outpatient, which also covers addiction-medication
+        care), 2-WM to 2.7 (medically managed intensive outpatient, likewise),
+        3.7-WM to 3.7 and 4-WM to 4.0. Levels the 4th edition removed (3.2-WM,
+        3.3) and early intervention (0.5) have no counterpart: ``None``. Where
+        secondary sources disagree the mapping says so in the level-of-care
+        concept page.
+
+        Example:
+            >>> from iopmodel import Framework, LevelOfCare
+            >>> wm = LevelOfCare.MEDICALLY_MONITORED_INPATIENT_WITHDRAWAL_MANAGEMENT
+            >>> wm.code(Framework.ASAM_4) is None
+            True
+            >>> new = wm.crosswalk(Framework.ASAM_4)
+            >>> new.code(Framework.ASAM_4), new.name_in(Framework.ASAM_4)
+            ('3.7', 'Medically Managed Residential')
+            >>> LevelOfCare.AMBULATORY_WITHDRAWAL_MANAGEMENT.crosswalk(Framework.ASAM_4).code(
+            ...     Framework.ASAM_4)
+            '1.7'
+            >>> LevelOfCare.POPULATION_SPECIFIC_RESIDENTIAL.crosswalk(Framework.ASAM_4) is None
+            True
+        """
+        if self.code(framework) is not None:
+            return self
+        return _CROSSWALK.get(framework, {}).get(self)
+
     def name_in(self, framework: Framework) -> str | None:
         """The framework's own name for this level, or ``None``.
 
@@ -531,3 +563,28 @@ def _build_code_index() -> dict[Framework, dict[str, LevelOfCare]]:
 
 
 _BY_CODE: Final = _build_code_index()
+
+# 3rd-edition levels without a 4th-edition code, and the 4th-edition level used
+# for each instead (secondary sources; see docs/concepts/levels.md).
+_CROSSWALK: Final[Mapping[Framework, Mapping[LevelOfCare, LevelOfCare]]] = (
+    MappingProxyType(
+        {
+            _A4: MappingProxyType(
+                {
+                    LevelOfCare.AMBULATORY_WITHDRAWAL_MANAGEMENT: (
+                        LevelOfCare.MEDICALLY_MANAGED_OUTPATIENT
+                    ),
+                    LevelOfCare.AMBULATORY_WITHDRAWAL_MANAGEMENT_EXTENDED: (
+                        LevelOfCare.MEDICALLY_MANAGED_INTENSIVE_OUTPATIENT
+                    ),
+                    LevelOfCare.MEDICALLY_MONITORED_INPATIENT_WITHDRAWAL_MANAGEMENT: (
+                        LevelOfCare.MEDICALLY_MONITORED_INPATIENT
+                    ),
+                    LevelOfCare.MEDICALLY_MANAGED_INPATIENT_WITHDRAWAL_MANAGEMENT: (
+                        LevelOfCare.MEDICALLY_MANAGED_INPATIENT
+                    ),
+                }
+            )
+        }
+    )
+)

@@ -17,8 +17,8 @@ import io
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, Final, TextIO
+from collections.abc import Sequence
+from typing import Any, Final, TextIO
 
 from iopmodel import __version__
 from iopmodel._format import minutes_as_hours
@@ -31,9 +31,6 @@ from iopmodel.reports import ValidationReport
 from iopmodel.rules import RULE_SETS, validate
 from iopmodel.sessions import Session
 from iopmodel.weeks import summarize_weeks
-
-if TYPE_CHECKING:
-    from iopmodel.episodes import Episode
 
 __all__ = ["main"]
 
@@ -287,8 +284,8 @@ def _band(level: LevelOfCare, population: Population) -> str | None:
 def _cmd_demo(_args: argparse.Namespace, out: TextIO) -> int:
     from iopmodel.episodes import Episode  # noqa: PLC0415
     from iopmodel.examples import evening_iop  # noqa: PLC0415
-    from iopmodel.plans import AftercarePlan, DischargeReason  # noqa: PLC0415
-    from iopmodel.recommend import Action, ClinicalFacts, recommend  # noqa: PLC0415
+    from iopmodel.plans import AftercarePlan  # noqa: PLC0415
+    from iopmodel.recommend import ClinicalFacts, recommend  # noqa: PLC0415
 
     program = evening_iop()
     start = dt.date(2026, 3, 2)
@@ -314,38 +311,34 @@ def _cmd_demo(_args: argparse.Namespace, out: TextIO) -> int:
     plan = plan.cancel_session(plan.sessions[4]).cancel_session(plan.sessions[6])
     write(_report_text(validate(plan)) + "\n")
 
-    write("\n== a step-down pathway, with the recommendation at each review ==\n")
-    episode = Episode(patient_id="p-demo")
+    write(
+        "\n== a pathway with a relapse: withdrawal management beside IOP, "
+        "then step down ==\n"
+    )
+    episode = Episode(patient_id="p-demo", episode_id="e-demo")
+    intensive = {"needs_intensive_treatment": True}
     reviews: list[tuple[dt.date, dict[str, Any]]] = [
         (dt.date(2026, 2, 25), {"needs_withdrawal_management": True,
-                                "needs_round_the_clock_care": True}),
-        (dt.date(2026, 3, 2), {"needs_intensive_treatment": True}),
+                                "needs_round_the_clock_care": True, **intensive}),
+        (dt.date(2026, 3, 2), intensive),
+        (dt.date(2026, 3, 30), {"needs_withdrawal_management": True, **intensive}),
+        (dt.date(2026, 4, 3), intensive),
         (dt.date(2026, 4, 16), {"goals_met": True}),
         (dt.date(2026, 6, 1), {"goals_met": True}),
     ]  # fmt: skip
+    aftercare = AftercarePlan(level=LevelOfCare.OUTPATIENT, mutual_support=["AA"])
     for day, facts_recorded in reviews:
         facts = ClinicalFacts.from_episode(episode, as_of=day, **facts_recorded)
         advice = recommend(facts)
         write(f"{day}: {advice}\n".replace("\n  ", "\n    "))
-        target = advice.target_level
-        moves: dict[Action, Callable[..., Episode]] = {
-            Action.ADMIT: episode.admit,
-            Action.STEP_DOWN: episode.step_down,
-            Action.STEP_UP: episode.step_up,
-        }
-        if advice.action in moves and target is not None:
-            episode = moves[advice.action](target, on=day)
-        elif advice.action is Action.DISCHARGE_TO_AFTERCARE:
-            aftercare = AftercarePlan(
-                level=LevelOfCare.OUTPATIENT, mutual_support=["AA"]
-            )
-            episode = episode.discharge(
-                day, DischargeReason.GOALS_MET, aftercare=aftercare
-            )
+        episode = advice.apply_to(episode, on=day, aftercare=aftercare)
     write(f"\n{episode!r}\n")
     for record in episode.to_records():
         write(f"  {record['start']} to {record['end']}: {record['level_label']} "
               f"({record['days']} days)\n")  # fmt: skip
+    for record in episode.service_records():
+        write(f"  {record['start']} to {record['end']}: {record['service_label']} "
+              f"beside the level ({record['days']} days)\n")  # fmt: skip
     write(f"total days in treatment: {episode.total_days()}\n")
     return EXIT_OK
 

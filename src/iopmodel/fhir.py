@@ -114,6 +114,8 @@ EXTENSION: Final[Mapping[str, str]] = {
         "telehealth",
         "delivery",
         "part2-notice",
+        "episode-id",
+        "readmission-of",
         "capacity",
         "recommended-minimum-days",
         "program-focus",
@@ -681,6 +683,14 @@ def _revision_note(revision: PlanRevision) -> dict[str, Any]:
 
 
 def _episode_resources(episode: Episode) -> list[dict[str, Any]]:
+    if episode.services or episode.holds:
+        # FHIR could carry them (Encounters partOf the placement's, statusHistory
+        # "onhold"); until iopmodel maps them, refuse rather than drop them.
+        raise InvalidValueError(
+            "episode",
+            f"{len(episode.services)} service(s), {len(episode.holds)} hold(s)",
+            "concurrent services and holds are not exported to FHIR yet",
+        )
     key = f"{episode.patient_id}|" + "|".join(
         f"{p.level.key}:{p.start}" for p in episode.placements
     )
@@ -698,6 +708,10 @@ def _episode_resources(episode: Episode) -> list[dict[str, Any]]:
             )
         )
     extensions = _discharge_extensions(episode.discharge_reason, episode.aftercare)
+    if episode.episode_id is not None:
+        extensions.append(_ext("episode-id", valueString=episode.episode_id))
+    if episode.readmission_of is not None:
+        extensions.append(_ext("readmission-of", valueString=episode.readmission_of))
     resource: dict[str, Any] = {
         "resourceType": "EpisodeOfCare",
         "id": episode_id,
@@ -1559,6 +1573,8 @@ def _read_episode(reader: _Reader, resource: Mapping[str, Any]) -> Episode:
         else _date(resource.get("period", {}).get("end"), f"{where}.period.end"),
         discharge_reason=reason,
         aftercare=_read_aftercare(resource, where),
+        episode_id=_ext_value(resource, "episode-id", "valueString"),
+        readmission_of=_ext_value(resource, "readmission-of", "valueString"),
     )
 
 

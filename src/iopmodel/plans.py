@@ -79,7 +79,19 @@ class DischargeReason(enum.Enum):
     AGAINST_ADVICE = "against_advice"
     """The patient left against clinical advice."""
     ADMINISTRATIVE = "administrative"
-    """Administrative reasons (coverage, relocation, rule violations...)."""
+    """Administrative reasons (coverage, rule violations...)."""
+    COMPLETED = "completed"
+    """The planned course of treatment was completed."""
+    TRANSFERRED = "transferred_or_referred"
+    """Transferred or referred to another provider or level outside this episode."""
+    LOST_CONTACT = "lost_contact"
+    """The patient stopped attending and could not be reached."""
+    MOVED = "moved"
+    """The patient moved away."""
+    INCARCERATED = "incarcerated"
+    """The patient was incarcerated."""
+    DIED = "died"
+    """The patient died."""
 
 
 def _texts(value: Iterable[str]) -> tuple[str, ...]:

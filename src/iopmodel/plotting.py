@@ -123,6 +123,9 @@ def plot_episode(
 ) -> Any:
     """A timeline of an episode's placements, one row per level of care.
 
+    Concurrent services get a hatched row each above the levels; holds are
+    shaded.
+
     Args:
         episode: The episode.
         as_of: End of an open placement (required to draw one).
@@ -163,7 +166,25 @@ def plot_episode(
                        color=colours[row % len(colours)])  # fmt: skip
         ax.text(start_num + width / 2, row, f"{(end - placement.start).days} d",
                 ha="center", va="center", color="white", fontsize="small")  # fmt: skip
-    ax.set_yticks(list(rows.values()), [level.label for level in rows])
+    labels = [level.label for level in rows]
+    # concurrent services run beside the level: one thinner row each, on top
+    services = list(dict.fromkeys(item.service for item in episode.services))
+    for service in services:
+        row = len(labels)
+        labels.append(f"+ {service.label}")
+        for item in episode.services:
+            end = item.end or as_of
+            if item.service is not service or end is None:
+                continue
+            start_num = mdates.date2num(item.start)
+            ax.broken_barh([(start_num, mdates.date2num(end) - start_num)],
+                           (row - 0.25, 0.5), color="#888888", hatch="//")  # fmt: skip
+    for hold in episode.holds:
+        end = hold.end or as_of
+        if end is not None:
+            ax.axvspan(mdates.date2num(hold.start), mdates.date2num(end),
+                       color="#dddddd", zorder=0)  # fmt: skip
+    ax.set_yticks(list(range(len(labels))), labels)
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m-%d"))
     ax.set_title(f"Episode {episode.patient_id}: levels of care")
     if created:

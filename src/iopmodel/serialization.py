@@ -72,7 +72,7 @@ from iopmodel.authorizations import Authorization
 from iopmodel.care import Framework, LevelOfCare
 from iopmodel.consent import Consent, Disclosure, require_disclosure
 from iopmodel.diagnoses import Diagnosis
-from iopmodel.episodes import Episode, Placement
+from iopmodel.episodes import ConcurrentService, Episode, Hold, Placement
 from iopmodel.errors import (
     MAX_PROBLEMS,
     DocumentError,
@@ -131,6 +131,8 @@ KINDS: Final[Mapping[str, type]] = MappingProxyType(
         "treatment_plan": TreatmentPlan,
         "episode": Episode,
         "placement": Placement,
+        "concurrent_service": ConcurrentService,
+        "hold": Hold,
         "aftercare_plan": AftercarePlan,
         "clinical_facts": ClinicalFacts,
         "recommendation": Recommendation,

@@ -34,6 +34,7 @@ __all__ = [
     "HCPCS_S9480",
     "ICD10CM",
     "LIBRARY_DEFAULT",
+    "LIBRARY_POLICY",
     "LOCUS_2016",
     "LOWE_2004",
     "MEDICARE_IOP_2024",
@@ -401,3 +402,13 @@ PART2_FINAL_RULE_2024: Final = Citation(
     url="https://www.ecfr.gov/current/title-42/chapter-I/subchapter-A/part-2",
 )
 """The 2024 final rule that revised 42 CFR Part 2, including section 2.32."""
+LIBRARY_POLICY: Final = Citation(
+    key="IOPMODEL-POLICY",
+    title="iopmodel library policy: a choice the library makes where its sources are "
+    "silent or where it departs from them",
+    short="library policy",
+    confidence="library",
+    note="Each policy choice is documented in iopmodel.recommend and can be changed "
+    "with RecommendationPolicy.",
+)
+"""Marks a recommendation reason that is iopmodel's policy choice, not a cited fact."""

@@ -27,6 +27,7 @@ module or Hypothesis.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import itertools
 import math
@@ -50,8 +51,10 @@ from iopmodel.diagnoses import (
 )
 from iopmodel.episodes import (
     TRANSITIONS,
+    ConcurrentService,
     Episode,
     EpisodeStatus,
+    Hold,
     LevelChange,
     Move,
     Placement,
@@ -71,8 +74,17 @@ from iopmodel.plans import (
     TreatmentPlan,
 )
 from iopmodel.programs import Program
+from iopmodel.recommend import (
+    Action,
+    ClinicalFacts,
+    HomeEnvironment,
+    Recommendation,
+    RecommendationPolicy,
+    recommend,
+)
 from iopmodel.schedules import SessionTemplate
 from iopmodel.screens import Screen, ScreenResult
+from iopmodel.services import Service
 from iopmodel.sessions import (
     MAX_SESSION_DURATION,
     Attendance,
@@ -89,10 +101,15 @@ __all__ = [
     "attendances",
     "authorizations",
     "aware_datetimes",
+    "check_recommendation",
+    "clinical_facts",
+    "concurrent_services",
     "consents",
     "diagnoses",
     "durations",
     "episodes",
+    "follow_recommendations",
+    "holds",
     "iop_programs",
     "levels",
     "measures",
@@ -101,6 +118,7 @@ __all__ = [
     "recorded_plans",
     "rrules",
     "screens",
+    "service_kinds",
     "session_kinds",
     "session_templates",
     "sessions",
@@ -575,23 +593,122 @@ def _aftercare() -> AftercarePlan:
     return AftercarePlan(level=LevelOfCare.OUTPATIENT, mutual_support=("AA",))
 
 
+def service_kinds() -> st.SearchStrategy[Service]:
+    """Any :class:`~iopmodel.services.Service`; shrinks towards withdrawal management.
+
+    Example:
+        >>> from hypothesis import given, settings
+        >>> from iopmodel.strategies import service_kinds
+        >>> @settings(max_examples=5)
+        ... @given(service_kinds())
+        ... def check(service):
+        ...     assert service.label
+        >>> check()
+    """
+    return st.sampled_from(list(Service))
+
+
+_DAYS: Final = st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2034, 12, 31))
+
+
+@st.composite
+def _service(draw: st.DrawFn) -> ConcurrentService:
+    service = draw(service_kinds())
+    start = draw(_DAYS)
+    end = draw(
+        st.none() | st.integers(0, 120).map(lambda d: start + dt.timedelta(days=d))
+    )
+    level = (
+        draw(st.none() | st.sampled_from(sorted(service.levels)))
+        if service.levels
+        else None
+    )
+    return ConcurrentService(service=service, start=start, end=end, level=level)
+
+
+def concurrent_services() -> st.SearchStrategy[ConcurrentService]:
+    """Valid :class:`~iopmodel.episodes.ConcurrentService` values (open or closed).
+
+    Example:
+        >>> from hypothesis import given, settings
+        >>> from iopmodel.strategies import concurrent_services
+        >>> @settings(max_examples=10)
+        ... @given(concurrent_services())
+        ... def check(item):
+        ...     assert item.open or item.days >= 0
+        >>> check()
+    """
+    return _service()
+
+
+@st.composite
+def _hold(draw: st.DrawFn) -> Hold:
+    start = draw(_DAYS)
+    end = draw(
+        st.none() | st.integers(0, 60).map(lambda d: start + dt.timedelta(days=d))
+    )
+    return Hold(start=start, end=end, reason=draw(st.sampled_from(["", "leave"])))
+
+
+def holds() -> st.SearchStrategy[Hold]:
+    """Valid :class:`~iopmodel.episodes.Hold` values (open or closed).
+
+    Example:
+        >>> from hypothesis import given, settings
+        >>> from iopmodel.strategies import holds
+        >>> @settings(max_examples=10)
+        ... @given(holds())
+        ... def check(hold):
+        ...     assert hold.end is None or hold.end >= hold.start
+        >>> check()
+    """
+    return _hold()
+
+
+def _event(draw: st.DrawFn, episode: Episode, day: dt.date) -> Episode:
+    """One random legal event on *day*: a level change, a service, a hold."""
+    current = episode.current_level
+    assert current is not None  # noqa: S101 - in care until discharge
+    if episode.status is EpisodeStatus.ON_HOLD:
+        return episode.resume(on=day)
+    kind = draw(st.sampled_from(["level", "level", "transfer", "service", "hold"]))
+    if kind == "hold":
+        return episode.hold(on=day, reason="leave")
+    if kind == "service":
+        service = draw(service_kinds())
+        if any(s.service is service for s in episode.open_services):
+            return episode.end_service(service, on=day)
+        levels = sorted(service.levels)
+        level = draw(st.sampled_from(levels)) if levels else None
+        return episode.start_service(service, on=day, level=level)
+    target = draw(st.sampled_from([lv for lv in LevelOfCare if lv is not current]))
+    if kind == "transfer":
+        return episode.transfer(level=target, on=day)
+    move = episode.step_down if target < current else episode.step_up
+    return move(target, on=day)
+
+
 @st.composite
 def _episode(draw: st.DrawFn, max_moves: int, discharged: bool | None) -> Episode:
-    day = draw(st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2034, 12, 31)))
-    episode = Episode(patient_id=draw(st.from_regex(r"p-[0-9]{4}", fullmatch=True)))
+    day = draw(_DAYS)
+    patient = draw(st.from_regex(r"p-[0-9]{4}", fullmatch=True))
+    episode_id = draw(st.none() | st.from_regex(r"e-[0-9]{3}", fullmatch=True))
+    readmission_of = (
+        None if episode_id is None else draw(st.none() | st.just(f"{episode_id}-prev"))
+    )
+    episode = Episode(
+        patient_id=patient, episode_id=episode_id, readmission_of=readmission_of
+    )
     episode = episode.admit(draw(levels()), on=day, reason="admitted")
     for _ in range(draw(st.integers(min_value=0, max_value=max_moves))):
-        day += dt.timedelta(days=draw(st.integers(min_value=1, max_value=120)))
-        current = episode.current_level
-        assert current is not None  # noqa: S101 - active until discharge
-        target = draw(st.sampled_from([lv for lv in LevelOfCare if lv is not current]))
-        move = episode.step_down if target < current else episode.step_up
-        episode = move(target, on=day)
+        day += dt.timedelta(days=draw(st.integers(min_value=0, max_value=120)))
+        episode = _event(draw, episode, day)
     finish = draw(st.booleans()) if discharged is None else discharged
     if finish:
-        day += dt.timedelta(days=draw(st.integers(min_value=1, max_value=120)))
+        day += dt.timedelta(days=draw(st.integers(min_value=0, max_value=120)))
+        aftercare = draw(st.none() | st.just(_aftercare()))
         episode = episode.discharge(
-            day, draw(st.sampled_from(list(DischargeReason))), aftercare=_aftercare()
+            day, draw(st.sampled_from(list(DischargeReason))), aftercare=aftercare
         )
     return episode
 
@@ -601,10 +718,14 @@ def episodes(
 ) -> st.SearchStrategy[Episode]:
     """Valid :class:`~iopmodel.Episode` objects built by legal moves.
 
+    Moves include step-ups and step-downs (some on the same day), concurrent
+    services starting and ending, holds and resumptions; a discharge may come
+    with or without an aftercare plan, for any reason.
+
     Args:
-        max_moves: Most step-ups and step-downs after admission.
-        discharged: Only discharged (``True``) or only active (``False``)
-            episodes; either by default.
+        max_moves: Most events after admission.
+        discharged: Only discharged (``True``) or only episodes in care
+            (``False``); either by default.
 
     Shrinks towards a single early-intervention placement.
 
@@ -614,24 +735,290 @@ def episodes(
         >>> @settings(max_examples=10, deadline=None)
         ... @given(episodes(discharged=True))
         ... def check(episode):
-        ...     assert episode.total_days() == sum(p.days for p in episode.placements)
+        ...     assert episode.total_days() == sum(episode.days_at_levels().values())
         >>> check()
     """
     return _episode(max_moves, discharged)
 
 
+@st.composite
+def _facts(
+    draw: st.DrawFn, current: st.SearchStrategy[LevelOfCare | None], as_of: dt.date
+) -> ClinicalFacts:
+    total = draw(st.integers(0, 400))
+    withdrawal = draw(st.booleans())
+    round_the_clock = draw(st.booleans())
+    return ClinicalFacts(
+        as_of=as_of,
+        current_level=draw(current),
+        services=draw(st.frozensets(service_kinds(), max_size=3)),
+        population=draw(populations()),
+        needs_withdrawal_management=withdrawal,
+        needs_extended_monitoring=withdrawal and draw(st.booleans()),
+        needs_round_the_clock_care=round_the_clock,
+        needs_hospital_care=round_the_clock and draw(st.booleans()),
+        home_environment=draw(st.sampled_from(list(HomeEnvironment))),
+        needs_intensive_treatment=draw(st.booleans()),
+        weekly_hours_needed=draw(st.none() | st.integers(0, 40)),
+        goals_met=draw(st.booleans()),
+        lower_level_effective=draw(st.booleans()),
+        progressing=draw(st.booleans()),
+        last_plan_change=draw(
+            st.none() | st.integers(0, 60).map(lambda d: as_of - dt.timedelta(days=d))
+        ),
+        days_at_current_level=draw(st.integers(0, total)),
+        total_days_in_treatment=total,
+    )
+
+
+def clinical_facts(
+    *,
+    current_level: st.SearchStrategy[LevelOfCare | None] | None = None,
+    as_of: dt.date = dt.date(2026, 4, 20),
+) -> st.SearchStrategy[ClinicalFacts]:
+    """Every combination of :class:`~iopmodel.ClinicalFacts`, consistent by construction.
+
+    Args:
+        current_level: Current levels to draw from (any level or ``None`` by default).
+        as_of: The day the facts describe.
+
+    Example:
+        >>> from hypothesis import given, settings
+        >>> from iopmodel import recommend
+        >>> from iopmodel.strategies import clinical_facts
+        >>> @settings(max_examples=20, deadline=None)
+        ... @given(clinical_facts())
+        ... def check(facts):
+        ...     assert recommend(facts).reasons
+        >>> check()
+    """
+    return _facts(
+        st.none() | levels() if current_level is None else current_level, as_of
+    )
+
+
+_SETTING_RANK: Final = {"outpatient": 0, "residential": 1, "inpatient": 2}
+
+
+def _restated_unmet(facts: ClinicalFacts, level: LevelOfCare, services: frozenset[Service],
+                    standard: Standard) -> list[str]:  # fmt: skip
+    """The needs the facts state, checked against a level, restated for the tests."""
+    medical = facts.needs_round_the_clock_care or facts.needs_hospital_care
+    unmet = []
+    if facts.needs_hospital_care and level < LevelOfCare.MEDICALLY_MANAGED_INPATIENT:
+        unmet.append("hospital")
+    if medical and not (level.round_the_clock and level.setting.value == "inpatient"):
+        unmet.append("24-hour medical")
+    if facts.home_environment is HomeEnvironment.ENABLES_USE and not (
+        level.round_the_clock or Service.RECOVERY_HOUSING in services
+    ):
+        unmet.append("24-hour setting")
+    if facts.needs_withdrawal_management:
+        if level.withdrawal_management:
+            ok = (not medical or level.setting.value == "inpatient") and (
+                not facts.needs_extended_monitoring
+                or level >= LevelOfCare.AMBULATORY_WITHDRAWAL_MANAGEMENT_EXTENDED
+            )
+        else:
+            ok = not medical and Service.WITHDRAWAL_MANAGEMENT in services
+        if not ok:
+            unmet.append("withdrawal management")
+    needed = LevelOfCare.OUTPATIENT
+    if facts.needs_intensive_treatment:
+        needed = LevelOfCare.INTENSIVE_OUTPATIENT
+    if facts.weekly_hours_needed is not None:
+        needed = max(
+            needed,
+            standard.level_for_weekly_hours(
+                facts.weekly_hours_needed, facts.population
+            ),
+        )
+    if level.withdrawal_management:
+        hours_ok = facts.needs_withdrawal_management  # detox first (the article)
+    else:
+        mine = standard.band(level, facts.population)
+        theirs = standard.band(needed, facts.population)
+        if mine is not None and theirs is not None:
+            hours_ok = mine.minimum >= theirs.minimum
+        else:
+            hours_ok = (
+                level.round_the_clock
+                or needed is LevelOfCare.OUTPATIENT
+                or level >= needed
+            )
+    if not hours_ok:
+        unmet.append("clinical hours")
+    return unmet
+
+
+def check_recommendation(
+    facts: ClinicalFacts,
+    recommendation: Recommendation,
+    policy: RecommendationPolicy = RecommendationPolicy(),  # noqa: B008 - immutable
+) -> None:
+    """Assert the properties every recommendation must have (for your own tests).
+
+    - at least one reason, each with a citation (or the library-policy marker);
+    - never a discharge while a 24-hour, withdrawal-management or
+      living-environment need, or a need above outpatient hours, is present;
+    - the level afterwards (with the concurrent services) meets every need
+      the facts state;
+    - the direction is named truthfully: on one ladder by intensity, between
+      the withdrawal-management and treatment ladders by setting, a transfer
+      within one setting; a service action keeps the level;
+    - the same facts give an equal recommendation.
+
+    Raises:
+        AssertionError: Naming the property that failed.
+
+    Example:
+        >>> import datetime as dt
+        >>> from iopmodel import ClinicalFacts, LevelOfCare, recommend
+        >>> from iopmodel.strategies import check_recommendation
+        >>> facts = ClinicalFacts(as_of=dt.date(2026, 4, 1),
+        ...                       current_level=LevelOfCare.INTENSIVE_OUTPATIENT,
+        ...                       needs_withdrawal_management=True)
+        >>> check_recommendation(facts, recommend(facts))
+    """
+    rec = recommendation
+    assert rec.reasons, "no reason given"  # noqa: S101
+    for reason in rec.reasons:
+        assert reason.text, "an empty reason"  # noqa: S101
+        assert reason.citation.title, "a reason without a citation"  # noqa: S101
+    assert recommend(facts, policy) == rec, "not deterministic"  # noqa: S101
+    current = facts.current_level
+    services = set(facts.services)
+    if rec.action is Action.START_SERVICE:
+        assert rec.service is not None  # noqa: S101
+        services.add(rec.service)
+    elif rec.action is Action.END_SERVICE:
+        assert rec.service is not None  # noqa: S101
+        services.discard(rec.service)
+    if rec.action is Action.DISCHARGE_TO_AFTERCARE:
+        assert current is not None, "discharge before admission"  # noqa: S101
+        left = _restated_unmet(
+            facts, LevelOfCare.OUTPATIENT, frozenset(), policy.standard
+        )
+        assert not left, f"discharge with needs present: {left}"  # noqa: S101
+        assert rec.target_level is None  # noqa: S101
+        return
+    target = rec.target_level
+    assert target is not None, "no level afterwards"  # noqa: S101
+    unmet = _restated_unmet(facts, target, frozenset(services), policy.standard)
+    assert not unmet, f"{rec.action.value} to {target.key} leaves unmet: {unmet}"  # noqa: S101
+    if current is None:
+        assert rec.action is Action.ADMIT  # noqa: S101
+        return
+    if rec.action in (Action.CONTINUE, Action.START_SERVICE, Action.END_SERVICE):
+        assert target is current, "a service action or continue changed the level"  # noqa: S101
+        return
+    assert target is not current, f"{rec.action.value} to the same level"  # noqa: S101
+    if current.withdrawal_management is target.withdrawal_management:
+        expected = Action.STEP_UP if target > current else Action.STEP_DOWN
+    else:
+        here = _SETTING_RANK[current.setting.value]
+        there = _SETTING_RANK[target.setting.value]
+        expected = (
+            Action.TRANSFER
+            if here == there
+            else (Action.STEP_UP if there > here else Action.STEP_DOWN)
+        )
+    assert rec.action is expected, (  # noqa: S101
+        f"{current.key} -> {target.key} named {rec.action.value}, not {expected.value}"
+    )
+
+
+def follow_recommendations(
+    episode: Episode,
+    recorded: dict[str, object],
+    *,
+    on: dt.date,
+    policy: RecommendationPolicy = RecommendationPolicy(),  # noqa: B008 - immutable
+    max_steps: int = 10,
+) -> tuple[Episode, list[Recommendation]]:
+    """Follow recommendations with unchanged facts until "continue" or a discharge.
+
+    Each recommendation is applied on the same day *on* (same-day moves are
+    real), its properties checked with :func:`check_recommendation`.
+
+    Args:
+        episode: Where to start (pending or in care).
+        recorded: The facts the clinician records, as keyword arguments of
+            :meth:`~iopmodel.ClinicalFacts.from_episode`; they stay the same.
+        on: The day of every step.
+        policy: The recommendation policy.
+        max_steps: Most steps before the path counts as not converging.
+
+    Raises:
+        AssertionError: A state repeats (a cycle), the path does not converge
+            within *max_steps*, or a recommendation lacks a property.
+
+    Example:
+        >>> import datetime as dt
+        >>> from iopmodel import Episode, LevelOfCare
+        >>> from iopmodel.strategies import follow_recommendations
+        >>> start = Episode(patient_id="p").admit(LevelOfCare.INTENSIVE_OUTPATIENT,
+        ...                                       on=dt.date(2026, 3, 2))
+        >>> end, path = follow_recommendations(start, {"progressing": False},
+        ...                                    on=dt.date(2026, 4, 20))
+        >>> [r.action.value for r in path], end.current_level.key
+        (['step_up', 'step_up', 'continue'], 'high_intensity_residential')
+    """
+    seen = set()
+    path: list[Recommendation] = []
+    for _ in range(max_steps):
+        state = (
+            episode.current_level,
+            frozenset(s.service for s in episode.open_services),
+        )
+        assert state not in seen, f"cycle through {state} after {len(path)} steps"  # noqa: S101
+        seen.add(state)
+        facts = ClinicalFacts.from_episode(episode, as_of=on, **recorded)  # type: ignore[arg-type]
+        rec = recommend(facts, policy)
+        check_recommendation(facts, rec, policy)
+        path.append(rec)
+        if rec.action in (Action.CONTINUE, Action.DISCHARGE_TO_AFTERCARE):
+            return rec.apply_to(episode, on=on, aftercare=_aftercare()), path
+        episode = rec.apply_to(episode, on=on)
+    msg = f"no convergence in {max_steps} steps: {[r.action.value for r in path]}"
+    raise AssertionError(msg)
+
+
+_MACHINE_FACTS: Final = st.fixed_dictionaries(
+    {
+        "needs_withdrawal_management": st.booleans(),
+        "needs_round_the_clock_care": st.booleans(),
+        "home_environment": st.sampled_from(list(HomeEnvironment)),
+        "needs_intensive_treatment": st.booleans(),
+        "weekly_hours_needed": st.none() | st.integers(0, 40),
+        "goals_met": st.booleans(),
+        "lower_level_effective": st.booleans(),
+        "progressing": st.booleans(),
+    }
+)
+
+
 class EpisodeMachine(RuleBasedStateMachine):
-    """A Hypothesis state machine that drives an episode through random moves.
+    """A Hypothesis state machine that drives episodes through random events.
 
-    Each step tries a random move (admit, step down, step up, transfer,
-    discharge) to a random level on a random day, legal or not, and checks:
+    Each step tries a random move (admit, step down, step up, transfer, hold,
+    resume, start or end a concurrent service, discharge) to a random level
+    on a random day, legal or not; readmits a discharged patient in a new,
+    linked episode; or follows :func:`~iopmodel.recommend` with random facts.
+    It checks:
 
-    - every move that :data:`~iopmodel.episodes.TRANSITIONS` forbids raises
-      :class:`~iopmodel.TransitionError` and leaves the episode unchanged;
+    - every move that :data:`~iopmodel.episodes.TRANSITIONS` forbids, or that
+      is impossible (a date before the last event, ending a service that is
+      not running), raises :class:`~iopmodel.TransitionError` and leaves the
+      episode unchanged;
     - every allowed move succeeds, unless :attr:`policy_may_refuse`;
-    - placements never overlap and their dates never go backwards;
-    - nothing happens after discharge;
-    - total days equal the sum of the placement days.
+    - placements never overlap and dates never go backwards; nothing happens
+      after discharge; a readmission links to the episode before it;
+    - total days equal the days at each level added up; no service runs
+      longer than the episode;
+    - every recommendation has the properties of :func:`check_recommendation`,
+      and following recommendations with unchanged facts converges
+      (:func:`follow_recommendations`).
 
     To property-test your own transition policy, subclass it, override
     :meth:`apply` to call your code, and set ``policy_may_refuse = True`` if
@@ -654,7 +1041,8 @@ class EpisodeMachine(RuleBasedStateMachine):
 
     def __init__(self) -> None:
         super().__init__()
-        self.episode = Episode(patient_id="p-machine")
+        self.episode = Episode(patient_id="p-machine", episode_id="e-0")
+        self.earlier: list[Episode] = []
         self.today = self.first_day
         self.refused = 0
 
@@ -663,25 +1051,36 @@ class EpisodeMachine(RuleBasedStateMachine):
         return episode.apply(move, **kwargs)  # type: ignore[arg-type]
 
     def allowed(
-        self, move: Move, level: LevelOfCare, on: dt.date, program: Program
+        self,
+        move: Move,
+        level: LevelOfCare,
+        on: dt.date,
+        program: Program,
+        service: Service,
     ) -> bool:
         """Whether the transition table allows the move (the machine's oracle)."""
         episode = self.episode
         row = TRANSITIONS[move]
-        if episode.status is not row.source:
+        if episode.status not in row.sources:
+            return False
+        latest = episode.last_event
+        if latest is not None and on < latest:
             return False
         current = episode.current
+        running = any(s.service is service for s in episode.open_services)
+        if move is Move.START_SERVICE:
+            return not running
+        if move is Move.END_SERVICE:
+            return running
         if current is None:
             return True
-        if on <= current.start:
-            return False
         change = row.level_change
         if change is LevelChange.LOWER:
             return level < current.level
         if change is LevelChange.HIGHER:
             return level > current.level
-        if change is LevelChange.SAME:
-            return program.level is current.level and current.program != program
+        if move is Move.TRANSFER:
+            return program.level is not current.level or current.program != program
         return True
 
     @rule(
@@ -689,9 +1088,17 @@ class EpisodeMachine(RuleBasedStateMachine):
         level=levels(),
         offset=st.integers(min_value=-10, max_value=90),
         reason=st.sampled_from(list(DischargeReason)),
+        service=service_kinds(),
+        with_aftercare=st.booleans(),
     )
-    def attempt(
-        self, move: Move, level: LevelOfCare, offset: int, reason: DischargeReason
+    def attempt(  # noqa: PLR0917 - Hypothesis passes the drawn values by name
+        self,
+        move: Move,
+        level: LevelOfCare,
+        offset: int,
+        reason: DischargeReason,
+        service: Service,
+        with_aftercare: bool,
     ) -> None:
         """Try one move, legal or not."""
         on = self.today + dt.timedelta(days=offset)
@@ -703,16 +1110,17 @@ class EpisodeMachine(RuleBasedStateMachine):
             population=Population.ADULT,
             timezone="UTC",
         )
-        legal = self.allowed(move, level, on, program)
+        legal = self.allowed(move, level, on, program, service)
         try:
             after = self.apply(
                 before,
                 move,
                 on=on,
-                level=level,
+                level=None if move in (Move.START_SERVICE, Move.END_SERVICE) else level,
                 program=program if move is Move.TRANSFER else None,
                 discharge_reason=reason,
-                aftercare=_aftercare(),
+                aftercare=_aftercare() if with_aftercare else None,
+                service=service,
             )
         except TransitionError:
             # a refused move must leave no trace, even through a user's policy
@@ -731,45 +1139,88 @@ class EpisodeMachine(RuleBasedStateMachine):
         """Let time pass."""
         self.today += dt.timedelta(days=days)
 
+    @rule(level=levels(), gap=st.integers(min_value=0, max_value=90))
+    def readmit(self, level: LevelOfCare, gap: int) -> None:
+        """Readmit a discharged patient in a new episode linked to the last one."""
+        episode = self.episode
+        if episode.discharge_date is None:
+            with contextlib.suppress(TransitionError):
+                episode.readmit(level, on=self.today, episode_id="e-x")
+                raise AssertionError("readmitted a patient still in care")
+            return
+        on = episode.discharge_date + dt.timedelta(days=gap)
+        new = episode.readmit(level, on=on, episode_id=f"e-{len(self.earlier) + 1}")
+        assert new.readmission_of == episode.episode_id  # noqa: S101
+        assert new.patient_id == episode.patient_id  # noqa: S101
+        self.earlier.append(episode)
+        self.episode = new
+        self.today = max(self.today, on)
+
+    @rule(recorded=_MACHINE_FACTS)
+    def follow_advice(self, recorded: dict[str, object]) -> None:
+        """Recommend with random facts; check the properties; follow one step."""
+        episode = self.episode
+        if episode.status not in (EpisodeStatus.ACTIVE, EpisodeStatus.PENDING):
+            return
+        facts = ClinicalFacts.from_episode(episode, as_of=self.today, **recorded)  # type: ignore[arg-type]
+        advice = recommend(facts)
+        check_recommendation(facts, advice)
+        # with these facts unchanged, following the advice must settle
+        follow_recommendations(episode, recorded, on=self.today)
+        self.episode = advice.apply_to(episode, on=self.today, aftercare=_aftercare())
+
     @invariant()
     def placements_never_overlap(self) -> None:
         """Each placement ends where the next starts; only the last may be open."""
         placements = self.episode.placements
         for before, after in itertools.pairwise(placements):
             assert before.end == after.start  # noqa: S101
-            assert before.start < after.start  # noqa: S101
+            assert before.start <= after.start  # noqa: S101
         for placement in placements[:-1]:
             assert placement.end is not None  # noqa: S101
 
     @invariant()
     def dates_never_go_backwards(self) -> None:
-        """Placement starts strictly increase, and ends follow starts."""
-        for placement in self.episode.placements:
-            if placement.end is not None:
-                assert placement.end > placement.start  # noqa: S101
+        """Ends follow starts, and nothing is recorded after the last event."""
+        episode = self.episode
+        for span in (*episode.placements, *episode.services, *episode.holds):
+            if span.end is not None:
+                assert span.end >= span.start  # noqa: S101
+        latest = episode.last_event
+        if latest is not None:
+            assert latest <= self.today  # noqa: S101
 
     @invariant()
     def nothing_after_discharge(self) -> None:
-        """A discharged episode has no open placement and ends on its discharge day."""
+        """A discharged episode has nothing open and ends on its discharge day."""
         episode = self.episode
         if episode.status is EpisodeStatus.DISCHARGED:
             assert episode.current is None  # noqa: S101
             assert episode.placements[-1].end == episode.discharge_date  # noqa: S101
+            assert not episode.open_services  # noqa: S101
+            assert all(h.end is not None for h in episode.holds)  # noqa: S101
 
     @invariant()
-    def total_days_add_up(self) -> None:
-        """Total days equal the sum of the placement days."""
+    def readmissions_link(self) -> None:
+        """Each episode after the first readmits the patient after the one before."""
+        chain = [*self.earlier, self.episode]
+        for before, after in itertools.pairwise(chain):
+            assert after.readmission_of == before.episode_id  # noqa: S101
+            assert before.discharge_date is not None  # noqa: S101
+            assert after.placements[0].start >= before.discharge_date  # noqa: S101
+
+    @invariant()
+    def days_add_up(self) -> None:
+        """Total days equal the days at each level; services fit in the episode."""
         episode = self.episode
-        if episode.status is EpisodeStatus.ACTIVE:
-            total = sum(p.days_until(self.today) for p in episode.placements)
-            assert episode.total_days(self.today) == total  # noqa: S101
-        elif episode.status is EpisodeStatus.DISCHARGED:
-            assert episode.total_days() == sum(  # noqa: S101
-                p.days or 0 for p in episode.placements
-            )
-
-
-_DAYS: Final = st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2034, 12, 31))
+        if episode.status is EpisodeStatus.PENDING:
+            return
+        as_of = None if episode.status is EpisodeStatus.DISCHARGED else self.today
+        total = episode.total_days(as_of)
+        assert sum(episode.days_at_levels(as_of).values()) == total  # noqa: S101
+        for days in episode.days_in_services(as_of).values():
+            assert 0 <= days <= total  # noqa: S101
+        assert 0 <= episode.days_on_hold(as_of) <= total  # noqa: S101
 
 
 def diagnoses() -> st.SearchStrategy[Diagnosis]:
@@ -1057,6 +1508,11 @@ REGISTERED: Final[dict[type, st.SearchStrategy[object]]] = {
     DisclosurePurpose: st.sampled_from(DisclosurePurpose),
     RecordSection: st.sampled_from(RecordSection),
     Consent: consents(),
+    Service: service_kinds(),
+    ConcurrentService: concurrent_services(),
+    Hold: holds(),
+    ClinicalFacts: clinical_facts(),
+    HomeEnvironment: st.sampled_from(HomeEnvironment),
     **_plan_parts(),
 }
 

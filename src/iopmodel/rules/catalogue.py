@@ -21,6 +21,7 @@ from typing import Any, Final
 from iopmodel import sources
 from iopmodel._validators import check_arg, instance_of
 from iopmodel.care import LevelOfCare
+from iopmodel.plans import DischargeReason
 from iopmodel.reports import Severity
 from iopmodel.rules.course import (
     AftercareParams,
@@ -208,11 +209,12 @@ AFTERCARE: Final = Rule(
     title="Aftercare plan at discharge",
     severity=Severity.ERROR,
     check=check_aftercare,
-    params=AftercareParams(),
+    params=AftercareParams(exempt_reasons=[DischargeReason.DIED]),
     citation=sources.SOURCE_ARTICLE,
     targets=frozenset({"plan", "episode"}),
     description="A discharged plan or episode has an aftercare plan "
-    "(continuing-care level, mutual support, contacts, follow-ups).",
+    "(continuing-care level, mutual support, contacts, follow-ups). A death is "
+    "exempt by default.",
 )
 
 #: Rule REV001, plan reviews on time (a library default cadence).
