@@ -8,7 +8,8 @@ Run by hand (needs pandas for the comparison)::
 
 Prints sessions per second (median of several runs) for:
 
-- ``validate`` with the full default rule set (nine rules);
+- ``validate_many`` (batch validation) with the full default rule set;
+- ``validate`` on each plan with the full default rule set (ten rules);
 - ``validate`` with only the weekly-hours and individual-therapy rules;
 - the same weekly-hours and individual-therapy computation written with a
   pandas ``groupby``, starting from the same plan objects (building the frame is
@@ -36,6 +37,7 @@ from iopmodel import (
     validate,
 )
 from iopmodel.examples import adolescent_iop, evening_iop
+from iopmodel.rules.batch import validate_many
 
 MINUTE = dt.timedelta(minutes=1)
 OUTCOMES = (Attendance.ATTENDED,) * 8 + (Attendance.ABSENT, Attendance.EXCUSED)
@@ -71,6 +73,11 @@ def make_cohort(patients: int, seed: int = 2026) -> list[TreatmentPlan]:
 def run_iopmodel(cohort: Sequence[TreatmentPlan], rules: RuleSet) -> int:
     """Validate every plan; return the number of error findings."""
     return sum(len(validate(plan, rules).errors) for plan in cohort)
+
+
+def run_batch(cohort: Sequence[TreatmentPlan], rules: RuleSet) -> int:
+    """Validate the cohort in one batch; return the number of error findings."""
+    return sum(len(report.errors) for report in validate_many(cohort, rules))
 
 
 def run_pandas(cohort: Sequence[TreatmentPlan]) -> int:
@@ -137,11 +144,19 @@ def main() -> None:
         sessions = sum(len(p.sessions) for p in cohort)
         routes: list[tuple[str, Callable[[], object]]] = [
             (
-                "iopmodel validate, default rules (9)",
+                "validate_many, default rules (10)",
+                functools.partial(run_batch, cohort, DEFAULT_RULES),
+            ),
+            (
+                "validate per plan, default rules (10)",
                 functools.partial(run_iopmodel, cohort, DEFAULT_RULES),
             ),
             (
-                "iopmodel validate, HRS001 + IND001",
+                "validate_many, HRS001 + IND001",
+                functools.partial(run_batch, cohort, weekly_only),
+            ),
+            (
+                "validate per plan, HRS001 + IND001",
                 functools.partial(run_iopmodel, cohort, weekly_only),
             ),
             (

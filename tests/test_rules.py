@@ -323,7 +323,9 @@ class TestLength:
         episode = Episode(patient_id="p").admit(
             LevelOfCare.INTENSIVE_OUTPATIENT, on=MONDAY
         )
-        episode = episode.step_down(LevelOfCare.OUTPATIENT, on=MONDAY + dt.timedelta(45))
+        episode = episode.step_down(
+            LevelOfCare.OUTPATIENT, on=MONDAY + dt.timedelta(45)
+        )
         episode = episode.discharge(
             MONDAY + dt.timedelta(105), DischargeReason.GOALS_MET, aftercare=AFTERCARE
         )

@@ -72,7 +72,9 @@ def program_html(program: Program) -> str:
         end = session.end.astimezone(program.timezone)
         kind = session.kind.value.replace("_", " ")
         muted = (
-            "" if session.kind in DEFAULT_STANDARD.counted_kinds else ' style="color:#888"'
+            ""
+            if session.kind in DEFAULT_STANDARD.counted_kinds
+            else ' style="color:#888"'
         )
         by_day[local.weekday()].append(
             f"<div{muted}><b>{local:%H:%M}&ndash;{end:%H:%M}</b><br>{_e(kind)}</div>"
@@ -81,7 +83,11 @@ def program_html(program: Program) -> str:
     summary = (
         f"<b>{_e(program.name)}</b>: {_e(program.level.label)}, {_e(program.population.value)}, "
         f"{_e(program.timezone.key)}; <b>{program._hours_text()} h</b> a week"  # noqa: SLF001
-        + ("" if cycle.length == 1 else f" over a {cycle.length}-week cycle (week 1 shown)")
+        + (
+            ""
+            if cycle.length == 1
+            else f" over a {cycle.length}-week cycle (week 1 shown)"
+        )
         + (f", {program.capacity} slots" if program.capacity else "")
     )
     return f"<div>{summary}{_table(list(_DAYS), [cells])}</div>"

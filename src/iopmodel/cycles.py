@@ -184,7 +184,9 @@ class WeekCycle:
         if len(positions) == self.length:
             return f"every week of the {self.length}-week cycle"
         words = [str(p) for p in positions]
-        listed = words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+        listed = (
+            words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+        )
         noun = "week" if len(words) == 1 else "weeks"
         return f"{noun} {listed} of the {self.length}-week cycle"
 
@@ -264,6 +266,4 @@ def week_cycle(
         week_start=week_start,
         counted_kinds=counted_kinds,
     )
-    return WeekCycle(
-        weeks=weeks, exact=exact, sessions=sessions, week_start=week_start
-    )
+    return WeekCycle(weeks=weeks, exact=exact, sessions=sessions, week_start=week_start)

@@ -125,7 +125,9 @@ class Program:
     def _hours_text(self) -> str:
         cycle = self.cycle()
         low, high = cycle.min_hours, cycle.max_hours
-        return hours_text(low) if low == high else f"{hours_text(low)}-{hours_text(high)}"
+        return (
+            hours_text(low) if low == high else f"{hours_text(low)}-{hours_text(high)}"
+        )
 
     def _repr_html_(self) -> str:
         from iopmodel._html import program_html  # noqa: PLC0415

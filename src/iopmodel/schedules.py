@@ -203,7 +203,9 @@ class SessionTemplate:
             True
         """
         parts = _rule_parts(self.rrule)
-        if parts.keys() - _WEEKLY_PARTS or any(c.isdigit() for c in parts.get("BYDAY", "")):
+        if parts.keys() - _WEEKLY_PARTS or any(
+            c.isdigit() for c in parts.get("BYDAY", "")
+        ):
             return None
         interval = int(parts.get("INTERVAL", "1"))
         if parts["FREQ"] == "WEEKLY":

@@ -55,8 +55,6 @@ class SessionKind(enum.Enum):
     """A mutual-support meeting such as AA or NA, usually outside the program."""
 
 
-
-
 class Attendance(enum.Enum):
     """The state of a session for a patient.
 

@@ -641,7 +641,9 @@ class _Replication:
             self.episodes.append(episode)
             self.plans.append(plan)
         outside = {
-            f.week for f in report if f.rule_id == ATTENDED_HOURS.id and f.week is not None
+            f.week
+            for f in report
+            if f.rule_id == ATTENDED_HOURS.id and f.week is not None
         }
         full = subject.full_weeks
         within = sum(
@@ -655,7 +657,8 @@ class _Replication:
                 status=status,
                 iop_days=iop_days,
                 days_in_treatment=days,
-                reached_90_days=days >= scenario.rules.standard.minimum_total_days.value,
+                reached_90_days=days
+                >= scenario.rules.standard.minimum_total_days.value,
                 discharge_reason=None if reason is None else reason.value,
                 levels=">".join(level.key for level in episode.levels),
                 full_weeks=len(full),

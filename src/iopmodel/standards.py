@@ -38,6 +38,7 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable, Mapping
 from fractions import Fraction
 from types import MappingProxyType
@@ -158,6 +159,27 @@ class HoursBand:
         """
         return self._compare(minutes, 60)
 
+    def minute_limits(self) -> tuple[int, int | None]:
+        """The fewest and most whole minutes a week inside the band (``None``: no most).
+
+        ``lo <= minutes <= hi`` is the same test as :meth:`contains_minutes`,
+        in two integer comparisons (batch validation precomputes it per band).
+
+        Example:
+            >>> from iopmodel import LevelOfCare, Population
+            >>> from iopmodel.standards import MEDICARE_2024_STANDARD
+            >>> MEDICARE_2024_STANDARD.band(LevelOfCare.INTENSIVE_OUTPATIENT,
+            ...                             Population.ADULT).minute_limits()
+            (540, 1199)
+        """
+        low = self.minimum * 60
+        lo = math.ceil(low) if self.include_minimum else math.floor(low) + 1
+        if self.maximum is None:
+            return lo, None
+        high = self.maximum * 60
+        hi = math.floor(high) if self.include_maximum else math.ceil(high) - 1
+        return lo, hi
+
     def _compare(self, numerator: int, denominator: int) -> bool:
         # numerator / denominator against each bound, in exact integer arithmetic
         low = self.minimum
@@ -235,7 +257,9 @@ class Threshold:
         """Whether iopmodel chose this value (no published source gives it)."""
         return self.source.library_default
 
-    def evolve(self, value: int | Fraction, *, source: Citation | None = None) -> Threshold:
+    def evolve(
+        self, value: int | Fraction, *, source: Citation | None = None
+    ) -> Threshold:
         """The same threshold with another value (and source; a library default
         when none is given, since the new value is no longer the source's).
 
@@ -257,7 +281,9 @@ class Threshold:
         )
 
     def __str__(self) -> str:
-        value = hours_text(self.value) if isinstance(self.value, Fraction) else self.value
+        value = (
+            hours_text(self.value) if isinstance(self.value, Fraction) else self.value
+        )
         return f"{value} {self.unit}"
 
 
@@ -420,7 +446,10 @@ class Standard:
 
     def __attrs_post_init__(self) -> None:
         _check_ladder(self.bands)
-        if self.step_down_review_until_days.value < self.step_down_review_from_days.value:
+        if (
+            self.step_down_review_until_days.value
+            < self.step_down_review_from_days.value
+        ):
             raise InvalidValueError(
                 "step_down_review_until_days",
                 self.step_down_review_until_days.value,
@@ -468,7 +497,9 @@ class Standard:
             'Intensive outpatient'
         """
         if not isinstance(population, Population):
-            raise UnknownCodeError("population", population, [p.value for p in Population])
+            raise UnknownCodeError(
+                "population", population, [p.value for p in Population]
+            )
         value = as_hours(hours)
         for level in HOURS_LADDER:
             band = self.bands[level][population]

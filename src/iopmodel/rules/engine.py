@@ -173,7 +173,9 @@ class Subject:
         first, last = _plan_window(plan, as_of)
         days = (last - first).days + 1
         if days > MAX_SCHEDULE_DAYS:
-            raise LimitError("plan window", f"{days:,} days", f"{MAX_SCHEDULE_DAYS:,} days")
+            raise LimitError(
+                "plan window", f"{days:,} days", f"{MAX_SCHEDULE_DAYS:,} days"
+            )
         weeks = summarize_weeks(
             plan.sessions,
             program.timezone,
@@ -369,7 +371,11 @@ class Rule(Generic[P]):
                 :meth:`RuleSet.with_thresholds`).
         """
         params: Any = self.params
-        names = [a.name for a in attrs.fields(type(params))] if attrs.has(type(params)) else []
+        names = (
+            [a.name for a in attrs.fields(type(params))]
+            if attrs.has(type(params))
+            else []
+        )
         for name in changes:
             if name not in names:
                 raise UnknownCodeError(f"parameter of {self.id}", name, names)
@@ -391,24 +397,35 @@ class Rule(Generic[P]):
 
     def run(self, subject: Subject) -> tuple[Finding, ...]:
         """Run the check on *subject* and return its findings."""
-        findings = []
-        for o in self.check(subject, self.params):
-            week, cycle_week = o.week, None
-            if subject.cycle is not None and week is not None:
-                # a design's weeks are reference-calendar weeks: name the cycle
-                cycle_week, week = subject.cycle.position(week), None
-            findings.append(
-                Finding(
-                    rule_id=self.id,
-                    severity=self.severity if o.severity is None else o.severity,
-                    message=o.message,
-                    citation=self.citation if o.citation is None else o.citation,
-                    week=week,
-                    path=o.path,
-                    cycle_week=cycle_week,
-                )
-            )
-        return tuple(findings)
+        return tuple(self.finding(o, subject) for o in self.check(subject, self.params))
+
+    def finding(self, observation: Observation, subject: Subject) -> Finding:
+        """The finding this rule makes of one of its *observation* on *subject*.
+
+        Example:
+            >>> import datetime as dt
+            >>> from iopmodel.examples import evening_iop
+            >>> from iopmodel.rules import DEFAULT_RULES, Observation, Subject
+            >>> subject = Subject.of(evening_iop(), DEFAULT_RULES)
+            >>> f = DEFAULT_RULES.get("PAT001").finding(
+            ...     Observation(message="m", week=subject.weeks[0].start), subject)
+            >>> f.severity.value, f.week, f.cycle_week
+            ('info', None, 1)
+        """
+        o = observation
+        week, cycle_week = o.week, None
+        if subject.cycle is not None and week is not None:
+            # a design's weeks are reference-calendar weeks: name the cycle
+            cycle_week, week = subject.cycle.position(week), None
+        return Finding(
+            rule_id=self.id,
+            severity=self.severity if o.severity is None else o.severity,
+            message=o.message,
+            citation=self.citation if o.citation is None else o.citation,
+            week=week,
+            path=o.path,
+            cycle_week=cycle_week,
+        )
 
 
 def rule(
