@@ -453,6 +453,43 @@ class TreatmentPlan:
             therapist=therapist,
         )
 
+    @classmethod
+    def _trusted(
+        cls,
+        *,
+        patient_id: str,
+        program: Program,
+        start: dt.date,
+        sessions: tuple[Session, ...],
+        planned_discharge: dt.date | None = None,
+        aftercare: AftercarePlan | None = None,
+        discharge_date: dt.date | None = None,
+        discharge_reason: DischargeReason | None = None,
+    ) -> TreatmentPlan:
+        """Build a plan from values already valid and sessions already sorted (no checks).
+
+        For the package's own hot paths only (a simulation builds one plan per
+        patient from a program's schedule it sliced itself).
+        """
+        plan = object.__new__(cls)
+        values = {
+            "patient_id": patient_id,
+            "program": program,
+            "start": start,
+            "planned_discharge": planned_discharge,
+            "sessions": sessions,
+            "therapist": None,
+            "problems": (),
+            "reviews": (),
+            "revisions": (),
+            "aftercare": aftercare,
+            "discharge_date": discharge_date,
+            "discharge_reason": discharge_reason,
+        }
+        for name, value in values.items():
+            cls.__dict__[name].__set__(plan, value)
+        return plan
+
     # -- queries ----------------------------------------------------------------
 
     @property

@@ -168,6 +168,28 @@ class _Batch:
             return _PlanRun(self, target).report()
         return validate(target, self.rules, as_of=self.as_of)
 
+    def run(self, plan: TreatmentPlan, arrays: _WeekArrays | None = None) -> _PlanRun:
+        """The plan's weekly columns, ready to report (a simulation reads both).
+
+        *arrays*, when given, are the plan's weekly columns computed by the
+        caller (a simulation sums them from a sliced schedule); then only
+        rules that need no session objects may be in the set (see
+        :meth:`needs_sessions`).
+        """
+        return _PlanRun(self, plan, arrays)
+
+    def needs_sessions(self, program: Program) -> bool:
+        """Whether plans of *program* need session objects to be judged.
+
+        Rules of your own read sessions; HRS003 does when the program has
+        kinds that do not count toward program hours.
+        """
+        excluded = any(t.kind not in self.counted for t in program.templates)
+        return any(
+            kind == _GENERIC or (kind == _EXCLUDED and excluded)
+            for _, kind in self.compiled
+        )
+
     def skip_reasons(self, program: Program) -> list[SkippedRule | str | None]:
         """Per rule: why it does not apply to plans of *program*, ``None``, or _ASK."""
         cached = self.reasons.get(id(program))
@@ -196,7 +218,9 @@ class _Batch:
 class _PlanRun:
     """One plan under a compiled rule set."""
 
-    def __init__(self, batch: _Batch, plan: TreatmentPlan) -> None:
+    def __init__(
+        self, batch: _Batch, plan: TreatmentPlan, arrays: _WeekArrays | None = None
+    ) -> None:
         self.batch = batch
         self.plan = plan
         self.program = plan.program
@@ -210,14 +234,16 @@ class _PlanRun:
             )
         self.first_o, self.last_o = first_o, last_o
         self.base = first_o - (first.weekday() - batch.week_start) % 7
-        self.arrays: _WeekArrays = _week_arrays(
-            plan.sessions,
-            self.program.timezone,
-            self.base,
-            first_o,
-            last_o,
-            batch.counted,
-        )
+        if arrays is None:
+            arrays = _week_arrays(
+                plan.sessions,
+                self.program.timezone,
+                self.base,
+                first_o,
+                last_o,
+                batch.counted,
+            )
+        self.arrays: _WeekArrays = arrays
         count = len(self.arrays.scheduled)
         self.count = count
         inside = [7] * count
@@ -255,6 +281,10 @@ class _PlanRun:
         if self._full is None:
             self._full = Subject.of(self.plan, self.batch.rules, as_of=self.batch.as_of)
         return self._full
+
+    def week_start(self, index: int) -> dt.date:
+        """First day of week *index*."""
+        return dt.date.fromordinal(self.base + 7 * index)
 
     def week(self, index: int) -> WeekSummary:
         arrays = self.arrays
@@ -341,33 +371,8 @@ class _PlanRun:
 
     def template(self, rule: Rule[Any], kind: int, index: int) -> _Template | None:
         """Run the rule's message function on one flagged week; keep what is not its date."""
-        subject, week = self.light(), [self.week(index)]
-        params = rule.params
-        if kind == _HOURS:
-            program = self.program
-            band = self.batch.standard.band(program.level, program.population)
-            assert band is not None  # noqa: S101 - flagged weeks imply a band
-            allowed = (
-                frozenset({week[0].start}) if self.allowed(rule, index) else frozenset()
-            )
-            observations = weekly_hours_observations(
-                subject, params, band, week, allowed
-            )
-        elif kind == _SESSIONS:
-            observations = weekly_sessions_observations(subject, params, week)
-        else:
-            observations = visit_pattern_observations(subject, week)
-        found = [rule.finding(o, subject) for o in observations]
-        if not found:
-            return None
-        (finding,) = found
-        label = subject.label(week[0])
-        assert finding.message.startswith(label)  # noqa: S101 - every weekly message does
-        return _Template(
-            severity=finding.severity,
-            suffix=finding.message[len(label) :],
-            citation=finding.citation,
-        )
+        allowed = kind == _HOURS and self.allowed(rule, index)
+        return week_template(self.batch, rule, kind, self.light(), self.week(index), allowed)
 
     def allowed(self, rule: Rule[Any], index: int) -> bool:
         """Whether week *index* is allowed below the floor while stepping down."""
@@ -450,6 +455,45 @@ class _PlanRun:
             if not pattern_fits(days, minutes, min_days, max_days, low, high):
                 flagged.append((index, (days, minutes)))
         return flagged
+
+
+def week_template(
+    batch: _Batch,
+    rule: Rule[Any],
+    kind: int,
+    subject: Subject,
+    week: WeekSummary,
+    allowed: bool,
+) -> _Template | None:
+    """The finding a weekly catalogue rule makes of *week*, but for the week's date.
+
+    Internal: the batch validator and :mod:`iopmodel.cohort` make each distinct
+    finding once with the rule's own message function and reuse it.
+    """
+    params = rule.params
+    observations: Iterable[Observation]
+    if kind == _HOURS:
+        program = subject.program
+        assert program is not None  # noqa: S101 - plans have programs
+        band = batch.standard.band(program.level, program.population)
+        assert band is not None  # noqa: S101 - flagged weeks imply a band
+        permitted = frozenset({week.start}) if allowed else frozenset()
+        observations = weekly_hours_observations(subject, params, band, [week], permitted)
+    elif kind == _SESSIONS:
+        observations = weekly_sessions_observations(subject, params, [week])
+    else:
+        observations = visit_pattern_observations(subject, [week])
+    found = [rule.finding(o, subject) for o in observations]
+    if not found:
+        return None
+    (finding,) = found
+    label = subject.label(week)
+    assert finding.message.startswith(label)  # noqa: S101 - every weekly message does
+    return _Template(
+        severity=finding.severity,
+        suffix=finding.message[len(label) :],
+        citation=finding.citation,
+    )
 
 
 @attrs.frozen
