@@ -187,3 +187,45 @@ class TestDask:
         there = sweep(scenarios, seed=5, executor=client.get_executor())  # type: ignore[attr-defined]
         assert [r.records for r in there] == [r.records for r in here]
         assert DEFAULT_RULES == scenarios[0].rules
+
+
+class TestCommandLine:
+    def test_validate_cohort_writes_the_findings_table(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """``iopmodel validate --cohort S --programs P -o F`` writes the table; exit 1 on errors."""
+        import tomli_w
+        import pyarrow.csv as pcsv
+        import pyarrow.parquet as pq
+
+        from iopmodel.cli import main
+        from iopmodel.serialization import to_dict
+
+        plans = small_cohort()
+        short = plans[0].cancel_session(plans[0].sessions[8])  # a week below the floor
+        plans = [short, *plans[1:]]
+        programs = [evening_iop(), adolescent_iop(), day_php()]
+        pq.write_table(sessions_table(plans), tmp_path / "sessions.parquet")
+        (tmp_path / "programs.toml").write_text(
+            tomli_w.dumps({"programs": _drop_none([to_dict(p) for p in programs])})
+        )
+        expected = validate_cohort(sessions_table(plans), programs)
+        for name in ("findings.csv", "findings.parquet"):
+            status = main(["validate", "--cohort", str(tmp_path / "sessions.parquet"),
+                           "--programs", str(tmp_path / "programs.toml"),
+                           "-o", str(tmp_path / name)])  # fmt: skip
+            assert status == 1
+            read = (
+                pq.read_table(tmp_path / name)
+                if name.endswith(".parquet")
+                else pcsv.read_csv(tmp_path / name)
+            )
+            assert read.column("message").to_pylist() == expected.column("message").to_pylist()
+        assert "errors" in capsys.readouterr().err
+
+    def test_cohort_needs_programs(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """--cohort without --programs is a usage error."""
+        from iopmodel.cli import main
+
+        assert main(["validate", "--cohort", "x.parquet"]) == 2
+        assert "--programs" in capsys.readouterr().err

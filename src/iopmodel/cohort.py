@@ -524,10 +524,14 @@ class _Cohort:
         ).astype(np.int64)
         minutes = np.asarray(table.column("minutes").combine_chunks()).astype(np.int64)
         # the window of each patient's plan: first to last session day
-        first = np.full(patients, np.iinfo(np.int64).max, dtype=np.int64)
-        last = np.full(patients, np.iinfo(np.int64).min, dtype=np.int64)
-        np.minimum.at(first, patient, day)
-        np.maximum.at(last, patient, day)
+        by_patient = np.argsort(patient, kind="stable")
+        sorted_patient = patient[by_patient]
+        if rows:
+            edges = np.flatnonzero(np.r_[True, sorted_patient[1:] != sorted_patient[:-1]])
+            first = np.minimum.reduceat(day[by_patient], edges)
+            last = np.maximum.reduceat(day[by_patient], edges)
+        else:
+            first = last = np.zeros(0, dtype=np.int64)
         week_start = rules.week_start
         base = first - ((first - 1) % 7 - week_start) % 7
         weeks = (last - base) // 7 + 1
@@ -555,9 +559,12 @@ class _Cohort:
         pending = program_minutes & (attendance == _ATTENDANCES.index("scheduled"))
         self.pending = np.bincount(week, weights=pending, minlength=total)
         self.excluded = np.bincount(week, weights=minutes * (live & ~counted), minlength=total)
-        self.counts = np.zeros((total, len(_KINDS)), dtype=np.int64)
-        np.add.at(self.counts, (week[live], kind[live]), 1)
-        visit_keys = np.unique(week[program_minutes] * 1_000_000_000 + day[program_minutes])
+        self.counts = np.bincount(
+            week[live] * len(_KINDS) + kind[live], minlength=total * len(_KINDS)
+        ).reshape(total, len(_KINDS))
+        visit_keys, _, _ = _distinct(
+            np, week[program_minutes] * 1_000_000_000 + day[program_minutes]
+        )
         self.visits = np.bincount(visit_keys // 1_000_000_000, minlength=total)
         for name in ("scheduled", "attended", "pending", "excluded"):
             setattr(self, name, getattr(self, name).astype(np.int64))
@@ -628,12 +635,12 @@ class _Cohort:
             flagged = ((minutes < lo) | (minutes > hi)) & (full | (minutes > 0))
             if attended:
                 flagged &= full & (self.pending == 0)
-            keys = [minutes, self.inside]
+            keys = (minutes, self.inside)
         elif kind == _SESSIONS:
             minimum = params.minimum_in(self.batch.standard).value
             count = self.counts[:, _KINDS.index(params.kind.value)]
             flagged = full & (count < minimum)
-            keys = [count, self.inside]
+            keys = (count, self.inside)
         else:  # the visit pattern
             min_days, max_days, low_h, high_h = self.batch.pattern
             days, scheduled = self.visits, self.scheduled
@@ -644,19 +651,18 @@ class _Cohort:
                 & (scheduled * high_h.denominator <= 60 * days * high_h.numerator)
             )
             flagged = full & (days > 0) & ~fits
-            keys = [days, scheduled]
+            keys = (scheduled, days)
         flagged &= applies[program_of_week]
         chosen = np.flatnonzero(flagged)
         if not len(chosen):
             return self.rows(position, rule, chosen, [], np.zeros(0, dtype=np.int64))
-        key_matrix = np.stack([program_of_week[chosen], *(k[chosen] for k in keys)], axis=1)
-        _, first_at, inverse = np.unique(
-            key_matrix, axis=0, return_index=True, return_inverse=True
-        )
+        big, small = keys  # small is at most 7 (days)
+        key = (program_of_week[chosen] << 40) | (big[chosen] << 3) | small[chosen]
+        _, first_at, inverse = _distinct(np, key)
         templates = [self.template(rule, kind, int(chosen[at])) for at in first_at]
         present = np.array([t is not None for t in templates], dtype=bool)
-        keep = present[inverse.reshape(-1)]
-        return self.rows(position, rule, chosen[keep], templates, inverse.reshape(-1)[keep])
+        keep = present[inverse]
+        return self.rows(position, rule, chosen[keep], templates, inverse[keep])
 
     def template(self, rule: Any, kind: int, at: int) -> Any:
         """The finding of patient-week *at*, but for its date (see the batch validator)."""
@@ -688,10 +694,10 @@ class _Cohort:
         np, pa, pc = self.np, self.pa, self.pc
         count = len(chosen)
         week_first = self.week_first[chosen]
-        days, day_index = np.unique(week_first, return_inverse=True)
+        days, _, day_index = _distinct(np, week_first)
         labels = pa.array(
             [f"week of {dt.date.fromordinal(int(d)).isoformat()}" for d in days], pa.string()
-        ).take(pa.array(day_index.reshape(-1)))
+        ).take(pa.array(day_index))
         take = pa.array(which, pa.int64())
 
         def column(values: list[Any]) -> Any:
@@ -733,12 +739,10 @@ class _Cohort:
         rows: list[int] = []
         seq: list[int] = []
         found: list[Finding] = []
+        if plans is None:  # a course rule reads the program and the window only
+            return self.course_rows(position, rule)
         for number, patient in enumerate(chosen):
-            if plans is not None:
-                findings = list(single.validate(plans[number]))
-            else:
-                findings = self.course(rule, patient)
-            for index, finding in enumerate(findings):
+            for index, finding in enumerate(single.validate(plans[number])):
                 rows.append(patient)
                 seq.append(index)
                 found.append(finding)
@@ -748,6 +752,31 @@ class _Cohort:
             "rule": np.full(len(found), position),
             "seq": np.asarray(seq, dtype=np.int64),
             **{name: table.column(name).combine_chunks() for name in FINDING_COLUMNS[1:]},
+        }
+
+    def course_rows(self, position: int, rule: Any) -> dict[str, Any]:
+        """A course rule, run once per distinct (program, first day, last day)."""
+        np, pa = self.np, self.pa
+        key = (self.program_of << 40) | (self.first << 20) | (self.last - self.first)
+        _, representatives, inverse = _distinct(np, key)
+        per_group = [self.course(rule, int(patient)) for patient in representatives]
+        sizes = np.array([len(f) for f in per_group], dtype=np.int64)
+        flat = [f for group in per_group for f in group]
+        table = _table_of([""] * len(flat), flat)
+        # group g's findings start at offsets[g]; each patient takes its group's
+        offsets = np.concatenate([[0], np.cumsum(sizes)])
+        counts = sizes[inverse]
+        patients = np.repeat(np.arange(len(inverse)), counts)
+        seq = np.arange(len(patients)) - np.repeat(np.cumsum(counts) - counts, counts)
+        take = pa.array(offsets[inverse[patients]] + seq)
+        return {
+            "patient": patients,
+            "rule": np.full(len(patients), position),
+            "seq": seq,
+            **{
+                name: table.column(name).combine_chunks().take(take)
+                for name in FINDING_COLUMNS[1:]
+            },
         }
 
     def course(self, rule: Any, patient: int) -> list[Finding]:
@@ -778,6 +807,20 @@ class _Cohort:
         subset = self.table.filter(pc.is_in(self.table.column("patient_id"), value_set=names))
         by_name = {p.patient_id: p for p in cohort_plans(subset, self.programs)}
         return [by_name[self.patient_names[p]] for p in patients]
+
+
+def _distinct(np: Any, values: Any) -> tuple[Any, Any, Any]:
+    """Sorted distinct *values*, the index of each one's first row, and each row's group.
+
+    ``numpy.unique`` by a stable sort (its hash path was slower here).
+    """
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    starts = np.r_[True, ordered[1:] != ordered[:-1]] if len(values) else np.zeros(0, bool)
+    groups = np.cumsum(starts) - 1
+    inverse = np.empty(len(values), dtype=np.int64)
+    inverse[order] = groups
+    return ordered[starts], order[starts], inverse
 
 
 # -- Dask -------------------------------------------------------------------------------
