@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import json
 import os
 import resource
@@ -41,7 +42,6 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -75,7 +75,9 @@ def make_table(sessions: int, seed: int = 2026) -> pa.Table:
         program = PROGRAMS[number % 2]
         block = blocks[program.name, int(starts[number])]
         chunks.append(
-            block.set_column(0, "patient_id", pa.array([f"p{number:08d}"] * block.num_rows))
+            block.set_column(
+                0, "patient_id", pa.array([f"p{number:08d}"] * block.num_rows)
+            )
         )
     table = pa.concat_tables(chunks)
     outcomes = np.array(["attended"] * 8 + ["absent", "excused"])
@@ -100,6 +102,7 @@ def write_parts(table: pa.Table, folder: Path) -> list[Path]:
 
 
 def one_core(paths: list[Path]) -> int:
+    """validate_cohort on the whole table, here."""
     table = pa.concat_tables([pq.read_table(p) for p in paths])
     return validate_cohort(table, PROGRAMS).num_rows
 
@@ -109,15 +112,16 @@ def _part(path: Path) -> int:
 
 
 def all_cores(paths: list[Path], pool: ProcessPoolExecutor) -> int:
+    """Each partition (whole patients) in a worker process."""
     return sum(pool.map(_part, paths))
 
 
-def on_dask(folder: Path, client: Any) -> int:
+def on_dask(folder: Path) -> int:
+    """validate_cohort_dask on read_parquet, on the running (default) Dask client."""
     import dask.dataframe as dd
 
     from iopmodel.cohort import validate_cohort_dask
 
-    del client  # the default client is the one running
     frame = dd.read_parquet(str(folder / "part-*.parquet"))
     return len(validate_cohort_dask(frame, PROGRAMS).compute())
 
@@ -149,14 +153,18 @@ def pandas_route(paths: list[Path]) -> int:
     weekly = (
         pd.concat(parts)
         .groupby(["patient", "week"])
-        .agg(minutes=("minutes", "sum"), individual=("individual", "sum"),
-             floor=("floor", "first"))  # fmt: skip
+        .agg(
+            minutes=("minutes", "sum"),
+            individual=("individual", "sum"),
+            floor=("floor", "first"),
+        )
     )
     short = (weekly["minutes"] < weekly["floor"]) | (weekly["minutes"] > 1200)
     return int(short.sum() + (weekly["individual"] < 1).sum())
 
 
 def median(function: Callable[[], object], runs: int) -> float:
+    """Median wall time of *runs* calls."""
     timings = []
     for _ in range(runs):
         started = time.perf_counter()
@@ -169,13 +177,17 @@ def child(route: str, folder: str) -> None:
     """Run one route once in this fresh process; print seconds and peak RSS."""
     paths = sorted(Path(folder).glob("part-*.parquet"))
     started = time.perf_counter()
-    one_core(paths) if route == "iopmodel" else pandas_route(paths)
+    if route == "iopmodel":
+        one_core(paths)
+    else:
+        pandas_route(paths)
     seconds = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # MiB on Linux
     print(json.dumps({"seconds": seconds, "peak_mib": peak}))
 
 
 def peak_memory(route: str, folder: Path) -> tuple[float, float]:
+    """Seconds and peak RSS of one route run once in a fresh process."""
     result = subprocess.run(  # noqa: S603 - this script, by hand
         [sys.executable, __file__, "--child", route, str(folder)],
         capture_output=True,
@@ -211,7 +223,10 @@ def engines(sessions: int, runs: int) -> None:
         def polars_route() -> object:
             return (
                 frame.with_columns(
-                    pl.col("start").dt.convert_time_zone(zone).dt.truncate("1w").alias("week")
+                    pl.col("start")
+                    .dt.convert_time_zone(zone)
+                    .dt.truncate("1w")
+                    .alias("week")
                 )
                 .group_by("patient_id", "week")
                 .agg(pl.col("minutes").sum())
@@ -226,12 +241,12 @@ def engines(sessions: int, runs: int) -> None:
         connection = duckdb.connect()
         connection.register("sessions", table)
         query = (
-            f"SELECT patient_id, date_trunc('week', timezone('{zone}', start)) AS week, "
+            "SELECT patient_id, date_trunc('week', timezone($zone, start)) AS week, "
             "sum(minutes) FROM sessions GROUP BY ALL"
         )
 
         def duckdb_route() -> object:
-            return connection.execute(query).fetchall()
+            return connection.execute(query, {"zone": zone}).fetchall()
 
         routes.append(("duckdb", duckdb_route))
     except ImportError:
@@ -239,7 +254,9 @@ def engines(sessions: int, runs: int) -> None:
     print(f"core step on {table.num_rows:,} sessions, median of {runs} runs")
     for name, function in routes:
         seconds = median(function, runs)
-        print(f"{name:<20} {seconds:>8.3f} s {table.num_rows / seconds:>14,.0f} sessions/s")
+        print(
+            f"{name:<20} {seconds:>8.3f} s {table.num_rows / seconds:>14,.0f} sessions/s"
+        )
 
 
 def main() -> None:
@@ -262,9 +279,13 @@ def main() -> None:
     print(f"{cores} cores; median of {args.runs} runs; sessions per second")
     growth: dict[str, list[tuple[int, float, float]]] = {}
     with (
-        LocalCluster(n_workers=cores, threads_per_worker=1, processes=True,
-                     dashboard_address=None) as cluster,  # fmt: skip
-        Client(cluster) as client,
+        LocalCluster(
+            n_workers=cores,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+        ) as cluster,  # fmt: skip
+        Client(cluster),
         ProcessPoolExecutor(max_workers=cores) as pool,
     ):
         for size in args.sizes:
@@ -275,10 +296,16 @@ def main() -> None:
                 paths = write_parts(table, folder)
                 del table
                 routes: list[tuple[str, Callable[[], object]]] = [
-                    ("validate_cohort, one core", lambda: one_core(paths)),
-                    (f"all cores ({cores} processes)", lambda: all_cores(paths, pool)),
-                    ("Dask LocalCluster", lambda: on_dask(folder, client)),
-                    ("pandas groupby (2 rules only)", lambda: pandas_route(paths)),
+                    ("validate_cohort, one core", functools.partial(one_core, paths)),
+                    (
+                        f"all cores ({cores} processes)",
+                        functools.partial(all_cores, paths, pool),
+                    ),
+                    ("Dask LocalCluster", functools.partial(on_dask, folder)),
+                    (
+                        "pandas groupby (2 rules only)",
+                        functools.partial(pandas_route, paths),
+                    ),
                 ]
                 for name, function in routes:
                     seconds = median(function, args.runs)

@@ -18,8 +18,8 @@ from iopmodel import (
     Recommendation,
     recommend,
 )
-from iopmodel.recommend import Action
 from iopmodel.examples import evening_iop
+from iopmodel.recommend import Action
 
 IOP_PROGRAM = evening_iop()
 

@@ -4,34 +4,41 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import attrs
+import dask.dataframe as dd
+import distributed
+import pyarrow.csv as pcsv
+import pyarrow.parquet as pq
 import pytest
+import tomli_w
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.test_batch import RULE_SETS
+from tests.test_batch import cohort_plans as plan_strategy
 
-from iopmodel import DEFAULT_RULES, RuleSet, TreatmentPlan
-from iopmodel.errors import InvalidValueError
-from iopmodel.examples import adolescent_iop, day_php, evening_iop
-
-pa = pytest.importorskip("pyarrow")
-pytest.importorskip("numpy")
-
-from iopmodel.cohort import (  # noqa: E402 - after the extra is known to be there
+from iopmodel import DEFAULT_RULES, Program, RuleSet, TreatmentPlan
+from iopmodel.cli import main
+from iopmodel.cohort import (
     cohort_plans,
     findings_table,
     load_programs,
     read_sessions,
     sessions_table,
     validate_cohort,
+    validate_cohort_dask,
 )
-from tests.test_batch import RULE_SETS, cohort_plans as plan_strategy  # noqa: E402
+from iopmodel.errors import InvalidValueError
+from iopmodel.examples import adolescent_iop, day_php, evening_iop
+from iopmodel.serialization import to_dict
+from iopmodel.simulation import Scenario, sweep
 
 
 def with_ids(plans: list[TreatmentPlan]) -> list[TreatmentPlan]:
     """Distinct patient ids and distinct program names (a table names programs)."""
-    named = {}
+    named: dict[Program, str] = {}
     result = []
     for number, plan in enumerate(plans):
         program = plan.program
@@ -46,7 +53,9 @@ def with_ids(plans: list[TreatmentPlan]) -> list[TreatmentPlan]:
 
 class TestSameFindings:
     @settings(max_examples=50)  # a cohort is several plans: keep CI quick
-    @given(st.lists(plan_strategy(), min_size=1, max_size=5), st.sampled_from(RULE_SETS))
+    @given(
+        st.lists(plan_strategy(), min_size=1, max_size=5), st.sampled_from(RULE_SETS)
+    )
     def test_table_path_equals_object_path(
         self, plans: list[TreatmentPlan], rules: RuleSet
     ) -> None:
@@ -62,11 +71,16 @@ class TestSameFindings:
     def test_round_trip(self, plans: list[TreatmentPlan]) -> None:
         """A plan's sessions come back from its rows, in order, in the program's zone."""
         plans = with_ids(plans)
-        again = cohort_plans(sessions_table(plans), {p.program.name: p.program for p in plans})
+        again = cohort_plans(
+            sessions_table(plans), {p.program.name: p.program for p in plans}
+        )
+
         def rows(plan: TreatmentPlan) -> list[tuple[object, ...]]:
             return [(s.kind, s.start, s.minutes, s.attendance) for s in plan.sessions]
 
-        assert [rows(p) for p in again] == [rows(p) for p in plans]  # the table's columns
+        assert [rows(p) for p in again] == [
+            rows(p) for p in plans
+        ]  # the table's columns
 
 
 def small_cohort() -> list[TreatmentPlan]:
@@ -82,8 +96,6 @@ def small_cohort() -> list[TreatmentPlan]:
 class TestFormats:
     def test_pandas_parquet_csv_agree(self, tmp_path: Path) -> None:
         """pandas, Parquet and CSV inputs give the same findings."""
-        import pyarrow.parquet as pq
-
         plans = small_cohort()
         programs = [evening_iop(), adolescent_iop(), day_php()]
         table = sessions_table(plans)
@@ -99,10 +111,6 @@ class TestFormats:
 
     def test_programs_from_toml(self, tmp_path: Path) -> None:
         """A TOML file of [[programs]] documents."""
-        import tomli_w
-
-        from iopmodel.serialization import to_dict
-
         path = tmp_path / "programs.toml"
         documents = [to_dict(p) for p in (evening_iop(), adolescent_iop())]
         path.write_text(tomli_w.dumps({"programs": _drop_none(documents)}))
@@ -116,7 +124,9 @@ class TestFormats:
             ({"program": ["Nowhere"]}, "sessions[0].program"),
         ],
     )
-    def test_bad_rows_are_named(self, change: dict[str, list[object]], where: str) -> None:
+    def test_bad_rows_are_named(
+        self, change: dict[str, list[object]], where: str
+    ) -> None:
         """A bad row is refused with its row and column."""
         frame = sessions_table(small_cohort()[:1]).to_pandas().head(1)
         for column, values in change.items():
@@ -141,9 +151,8 @@ def _drop_none(value: object) -> object:
 
 
 @pytest.fixture(scope="module")
-def client() -> object:
+def client() -> Iterator[distributed.Client]:
     """A small LocalCluster with two worker processes."""
-    distributed = pytest.importorskip("distributed")
     with (
         distributed.LocalCluster(
             n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
@@ -154,11 +163,9 @@ def client() -> object:
 
 
 class TestDask:
-    def test_cohort_on_a_cluster(self, client: object) -> None:
+    @pytest.mark.usefixtures("client")
+    def test_cohort_on_a_cluster(self) -> None:
         """Partitioned by patient on worker processes: the same findings."""
-        dd = pytest.importorskip("dask.dataframe")
-        from iopmodel.cohort import validate_cohort_dask
-
         plans = small_cohort()
         programs = [evening_iop(), adolescent_iop(), day_php()]
         table = sessions_table(plans)
@@ -169,24 +176,24 @@ class TestDask:
         expected = validate_cohort(table, programs).to_pandas()
         key = ["patient_id", "rule_id", "message"]
         assert (
-            found.sort_values(key).reset_index(drop=True).equals(
-                expected.sort_values(key).reset_index(drop=True)
-            )
+            found.sort_values(key)
+            .reset_index(drop=True)
+            .equals(expected.sort_values(key).reset_index(drop=True))
         )
 
-    def test_sweep_on_a_cluster(self, client: object) -> None:
+    def test_sweep_on_a_cluster(self, client: distributed.Client) -> None:
         """A sweep on the cluster's executor gives the single-machine results."""
-        pytest.importorskip("simpy")
-        from iopmodel.simulation import Scenario, sweep
-
         base = Scenario(
-            programs=[evening_iop()], referrals_per_week=2, horizon_days=200, warmup_days=20
+            programs=[evening_iop()],
+            referrals_per_week=2,
+            horizon_days=200,
+            warmup_days=20,
         )
         scenarios = [base, attrs.evolve(base, referrals_per_week=3)]
         here = sweep(scenarios, seed=5)
-        there = sweep(scenarios, seed=5, executor=client.get_executor())  # type: ignore[attr-defined]
+        there = sweep(scenarios, seed=5, executor=client.get_executor())
         assert [r.records for r in there] == [r.records for r in here]
-        assert DEFAULT_RULES == scenarios[0].rules
+        assert scenarios[0].rules == DEFAULT_RULES
 
 
 class TestCommandLine:
@@ -194,13 +201,6 @@ class TestCommandLine:
         self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:
         """``iopmodel validate --cohort S --programs P -o F`` writes the table; exit 1 on errors."""
-        import tomli_w
-        import pyarrow.csv as pcsv
-        import pyarrow.parquet as pq
-
-        from iopmodel.cli import main
-        from iopmodel.serialization import to_dict
-
         plans = small_cohort()
         short = plans[0].cancel_session(plans[0].sessions[8])  # a week below the floor
         plans = [short, *plans[1:]]
@@ -220,12 +220,13 @@ class TestCommandLine:
                 if name.endswith(".parquet")
                 else pcsv.read_csv(tmp_path / name)
             )
-            assert read.column("message").to_pylist() == expected.column("message").to_pylist()
+            assert (
+                read.column("message").to_pylist()
+                == expected.column("message").to_pylist()
+            )
         assert "errors" in capsys.readouterr().err
 
     def test_cohort_needs_programs(self, capsys: pytest.CaptureFixture[str]) -> None:
         """--cohort without --programs is a usage error."""
-        from iopmodel.cli import main
-
         assert main(["validate", "--cohort", "x.parquet"]) == 2
         assert "--programs" in capsys.readouterr().err

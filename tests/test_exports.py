@@ -15,9 +15,11 @@ import iopmodel
 
 def _public_modules() -> list[str]:
     names = ["iopmodel"]
-    for info in pkgutil.walk_packages(iopmodel.__path__, "iopmodel."):
-        if not any(part.startswith("_") for part in info.name.split(".")):
-            names.append(info.name)
+    names.extend(
+        info.name
+        for info in pkgutil.walk_packages(iopmodel.__path__, "iopmodel.")
+        if not any(part.startswith("_") for part in info.name.split("."))
+    )
     return sorted(names)
 
 

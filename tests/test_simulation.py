@@ -157,6 +157,7 @@ class TestModel:
         """Warm-up referrals are excluded; unfinished patients are censored."""
         scenario = attrs.evolve(self.scenario(), referrals_per_week=6)
         result = run(scenario, seed=2)
+        assert scenario.warmup_days != "auto"
         assert min(r.referred_day for r in result.records) >= scenario.warmup_days
         statuses = {r.status for r in result.records}
         assert statuses == {"discharged", "in_care", "waiting"}
@@ -260,7 +261,9 @@ def md_c_mean_wait(rate_per_day: float, service_days: float, servers: int) -> fl
 class TestWarmup:
     def test_mser5_finds_an_initial_transient(self) -> None:
         """A ramp followed by a plateau is cut at the plateau."""
-        series = [float(day) for day in range(50)] + [50.0 + (day % 3) for day in range(250)]
+        series = [float(day) for day in range(50)] + [
+            50.0 + (day % 3) for day in range(250)
+        ]
         cut = mser5(series)
         assert 40 <= cut <= 60
 
@@ -314,7 +317,9 @@ class TestFastPath:
     def test_start_anchored_templates_fall_back(self) -> None:
         """A template anchored on its start (every other week) is expanded per patient."""
         program = evening_iop()
-        biweekly = attrs.evolve(program.templates[0], rrule="FREQ=WEEKLY;INTERVAL=2;BYDAY=FR")
+        biweekly = attrs.evolve(
+            program.templates[0], rrule="FREQ=WEEKLY;INTERVAL=2;BYDAY=FR"
+        )
         design = attrs.evolve(program, templates=(*program.templates, biweekly))
         scenario = Scenario(
             programs=[design], referrals_per_week=2, horizon_days=300, warmup_days=20

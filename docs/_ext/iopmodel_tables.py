@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from iopmodel import Framework, LevelOfCare, Population
+from iopmodel import DEFAULT_STANDARD, Framework, LevelOfCare, Population
 
 
 def _cell(text: object) -> str:
@@ -26,7 +26,10 @@ def levels_table() -> str:
     )
     rows = []
     for level in sorted(LevelOfCare):
-        bands = [level.hours_band(p) for p in (Population.ADULT, Population.ADOLESCENT)]
+        bands = [
+            DEFAULT_STANDARD.band(level, p)
+            for p in (Population.ADULT, Population.ADOLESCENT)
+        ]
         rows.append(
             "| "
             + " | ".join(
@@ -53,7 +56,7 @@ def band_sources() -> str:
     lines = []
     for level in sorted(LevelOfCare):
         for population in Population:
-            band = level.hours_band(population)
+            band = DEFAULT_STANDARD.band(level, population)
             if band is None:
                 continue
             text = (

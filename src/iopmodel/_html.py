@@ -65,7 +65,7 @@ def program_html(program: Program) -> str:
 
     cycle = program.cycle()
     first = cycle.weeks[0].start
-    week = [s for s in cycle.sessions if (s.start.date() - first).days < 7]  # noqa: PLR2004
+    week = [s for s in cycle.sessions if (s.start.date() - first).days < 7]
     by_day: dict[int, list[str]] = {day: [] for day in range(7)}
     for session in week:
         local = session.start.astimezone(program.timezone)

@@ -25,9 +25,8 @@ from iopmodel.errors import DocumentError, IopModelError
 from iopmodel.plans import TreatmentPlan
 from iopmodel.programs import Program
 from iopmodel.reports import ValidationReport
-from iopmodel.rules import RULE_SETS
+from iopmodel.rules import RULE_SETS, validate
 from iopmodel.sessions import Session
-from iopmodel.rules import validate
 from iopmodel.weeks import summarize_weeks
 
 if TYPE_CHECKING:
@@ -87,12 +86,25 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
 
 def _cohort_arguments(check: argparse.ArgumentParser) -> None:
     """``validate --cohort SESSIONS --programs PROGRAMS [--output FINDINGS]``."""
-    check.add_argument("--cohort", metavar="SESSIONS", default=None,
-                       help="validate a sessions table (.parquet or .csv; the cohort extra)")  # fmt: skip
-    check.add_argument("--programs", metavar="PROGRAMS", default=None,
-                       help="with --cohort: a TOML file of [[programs]] documents")  # fmt: skip
-    check.add_argument("--output", "-o", metavar="PATH", default=None,
-                       help="with --cohort: write the findings table (.csv or .parquet)")  # fmt: skip
+    check.add_argument(
+        "--cohort",
+        metavar="SESSIONS",
+        default=None,
+        help="validate a sessions table (.parquet or .csv; the cohort extra)",
+    )
+    check.add_argument(
+        "--programs",
+        metavar="PROGRAMS",
+        default=None,
+        help="with --cohort: a TOML file of [[programs]] documents",
+    )
+    check.add_argument(
+        "--output",
+        "-o",
+        metavar="PATH",
+        default=None,
+        help="with --cohort: write the findings table (.csv or .parquet)",
+    )
 
 
 def _cmd_validate_cohort(args: argparse.Namespace, out: TextIO) -> int:

@@ -161,7 +161,9 @@ def _as_arrow(source: Any, pa: Any) -> Any:
 
             options = pcsv.ConvertOptions(column_types={"start": pa.string()})
             return pcsv.read_csv(path, convert_options=options)
-        raise InvalidValueError("sessions", str(path), "must be a .parquet or .csv file")
+        raise InvalidValueError(
+            "sessions", str(path), "must be a .parquet or .csv file"
+        )
     if hasattr(source, "to_arrow"):  # polars
         return source.to_arrow()
     if hasattr(source, "to_numpy") and hasattr(source, "columns"):  # pandas
@@ -195,22 +197,24 @@ def _normalize(table: Any, pa: Any) -> Any:
         minutes = table.column("minutes").cast(pa.int64())
     elif "duration" in names:
         micros = table.column("duration").cast(pa.duration("us")).cast(pa.int64())
-        if not pc.all(pc.equal(pc.divide(micros, _MINUTE_US), pc.divide(
-            pc.cast(micros, pa.float64()), float(_MINUTE_US)
-        ))).as_py():
+        if not pc.all(
+            pc.equal(
+                pc.divide(micros, _MINUTE_US),
+                pc.divide(pc.cast(micros, pa.float64()), float(_MINUTE_US)),
+            )
+        ).as_py():
             raise InvalidValueError("sessions.duration", None, "must be whole minutes")
         minutes = pc.divide(micros, _MINUTE_US)
     else:
         raise InvalidValueError("sessions.minutes", None, "is a required column")
     bad = pc.or_(pc.less(minutes, 1), pc.greater(minutes, _MAX_MINUTES))
-    _refuse(bad, table, "minutes", f"must be 1 to {_MAX_MINUTES} minutes")
+    _refuse(bad, "minutes", f"must be 1 to {_MAX_MINUTES} minutes")
     kind = table.column("kind").cast(pa.string())
-    _refuse(pc.invert(pc.is_in(kind, pa.array(_KINDS))), table, "kind", "unknown kind")
+    _refuse(pc.invert(pc.is_in(kind, pa.array(_KINDS))), "kind", "unknown kind")
     if "attendance" in names:
         attendance = table.column("attendance").cast(pa.string())
         _refuse(
             pc.invert(pc.is_in(attendance, pa.array(_ATTENDANCES))),
-            table,
             "attendance",
             "unknown attendance",
         )
@@ -218,9 +222,9 @@ def _normalize(table: Any, pa: Any) -> Any:
         attendance = pa.array(["scheduled"] * table.num_rows, pa.string())
     for name, column in (("patient_id", table.column("patient_id")),
                          ("program", table.column("program"))):  # fmt: skip
-        _refuse(pc.is_null(column), table, name, "must not be empty")
+        _refuse(pc.is_null(column), name, "must not be empty")
     if pc.any(pc.is_null(start)).as_py():
-        _refuse(pc.is_null(start), table, "start", "must not be empty")
+        _refuse(pc.is_null(start), "start", "must not be empty")
     return pa.table(
         {
             "patient_id": table.column("patient_id").cast(pa.string()),
@@ -233,7 +237,7 @@ def _normalize(table: Any, pa: Any) -> Any:
     )
 
 
-def _refuse(mask: Any, table: Any, column: str, problem: str) -> None:
+def _refuse(mask: Any, column: str, problem: str) -> None:
     import pyarrow.compute as pc  # noqa: PLC0415
 
     mask = pc.fill_null(mask, True)  # noqa: FBT003 - a fill value
@@ -242,9 +246,9 @@ def _refuse(mask: Any, table: Any, column: str, problem: str) -> None:
         raise InvalidValueError(f"sessions[{row}].{column}", None, problem)
 
 
-def load_programs(source: Mapping[str, Program] | Iterable[Program] | str | Path) -> dict[
-    str, Program
-]:
+def load_programs(
+    source: Mapping[str, Program] | Iterable[Program] | str | Path,
+) -> dict[str, Program]:
     """Programs by name: from a mapping, programs, or a TOML file of ``[[programs]]``.
 
     The TOML file holds one ``[[programs]]`` table per program, each a program
@@ -267,7 +271,9 @@ def load_programs(source: Mapping[str, Program] | Iterable[Program] | str | Path
             document = tomllib.load(handle)
         entries = document.get("programs")
         if not isinstance(entries, list):
-            raise InvalidValueError("programs", str(source), "needs [[programs]] tables")
+            raise InvalidValueError(
+                "programs", str(source), "needs [[programs]] tables"
+            )
         source = [from_dict(entry, Program) for entry in entries]
     if isinstance(source, Mapping):
         return dict(source)
@@ -276,7 +282,9 @@ def load_programs(source: Mapping[str, Program] | Iterable[Program] | str | Path
         if not isinstance(program, Program):
             raise InvalidValueError(f"programs[{index}]", program, "must be a Program")
         if program.name in programs:
-            raise InvalidValueError(f"programs[{index}].name", program.name, "is given twice")
+            raise InvalidValueError(
+                f"programs[{index}].name", program.name, "is given twice"
+            )
         programs[program.name] = program
     return programs
 
@@ -346,11 +354,15 @@ def cohort_plans(sessions: Any, programs: Any) -> list[TreatmentPlan]:
     known = load_programs(programs)
     by_patient: dict[str, tuple[Program, list[Session]]] = {}
     columns = [table.column(n).to_pylist() for n in table.column_names]
-    for row, (patient, name, start, minutes, kind, attendance) in enumerate(zip(*columns, strict=True)):
+    for row, (patient, name, start, minutes, kind, attendance) in enumerate(
+        zip(*columns, strict=True)
+    ):
         program = _program(known, name, row)
         entry = by_patient.setdefault(patient, (program, []))
         if entry[0] is not program:
-            raise InvalidValueError(f"sessions[{row}].program", name, f"differs for {patient}")
+            raise InvalidValueError(
+                f"sessions[{row}].program", name, f"differs for {patient}"
+            )
         entry[1].append(
             Session(
                 kind=SessionKind(kind),
@@ -363,7 +375,9 @@ def cohort_plans(sessions: Any, programs: Any) -> list[TreatmentPlan]:
     for patient, (program, items) in by_patient.items():
         first = min(s.start for s in items).date()
         plans.append(
-            TreatmentPlan(patient_id=patient, program=program, start=first, sessions=items)
+            TreatmentPlan(
+                patient_id=patient, program=program, start=first, sessions=items
+            )
         )
     return plans
 
@@ -432,7 +446,7 @@ def validate_cohort(
     Args:
         sessions: The sessions table (see the module documentation), or a path.
         programs: The programs by name (a mapping, programs, or a TOML file).
-        rules: The rule set; :data:`~iopmodel.rules.DEFAULT_RULES` by default.
+        rules: The rule set; :data:`~iopmodel.rules.catalogue.DEFAULT_RULES` by default.
         progress: Show a progress bar over the rules (``progress`` extra).
 
     Returns:
@@ -470,7 +484,9 @@ def validate_cohort(
 class _Cohort:
     """A normalized sessions table turned into patient-week columns (numpy)."""
 
-    def __init__(self, table: Any, programs: Mapping[str, Program], rules: RuleSet) -> None:
+    def __init__(
+        self, table: Any, programs: Mapping[str, Program], rules: RuleSet
+    ) -> None:
         import pyarrow.compute as pc  # noqa: PLC0415
 
         np = _numpy()
@@ -490,7 +506,9 @@ class _Cohort:
             if name not in programs:
                 row = int(np.argmax(program_of_row == index))
                 raise InvalidValueError(
-                    f"sessions[{row}].program", name, f"is not one of {sorted(programs)}"
+                    f"sessions[{row}].program",
+                    name,
+                    f"is not one of {sorted(programs)}",
                 )
         patients = len(self.patient_names)
         program_of = np.full(patients, -1, dtype=np.int64)
@@ -504,30 +522,25 @@ class _Cohort:
             )
         self.program_list = [programs[name] for name in program_names]
         self.program_of = program_of
-        # local days, per program zone
-        day = np.zeros(rows, dtype=np.int64)
-        start = table.column("start")
-        for index, program in enumerate(self.program_list):
-            mask = program_of_row == index
-            if not mask.any():
-                continue
-            chosen = pc.filter(start, pa.array(mask))
-            local = pc.local_timestamp(chosen.cast(pa.timestamp("us", tz=program.timezone.key)))
-            micros = np.asarray(local.cast(pa.int64()).combine_chunks())
-            day[mask] = micros // 86_400_000_000 + _EPOCH_ORDINAL
+        day = self._local_days(program_of_row)
         kind = np.asarray(
-            pc.index_in(table.column("kind"), value_set=pa.array(_KINDS)).combine_chunks()
+            pc.index_in(
+                table.column("kind"), value_set=pa.array(_KINDS)
+            ).combine_chunks()
         ).astype(np.int64)
         attendance = np.asarray(
-            pc.index_in(table.column("attendance"), value_set=pa.array(_ATTENDANCES))
-            .combine_chunks()
+            pc.index_in(
+                table.column("attendance"), value_set=pa.array(_ATTENDANCES)
+            ).combine_chunks()
         ).astype(np.int64)
         minutes = np.asarray(table.column("minutes").combine_chunks()).astype(np.int64)
         # the window of each patient's plan: first to last session day
         by_patient = np.argsort(patient, kind="stable")
         sorted_patient = patient[by_patient]
         if rows:
-            edges = np.flatnonzero(np.r_[True, sorted_patient[1:] != sorted_patient[:-1]])
+            edges = np.flatnonzero(
+                np.r_[True, sorted_patient[1:] != sorted_patient[:-1]]
+            )
             first = np.minimum.reduceat(day[by_patient], edges)
             last = np.maximum.reduceat(day[by_patient], edges)
         else:
@@ -544,21 +557,59 @@ class _Cohort:
         self.week_index = np.arange(total) - offsets[self.week_patient]
         week_first = base[self.week_patient] + 7 * self.week_index
         self.week_first = week_first
-        self.inside = np.minimum(week_first + 6, last[self.week_patient]) - np.maximum(
-            week_first, first[self.week_patient]
-        ) + 1
-        # weekly sums
+        self.inside = (
+            np.minimum(week_first + 6, last[self.week_patient])
+            - np.maximum(week_first, first[self.week_patient])
+            + 1
+        )
+        self._sums(
+            week, day, kind=kind, attendance=attendance, minutes=minutes, total=total
+        )
+
+    def _local_days(self, program_of_row: Any) -> Any:
+        """Each row's local day (an ordinal) in its program's zone (Arrow does the zones)."""
+        np, pa, pc = self.np, self.pa, self.pc
+        day = np.zeros(len(program_of_row), dtype=np.int64)
+        start = self.table.column("start")
+        for index, program in enumerate(self.program_list):
+            mask = program_of_row == index
+            if not mask.any():
+                continue
+            chosen = pc.filter(start, pa.array(mask))
+            local = pc.local_timestamp(
+                chosen.cast(pa.timestamp("us", tz=program.timezone.key))
+            )
+            micros = np.asarray(local.cast(pa.int64()).combine_chunks())
+            day[mask] = micros // 86_400_000_000 + _EPOCH_ORDINAL
+        return day
+
+    def _sums(
+        self,
+        week: Any,
+        day: Any,
+        *,
+        kind: Any,
+        attendance: Any,
+        minutes: Any,
+        total: int,
+    ) -> None:
+        """Every patient-week's minutes, counts and visit days (numpy ``bincount``)."""
+        np, rules = self.np, self.rules
         cancelled = attendance == _ATTENDANCES.index("cancelled")
         counted_kinds = [k.value for k in rules.counted_kinds]
         counted = np.isin(kind, [_KINDS.index(k) for k in counted_kinds])
         live = ~cancelled
         program_minutes = live & counted
-        self.scheduled = np.bincount(week, weights=minutes * program_minutes, minlength=total)
+        self.scheduled = np.bincount(
+            week, weights=minutes * program_minutes, minlength=total
+        )
         attended = program_minutes & (attendance == _ATTENDANCES.index("attended"))
         self.attended = np.bincount(week, weights=minutes * attended, minlength=total)
         pending = program_minutes & (attendance == _ATTENDANCES.index("scheduled"))
         self.pending = np.bincount(week, weights=pending, minlength=total)
-        self.excluded = np.bincount(week, weights=minutes * (live & ~counted), minlength=total)
+        self.excluded = np.bincount(
+            week, weights=minutes * (live & ~counted), minlength=total
+        )
         self.counts = np.bincount(
             week[live] * len(_KINDS) + kind[live], minlength=total * len(_KINDS)
         ).reshape(total, len(_KINDS))
@@ -592,7 +643,10 @@ class _Cohort:
             parts.append(self.objects(position, rule, None))
         if not parts:
             return _table_of([], [])
-        merged = {key: np.concatenate([p[key] for p in parts]) for key in ("patient", "rule", "seq")}
+        merged = {
+            key: np.concatenate([p[key] for p in parts])
+            for key in ("patient", "rule", "seq")
+        }
         order = np.lexsort((merged["seq"], merged["rule"], merged["patient"]))
         columns = {}
         for name in FINDING_COLUMNS:
@@ -696,7 +750,8 @@ class _Cohort:
         week_first = self.week_first[chosen]
         days, _, day_index = _distinct(np, week_first)
         labels = pa.array(
-            [f"week of {dt.date.fromordinal(int(d)).isoformat()}" for d in days], pa.string()
+            [f"week of {dt.date.fromordinal(int(d)).isoformat()}" for d in days],
+            pa.string(),
         ).take(pa.array(day_index))
         take = pa.array(which, pa.int64())
 
@@ -716,7 +771,10 @@ class _Cohort:
             "week": pa.array(week_first - _EPOCH_ORDINAL, pa.int32()).cast(pa.date32()),
             "path": pa.nulls(count, pa.string()),
             "source": column(
-                [None if t is None or t.citation is None else t.citation.key for t in live]
+                [
+                    None if t is None or t.citation is None else t.citation.key
+                    for t in live
+                ]
             ),
         }
 
@@ -751,7 +809,10 @@ class _Cohort:
             "patient": np.asarray(rows, dtype=np.int64),
             "rule": np.full(len(found), position),
             "seq": np.asarray(seq, dtype=np.int64),
-            **{name: table.column(name).combine_chunks() for name in FINDING_COLUMNS[1:]},
+            **{
+                name: table.column(name).combine_chunks()
+                for name in FINDING_COLUMNS[1:]
+            },
         }
 
     def course_rows(self, position: int, rule: Any) -> dict[str, Any]:
@@ -784,7 +845,10 @@ class _Cohort:
         program = self.program_list[int(self.program_of[patient])]
         first = dt.date.fromordinal(int(self.first[patient]))
         plan = TreatmentPlan._trusted(  # noqa: SLF001 - course rules read no sessions
-            patient_id=self.patient_names[patient], program=program, start=first, sessions=()
+            patient_id=self.patient_names[patient],
+            program=program,
+            start=first,
+            sessions=(),
         )
         subject = Subject(
             target="plan",
@@ -804,7 +868,9 @@ class _Cohort:
         """Real plans (with sessions) of some patients, as :func:`cohort_plans` makes them."""
         pa, pc = self.pa, self.pc
         names = pa.array([self.patient_names[p] for p in patients], pa.string())
-        subset = self.table.filter(pc.is_in(self.table.column("patient_id"), value_set=names))
+        subset = self.table.filter(
+            pc.is_in(self.table.column("patient_id"), value_set=names)
+        )
         by_name = {p.patient_id: p for p in cohort_plans(subset, self.programs)}
         return [by_name[self.patient_names[p]] for p in patients]
 
@@ -816,7 +882,9 @@ def _distinct(np: Any, values: Any) -> tuple[Any, Any, Any]:
     """
     order = np.argsort(values, kind="stable")
     ordered = values[order]
-    starts = np.r_[True, ordered[1:] != ordered[:-1]] if len(values) else np.zeros(0, bool)
+    starts = (
+        np.r_[True, ordered[1:] != ordered[:-1]] if len(values) else np.zeros(0, bool)
+    )
     groups = np.cumsum(starts) - 1
     inverse = np.empty(len(values), dtype=np.int64)
     inverse[order] = groups

@@ -73,7 +73,7 @@ MAX_CYCLE_WEEKS: Final = 52
 #: First day of the reference calendar (a Monday) for calendar-dependent designs.
 REFERENCE_START: Final = dt.date(2001, 1, 1)
 
-#: Weeks in the reference calendar: 28 years, the Gregorian solar cycle.
+#: Weeks in the reference calendar, 28 years, the Gregorian solar cycle.
 REFERENCE_WEEKS: Final = 1461
 
 
@@ -152,7 +152,8 @@ class WeekCycle:
 
         Example:
             >>> from iopmodel.examples import evening_iop
-            >>> [(w.scheduled_hours, positions) for w, positions in evening_iop().cycle().distinct()]
+            >>> distinct = evening_iop().cycle().distinct()
+            >>> [(w.scheduled_hours, positions) for w, positions in distinct]
             [(Fraction(10, 1), (1,))]
         """
         return _distinct(self.weeks)

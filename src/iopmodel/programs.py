@@ -20,7 +20,6 @@ import attrs
 
 from iopmodel._format import hours_text
 from iopmodel._validators import (
-    MINUTE,
     aware_datetime,
     check_arg,
     iana_zone,
@@ -34,8 +33,8 @@ from iopmodel._validators import (
     tuple_of,
 )
 from iopmodel.care import LevelOfCare, Population
-from iopmodel.errors import InvalidValueError
 from iopmodel.cycles import WeekCycle, week_cycle
+from iopmodel.errors import InvalidValueError
 from iopmodel.schedules import SessionTemplate, expand_template
 from iopmodel.sessions import Attendance, Session, SessionKind
 from iopmodel.standards import DEFAULT_STANDARD
@@ -69,7 +68,7 @@ class Program:
         capacity: Optional number of patient slots.
         recommended_minimum_days: Recommended total length of treatment, by
             default the default standard's
-            :attr:`~iopmodel.standards.Standard.minimum_total_days` (90 days,
+            ``Standard.minimum_total_days`` (90 days,
             NIDA).
 
     Raises:

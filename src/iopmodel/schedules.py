@@ -130,7 +130,9 @@ def _rule_parts(text: str) -> dict[str, str]:
 
 
 _WEEKLY_PARTS: Final = frozenset({"FREQ", "INTERVAL", "BYDAY", "WKST"})
-_SLICEABLE_PARTS: Final = frozenset({"FREQ", "INTERVAL", "BYDAY", "BYMONTH", "UNTIL", "WKST"})
+_SLICEABLE_PARTS: Final = frozenset(
+    {"FREQ", "INTERVAL", "BYDAY", "BYMONTH", "UNTIL", "WKST"}
+)
 
 
 def _wall_time(_instance: object, _attribute: object, value: Any) -> None:
@@ -274,7 +276,9 @@ class SessionTemplate:
         else:
             text = ";".join(f"{k}={v}" for k, v in parts.items() if k != "UNTIL")
             local_until = until.astimezone(zone or dt.UTC).replace(tzinfo=None)
-            rule = rrulestr(text, dtstart=dtstart).replace(until=local_until)
+            parsed = rrulestr(text, dtstart=dtstart)
+            assert isinstance(parsed, dateutil.rrule.rrule)  # noqa: S101 - one RRULE
+            rule = parsed.replace(until=local_until)
         assert isinstance(rule, dateutil.rrule.rrule)  # noqa: S101 - one RRULE, never a set
         return rule
 

@@ -124,7 +124,7 @@ class Limits:
 
     Each bound, when exceeded, is a :class:`~iopmodel.errors.DocumentError`.
     Schedule expansion is bounded separately: :meth:`iopmodel.Program.schedule`
-    needs an explicit window of at most :data:`iopmodel.MAX_SCHEDULE_DAYS` days.
+    needs an explicit window of at most :data:`iopmodel.programs.MAX_SCHEDULE_DAYS` days.
 
     Args:
         max_bytes: Largest document accepted (default 10 MiB).

@@ -37,7 +37,7 @@ class SessionKind(enum.Enum):
     """What happens in a session.
 
     Which kinds count toward program hours is part of a standard
-    (:attr:`iopmodel.standards.Standard.counted_kinds`), not of the kind.
+    (``Standard.counted_kinds`` in :mod:`iopmodel.standards`), not of the kind.
 
     Example:
         >>> from iopmodel import SessionKind

@@ -143,6 +143,13 @@ def _programs(value: Iterable[Program]) -> tuple[Program, ...]:
     return to_tuple(value)
 
 
+def _whole_days(value: object) -> int:
+    """*value* as whole days, or -1 when it is not a whole number (bools are not)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return -1
+    return value
+
+
 def _floats(value: Iterable[float]) -> tuple[float, ...]:
     items: tuple[object, ...] = tuple(value)
     for index, item in enumerate(items):
@@ -239,11 +246,7 @@ class Scenario:
             )
         if self.warmup_days == "auto":
             pass
-        elif (
-            isinstance(self.warmup_days, bool)
-            or not isinstance(self.warmup_days, int)
-            or not 0 <= self.warmup_days < self.horizon_days
-        ):
+        elif not 0 <= _whole_days(self.warmup_days) < self.horizon_days:
             raise InvalidValueError(
                 "warmup_days",
                 self.warmup_days,
@@ -644,6 +647,7 @@ class _Sliced:
         self,
         start: dt.date,
         end: dt.date,
+        *,
         week_start: int,
         draw: Callable[[], float],
         chance: Mapping[int, float],
@@ -662,7 +666,9 @@ class _Sliced:
         offset = self.first
         for week in range(count):
             low = max(base + 7 * week, first_o) - offset
-            high = min(base + 7 * week + 7, end_o) - offset  # sessions end the day before
+            high = (
+                min(base + 7 * week + 7, end_o) - offset
+            )  # sessions end the day before
             if high <= low:
                 continue
             scheduled[week] = self.minutes[high] - self.minutes[low]
@@ -670,7 +676,11 @@ class _Sliced:
             for kind, prefix in self.counts:
                 session_counts[week * kinds + kind] = prefix[high] - prefix[low]
         low, high = self.bounds(first_o, end_o)
-        minutes, ordinals, kinds_of = self.session_minutes, self.ordinals, self.session_kinds
+        minutes, ordinals, kinds_of = (
+            self.session_minutes,
+            self.ordinals,
+            self.session_kinds,
+        )
         for index in range(low, high):
             if draw() < chance[kinds_of[index]]:
                 attended[(ordinals[index] - base) // 7] += minutes[index]
@@ -837,13 +847,24 @@ class _Replication:
         start = scenario.start + dt.timedelta(days=admit_day)
         arrays = None
         if self.keep:
-            plan = self._objects(patient_id, state, start, iop_days, reason, stepped_down)
+            plan = self._objects(
+                patient_id,
+                state,
+                start,
+                iop_days=iop_days,
+                reason=reason,
+                stepped_down=stepped_down,
+            )
         else:
-            plan, arrays = self._light_plan(patient_id, state, start, iop_days, finished)
+            plan, arrays = self._light_plan(
+                patient_id, state, start, iop_days, finished
+            )
         run = self.batch.run(plan, arrays)
         report = run.report()
         outside = {
-            f.week for f in report if f.rule_id == ATTENDED_HOURS.id and f.week is not None
+            f.week
+            for f in report
+            if f.rule_id == ATTENDED_HOURS.id and f.week is not None
         }
         full = [index for index, inside in enumerate(run.inside) if inside == 7]
         within = sum(
@@ -872,7 +893,12 @@ class _Replication:
         )
 
     def _light_plan(
-        self, patient_id: str, state: _Open, start: dt.date, iop_days: int, finished: bool
+        self,
+        patient_id: str,
+        state: _Open,
+        start: dt.date,
+        iop_days: int,
+        finished: bool,
     ) -> tuple[TreatmentPlan, _WeekArrays | None]:
         """The IOP plan from the sliced schedule, with outcomes drawn (no episode).
 
@@ -887,7 +913,9 @@ class _Replication:
                     p,
                     scenario.start,
                     span,
-                    None if self.batch.needs_sessions(p) else scenario.rules.counted_kinds,
+                    None
+                    if self.batch.needs_sessions(p)
+                    else scenario.rules.counted_kinds,
                 )
                 for p in scenario.programs
             ]
@@ -898,7 +926,13 @@ class _Replication:
         arrays = None
         sessions: tuple[Session, ...] = ()
         if schedule.sliced and hasattr(schedule, "minutes"):
-            arrays = schedule.weeks(start, end, scenario.rules.week_start, draw, chance)
+            arrays = schedule.weeks(
+                start,
+                end,
+                week_start=scenario.rules.week_start,
+                draw=draw,
+                chance=chance,
+            )
         else:
             trusted = Session._trusted  # noqa: SLF001 - fields from a validated schedule
             sessions = tuple(
@@ -930,6 +964,7 @@ class _Replication:
         patient_id: str,
         state: _Open,
         start: dt.date,
+        *,
         iop_days: int,
         reason: DischargeReason | None,
         stepped_down: bool,
@@ -1035,7 +1070,9 @@ def run(
     check_arg(instance_of(int), "seed", seed)
     explicit = None if scenario.warmup_days == "auto" else int(scenario.warmup_days)
     outputs = [
-        _Replication(scenario, seed, replication, keep=keep_objects, warmup=explicit).run()
+        _Replication(
+            scenario, seed, replication, keep=keep_objects, warmup=explicit
+        ).run()
         for replication in _progress(
             range(replications), enabled=progress, desc="replications"
         )

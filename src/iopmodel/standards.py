@@ -38,6 +38,7 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 from collections.abc import Iterable, Mapping
 from fractions import Fraction
@@ -260,8 +261,10 @@ class Threshold:
     def evolve(
         self, value: int | Fraction, *, source: Citation | None = None
     ) -> Threshold:
-        """The same threshold with another value (and source; a library default
-        when none is given, since the new value is no longer the source's).
+        """The same threshold with another value (and source).
+
+        Without a source, the new value is a library default, since it is no
+        longer the source's.
 
         Example:
             >>> from iopmodel.standards import DEFAULT_STANDARD
@@ -308,7 +311,8 @@ def _bands(
         if not isinstance(per_population, Mapping):
             raise InvalidTypeError(f"bands[{level.key}]", per_population, "a mapping")
         inner: dict[Population, HoursBand] = {}
-        for population, band in per_population.items():
+        entries: list[tuple[object, object]] = list(per_population.items())
+        for population, band in entries:
             if not isinstance(population, Population) or not isinstance(
                 band, HoursBand
             ):
@@ -339,7 +343,7 @@ def _check_ladder(
             ladder.append(band)
         if ladder[0].minimum != 0 or not ladder[0].include_minimum:
             raise InvalidValueError(where, str(ladder[0]), "must start at 0 hours")
-        for lower, upper in zip(ladder, ladder[1:], strict=False):
+        for lower, upper in itertools.pairwise(ladder):
             if (
                 lower.maximum != upper.minimum
                 or lower.include_maximum == upper.include_minimum
@@ -549,7 +553,7 @@ class Standard:
 
         A plain number keeps the unit and becomes a library default (it is no
         longer the source's number); pass a :class:`Threshold` to cite your own
-        source, or ``None`` for :attr:`recertification_every_days`.
+        source, or ``None`` for ``recertification_every_days``.
 
         Raises:
             UnknownCodeError: For a name that is not a threshold.
@@ -573,7 +577,7 @@ class Standard:
                 )
             else:
                 changes[name] = current.evolve(value)
-        return attrs.evolve(self, **changes)  # type: ignore[misc, arg-type]
+        return attrs.evolve(self, **changes)  # type: ignore[arg-type]
 
     @classmethod
     def threshold_names(cls) -> tuple[str, ...]:
@@ -595,8 +599,10 @@ class Standard:
 
         Example:
             >>> from iopmodel.standards import DEFAULT_STANDARD
-            >>> [n for n, t in DEFAULT_STANDARD.thresholds().items() if t.library_default]
-            ['plan_review_every_days', 'recent_plan_change_days', 'visit_hours_min', 'visit_hours_max']
+            >>> [n for n, t in DEFAULT_STANDARD.thresholds().items()
+            ...  if t.library_default]  # doctest: +NORMALIZE_WHITESPACE
+            ['plan_review_every_days', 'recent_plan_change_days', 'visit_hours_min',
+             'visit_hours_max']
         """
         return {
             name: value
@@ -705,7 +711,7 @@ _COMMON: Final[dict[str, Any]] = {
     ),
 }
 
-#: The source article and SAMHSA: IOP 9 to 20 hours a week *inclusive* for
+#: The source article and SAMHSA. IOP 9 to 20 hours a week *inclusive* for
 #: adults (6 to 20 for adolescents), partial hospitalization over 20; at least
 #: 90 days in total (NIDA); no payer recertification.
 #:
@@ -751,7 +757,7 @@ _MEDICARE_IOP_BAND: Final = HoursBand(
     maximum_source=sources.MEDICARE_IOP_2024,
 )
 
-#: Medicare's 2024 IOP benefit: at least 9 and fewer than 20 hours a week,
+#: Medicare's 2024 IOP benefit. At least 9 and fewer than 20 hours a week,
 #: partial hospitalization from 20 (42 CFR 410.43); physician recertification
 #: at least every 60 days. Medicare sets no adolescent floor: adolescents keep
 #: SAMHSA's 6 hours, under Medicare's 20-hour line.

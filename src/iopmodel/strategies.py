@@ -408,7 +408,8 @@ def programs(
 def _band_minutes(standard: Standard, population: Population) -> tuple[int, int]:
     """The whole minutes a week inside the standard's IOP band (first, last)."""
     band = standard.band(LevelOfCare.INTENSIVE_OUTPATIENT, population)
-    assert band is not None and band.maximum is not None  # noqa: S101 - a ladder band
+    assert band is not None  # noqa: S101 - a ladder band
+    assert band.maximum is not None  # noqa: S101
     low = math.ceil(band.minimum * 60)
     high = math.floor(band.maximum * 60)
     if not band.contains_minutes(low):
@@ -586,7 +587,7 @@ class EpisodeMachine(RuleBasedStateMachine):
     Each step tries a random move (admit, step down, step up, transfer,
     discharge) to a random level on a random day, legal or not, and checks:
 
-    - every move that :data:`~iopmodel.TRANSITIONS` forbids raises
+    - every move that :data:`~iopmodel.episodes.TRANSITIONS` forbids raises
       :class:`~iopmodel.TransitionError` and leaves the episode unchanged;
     - every allowed move succeeds, unless :attr:`policy_may_refuse`;
     - placements never overlap and their dates never go backwards;

@@ -183,7 +183,12 @@ def summarize_weeks(
     first_ordinal = first_day.toordinal()
     last_ordinal = last_day.toordinal()
     arrays = _week_arrays(
-        sessions, zone, base, first_ordinal, last_ordinal, counted_kinds
+        sessions,
+        zone,
+        base=base,
+        first_ordinal=first_ordinal,
+        last_ordinal=last_ordinal,
+        counted_kinds=counted_kinds,
     )
     count = len(arrays.scheduled)
     kinds = len(SessionKind)
@@ -222,6 +227,7 @@ class _WeekArrays(NamedTuple):
 def _week_arrays(
     sessions: Iterable[Session],
     zone: ZoneInfo,
+    *,
     base: int,
     first_ordinal: int,
     last_ordinal: int,

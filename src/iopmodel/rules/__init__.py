@@ -20,8 +20,9 @@ subclassing:
 
 Example:
     >>> from iopmodel.rules import DEFAULT_RULES, MEDICARE_2024_RULES
-    >>> DEFAULT_RULES.ids
-    ('HRS001', 'HRS002', 'HRS003', 'HRS004', 'IND001', 'GRP001', 'PAT001', 'LEN001', 'AFT001', 'REV001')
+    >>> DEFAULT_RULES.ids  # doctest: +NORMALIZE_WHITESPACE
+    ('HRS001', 'HRS002', 'HRS003', 'HRS004', 'IND001', 'GRP001', 'PAT001',
+     'LEN001', 'AFT001', 'REV001')
     >>> "REV002" in MEDICARE_2024_RULES
     True
 """

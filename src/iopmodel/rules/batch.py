@@ -108,7 +108,7 @@ def validate_many(
 
     Args:
         targets: Plans, programs and episodes, in any mix.
-        rules: The rule set; :data:`~iopmodel.rules.DEFAULT_RULES` by default.
+        rules: The rule set; :data:`~iopmodel.rules.catalogue.DEFAULT_RULES` by default.
         as_of: As for :func:`~iopmodel.rules.validate`.
         progress: Show a progress bar (the ``progress`` extra, tqdm).
 
@@ -238,10 +238,10 @@ class _PlanRun:
             arrays = _week_arrays(
                 plan.sessions,
                 self.program.timezone,
-                self.base,
-                first_o,
-                last_o,
-                batch.counted,
+                base=self.base,
+                first_ordinal=first_o,
+                last_ordinal=last_o,
+                counted_kinds=batch.counted,
             )
         self.arrays: _WeekArrays = arrays
         count = len(self.arrays.scheduled)
@@ -372,7 +372,9 @@ class _PlanRun:
     def template(self, rule: Rule[Any], kind: int, index: int) -> _Template | None:
         """Run the rule's message function on one flagged week; keep what is not its date."""
         allowed = kind == _HOURS and self.allowed(rule, index)
-        return week_template(self.batch, rule, kind, self.light(), self.week(index), allowed)
+        return week_template(
+            self.batch, rule, kind, self.light(), self.week(index), allowed=allowed
+        )
 
     def allowed(self, rule: Rule[Any], index: int) -> bool:
         """Whether week *index* is allowed below the floor while stepping down."""
@@ -452,7 +454,9 @@ class _PlanRun:
             if not days or inside[index] != 7:  # days in a week
                 continue
             minutes = scheduled[index]
-            if not pattern_fits(days, minutes, min_days, max_days, low, high):
+            if not pattern_fits(
+                days, minutes, min_days=min_days, max_days=max_days, low=low, high=high
+            ):
                 flagged.append((index, (days, minutes)))
         return flagged
 
@@ -463,6 +467,7 @@ def week_template(
     kind: int,
     subject: Subject,
     week: WeekSummary,
+    *,
     allowed: bool,
 ) -> _Template | None:
     """The finding a weekly catalogue rule makes of *week*, but for the week's date.
@@ -478,7 +483,9 @@ def week_template(
         band = batch.standard.band(program.level, program.population)
         assert band is not None  # noqa: S101 - flagged weeks imply a band
         permitted = frozenset({week.start}) if allowed else frozenset()
-        observations = weekly_hours_observations(subject, params, band, [week], permitted)
+        observations = weekly_hours_observations(
+            subject, params, band, [week], permitted
+        )
     elif kind == _SESSIONS:
         observations = weekly_sessions_observations(subject, params, [week])
     else:

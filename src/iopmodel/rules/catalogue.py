@@ -66,7 +66,7 @@ __all__ = [
 _IOP_ONLY: Final = frozenset({LevelOfCare.INTENSIVE_OUTPATIENT})
 _PLANS: Final = frozenset({"plan"})
 
-#: HRS001: each full week's scheduled hours inside the IOP band.
+#: HRS001 — each full week's scheduled hours inside the IOP band.
 SCHEDULED_HOURS: Final = Rule(
     id="HRS001",
     title="Weekly scheduled hours within the IOP band",
@@ -80,7 +80,7 @@ SCHEDULED_HOURS: Final = Rule(
     "of the program's cycle. Partial first and last weeks of a plan are info.",
 )
 
-#: HRS002: each full week's attended hours inside the IOP band.
+#: HRS002 — each full week's attended hours inside the IOP band.
 ATTENDED_HOURS: Final = Rule(
     id="HRS002",
     title="Weekly attended hours within the IOP band",
@@ -94,7 +94,7 @@ ATTENDED_HOURS: Final = Rule(
     "Weeks with sessions whose outcome is not recorded are not judged.",
 )
 
-#: HRS003: hours of kinds that do not count are reported.
+#: HRS003 — hours of kinds that do not count are reported.
 EXCLUDED_HOURS: Final = Rule(
     id="HRS003",
     title="Non-program sessions never count toward program hours",
@@ -107,7 +107,7 @@ EXCLUDED_HOURS: Final = Rule(
     "standards): SAMHSA lists the core services an IOP's hours consist of.",
 )
 
-#: HRS004: weekly hours inside the band of the declared level (other than IOP).
+#: HRS004 — weekly hours inside the band of the declared level (other than IOP).
 LEVEL_HOURS: Final = Rule(
     id="HRS004",
     title="Weekly hours fit the declared level of care",
@@ -122,7 +122,7 @@ LEVEL_HOURS: Final = Rule(
     "5 h); findings name the level the hours fit. IOP is judged by HRS001.",
 )
 
-#: IND001: individual therapy every full week.
+#: IND001 — individual therapy every full week.
 INDIVIDUAL_WEEKLY: Final = Rule(
     id="IND001",
     title="Individual therapy every week",
@@ -136,7 +136,7 @@ INDIVIDUAL_WEEKLY: Final = Rule(
     "source article: individual therapy is 'typically ... at least once weekly'.",
 )
 
-#: GRP001: group therapy every full week.
+#: GRP001 — group therapy every full week.
 GROUP_WEEKLY: Final = Rule(
     id="GRP001",
     title="Group therapy every week",
@@ -148,7 +148,7 @@ GROUP_WEEKLY: Final = Rule(
     description="Group therapy in every full week: group therapy is central to IOP.",
 )
 
-#: PAT001: the typical visit pattern.
+#: PAT001 — the typical visit pattern.
 VISIT_PATTERN: Final = Rule(
     id="PAT001",
     title="Typical visit pattern",
@@ -162,7 +162,7 @@ VISIT_PATTERN: Final = Rule(
     "at least 3 days; the one-hour tolerance is a library default).",
 )
 
-#: LEN001: at least the minimum days of treatment in total.
+#: LEN001 — at least the minimum days of treatment in total.
 TOTAL_LENGTH: Final = Rule(
     id="LEN001",
     title="At least 90 days of treatment in total",
@@ -176,7 +176,7 @@ TOTAL_LENGTH: Final = Rule(
     "design shorter than that is information: the minimum counts every level.",
 )
 
-#: AFT001: an aftercare plan at discharge.
+#: AFT001 — an aftercare plan at discharge.
 AFTERCARE: Final = Rule(
     id="AFT001",
     title="Aftercare plan at discharge",
@@ -189,7 +189,7 @@ AFTERCARE: Final = Rule(
     "(continuing-care level, mutual support, contacts, follow-ups).",
 )
 
-#: REV001: plan reviews on time (a library default cadence).
+#: REV001 — plan reviews on time (a library default cadence).
 PLAN_REVIEW: Final = Rule(
     id="REV001",
     title="Plan reviewed on time",
@@ -203,7 +203,7 @@ PLAN_REVIEW: Final = Rule(
     "(60 days, a library default: no national standard sets one).",
 )
 
-#: REV002: physician recertification on time (Medicare).
+#: REV002 — physician recertification on time (Medicare).
 RECERTIFICATION: Final = Rule(
     id="REV002",
     title="Physician recertification on time",
@@ -271,7 +271,7 @@ def rules_for(
     )
 
 
-#: The default set: the source article and SAMHSA
+#: The default set, from the source article and SAMHSA
 #: (:data:`~iopmodel.standards.DEFAULT_STANDARD`).
 #:
 #: :meta hide-value:

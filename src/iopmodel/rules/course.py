@@ -45,7 +45,9 @@ def check_minimum_length(subject: Subject, _params: None) -> Iterator[Observatio
         ...                                   on=dt.date(2026, 3, 2))
         >>> e = e.discharge(dt.date(2026, 4, 16), DischargeReason.AGAINST_ADVICE)
         >>> [o.message for o in check_minimum_length(Subject.of(e, DEFAULT_RULES), None)]
-        ['45 days in treatment in total, across 1 placement(s), under the 90 days recommended (NIDA)']
+        ... # doctest: +NORMALIZE_WHITESPACE
+        ['45 days in treatment in total, across 1 placement(s), under the 90 days
+          recommended (NIDA)']
     """
     threshold = subject.standard.minimum_total_days
     minimum = threshold.value
@@ -63,8 +65,8 @@ def check_minimum_length(subject: Subject, _params: None) -> Iterator[Observatio
                 citation=threshold.source,
             )
         return
-    days = subject.planned_days
-    if days is None:
+    planned = subject.planned_days
+    if planned is None:
         if subject.target == "plan":
             yield Observation(
                 message="no discharge or planned discharge date: the length of "
@@ -74,14 +76,14 @@ def check_minimum_length(subject: Subject, _params: None) -> Iterator[Observatio
                 citation=threshold.source,
             )
         return
-    if days < minimum:
+    if planned < minimum:
         what = (
             "the recommended minimum length"
             if subject.target == "program"
             else "this plan"
         )
         yield Observation(
-            message=f"{what} is {days} days; {threshold.source.short} recommends "
+            message=f"{what} is {planned} days; {threshold.source.short} recommends "
             f"{minimum} days in treatment in total, so plan continuing care",
             path="$.planned_discharge"
             if subject.target == "plan"
@@ -187,7 +189,9 @@ def check_review_cadence(subject: Subject, _params: None) -> Iterator[Observatio
         >>> plan = TreatmentPlan(patient_id="p", program=evening_iop(),
         ...                      start=dt.date(2026, 3, 2), planned_discharge=dt.date(2026, 6, 1))
         >>> [o.message for o in check_review_cadence(Subject.of(plan, DEFAULT_RULES), None)]
-        ['plan review overdue since 2026-05-01: none since 2026-03-02 (91 days by 2026-06-01; due every 60 days)']
+        ... # doctest: +NORMALIZE_WHITESPACE
+        ['plan review overdue since 2026-05-01: none since 2026-03-02 (91 days by
+          2026-06-01; due every 60 days)']
     """
     plan = subject.plan
     if plan is None or subject.last_day is None:

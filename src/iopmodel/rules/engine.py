@@ -204,7 +204,7 @@ class Subject:
 
     @property
     def level(self) -> LevelOfCare | None:
-        """The level of care judged: the program's, or the episode's last."""
+        """The level of care judged (the program's, or the episode's last)."""
         if self.episode is not None:
             placements = self.episode.placements
             return placements[-1].level if placements else None
@@ -680,7 +680,7 @@ def validate(
 
     Args:
         target: What to check.
-        rules: The rule set; :data:`~iopmodel.rules.DEFAULT_RULES` by default.
+        rules: The rule set; :data:`~iopmodel.rules.catalogue.DEFAULT_RULES` by default.
         as_of: For ongoing treatment, the day the check is made for: weeks
             after it are not checked, and cadences are checked up to it.
 

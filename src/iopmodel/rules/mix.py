@@ -157,7 +157,9 @@ def visit_pattern_observations(
         if not days:
             continue
         minutes = week.scheduled_minutes
-        if pattern_fits(days, minutes, min_days, max_days, low, high):
+        if pattern_fits(
+            days, minutes, min_days=min_days, max_days=max_days, low=low, high=high
+        ):
             continue
         average = Fraction(minutes, 60 * days)
         yield Observation(
@@ -169,7 +171,13 @@ def visit_pattern_observations(
 
 
 def pattern_fits(
-    days: int, minutes: int, min_days: int, max_days: int, low: Fraction, high: Fraction
+    days: int,
+    minutes: int,
+    *,
+    min_days: int | Fraction,
+    max_days: int | Fraction,
+    low: Fraction,
+    high: Fraction,
 ) -> bool:
     """Whether *days* visit days of *minutes* in total fit the typical pattern.
 
@@ -179,8 +187,8 @@ def pattern_fits(
     Example:
         >>> from fractions import Fraction
         >>> from iopmodel.rules.mix import pattern_fits
-        >>> pattern_fits(3, 540, 3, 4, Fraction(2), Fraction(4)), pattern_fits(2, 540, 3, 4,
-        ...                                                       Fraction(2), Fraction(4))
+        >>> typical = {"min_days": 3, "max_days": 4, "low": Fraction(2), "high": Fraction(4)}
+        >>> pattern_fits(3, 540, **typical), pattern_fits(2, 540, **typical)
         (True, False)
     """
     return (
