@@ -137,7 +137,7 @@ def pandas_route(paths: list[Path]) -> int:
     for name, group in frame.groupby("program"):
         local = group["start"].dt.tz_convert(zone[str(name)])
         day = local.dt.tz_localize(None).dt.normalize()
-        week = day - pd.to_timedelta(day.dt.weekday, unit="D")
+        week = day - pd.to_timedelta(day.dt.dayofweek, unit="D")
         live = group["attendance"] != "cancelled"
         parts.append(
             pd.DataFrame(
@@ -182,7 +182,13 @@ def child(route: str, folder: str) -> None:
     else:
         pandas_route(paths)
     seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # MiB on Linux
+    # VmHWM is this process's own peak (ru_maxrss would include the parent's at fork)
+    status = Path("/proc/self/status")
+    if status.exists():
+        line = next(x for x in status.read_text().splitlines() if x.startswith("VmHWM"))
+        peak = int(line.split()[1]) / 1024
+    else:
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"seconds": seconds, "peak_mib": peak}))
 
 
