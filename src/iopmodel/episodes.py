@@ -489,7 +489,7 @@ class Episode:
 
         A discharge is a real event and is always recorded, with or without an
         aftercare plan; whether one was needed is for the rules to judge
-        (:func:`iopmodel.validate` on the episode reports it).
+        (:func:`iopmodel.rules.validate` on the episode reports it).
 
         Args:
             on: The discharge day; must be after the current placement's start.
