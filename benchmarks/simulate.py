@@ -6,9 +6,11 @@ Run by hand (needs the simulation extra)::
     python benchmarks/simulate.py            # median of 5 runs
     python benchmarks/simulate.py --runs 7
 
-Prints patients per second for ``iopmodel.simulation.run`` (real episodes and
-treatment plans, sessions with attendance, every plan validated) and, in the
-same run, for a plain SimPy model of the same design written here (the same
+Prints patients per second for ``iopmodel.simulation.run`` (every session's
+attendance drawn, every plan validated by the batch validator; week
+granularity), for ``run(..., keep_objects=True)`` (real episodes and treatment
+plans through the public API) and, in the same run, for a plain SimPy model of
+the same design written here (the same
 arrivals, slots and weekly step-down/dropout reviews, but no plans, no
 sessions, no validation). The difference is the price of the clinical detail.
 """
@@ -84,6 +86,10 @@ def main() -> None:
     rows = []
     for name, function in (
         ("iopmodel.simulation.run", lambda: len(run(design, seed=1).records)),
+        (
+            "run(keep_objects=True)",
+            lambda: len(run(design, seed=1, keep_objects=True).records),
+        ),
         ("plain SimPy (no plans, no validation)", lambda: plain_simpy(design, 1)),
     ):
         timings, patients = [], 0
@@ -96,9 +102,15 @@ def main() -> None:
     print(
         f"two years, {RATE_PER_WEEK:.0f} referrals a week; median of {args.runs} runs"
     )
-    print(f"{'model':<40} {'patients':>9} {'seconds':>8} {'patients/s':>11}")
+    plain = rows[-1][2]
+    print(
+        f"{'model':<40} {'patients':>9} {'seconds':>8} {'patients/s':>11} {'x SimPy':>8}"
+    )
     for name, patients, seconds in rows:
-        print(f"{name:<40} {patients:>9,} {seconds:>8.2f} {patients / seconds:>11,.0f}")
+        print(
+            f"{name:<40} {patients:>9,} {seconds:>8.2f} {patients / seconds:>11,.0f}"
+            f" {seconds / plain:>8.1f}"
+        )
 
 
 if __name__ == "__main__":

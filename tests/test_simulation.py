@@ -2,18 +2,31 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import math
 import random
+import warnings
 from concurrent.futures import ProcessPoolExecutor
 
 import attrs
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
-from iopmodel import InvalidValueError, Move, SessionKind, validate
+from iopmodel import InvalidValueError, Move, Program, SessionKind, validate
 from iopmodel.episodes import TRANSITIONS, EpisodeStatus
 from iopmodel.examples import day_php, evening_iop
-from iopmodel.simulation import MeasureSummary, Scenario, run, sweep
+from iopmodel.simulation import (
+    HorizonWarning,
+    MeasureSummary,
+    Scenario,
+    _Sliced,
+    mser5,
+    run,
+    sweep,
+)
+from iopmodel.strategies import programs
 
 FIXED = Scenario(
     programs=[evening_iop()],  # 12 slots
@@ -144,6 +157,7 @@ class TestModel:
         """Warm-up referrals are excluded; unfinished patients are censored."""
         scenario = attrs.evolve(self.scenario(), referrals_per_week=6)
         result = run(scenario, seed=2)
+        assert scenario.warmup_days != "auto"
         assert min(r.referred_day for r in result.records) >= scenario.warmup_days
         statuses = {r.status for r in result.records}
         assert statuses == {"discharged", "in_care", "waiting"}
@@ -212,3 +226,120 @@ class TestScenarioInvariants:
         # t(0.975, df=1) = 12.706: the interval is mean +/- 12.706 * sd / sqrt(2)
         assert summary.high - summary.mean == pytest.approx(12.706)
         assert summary.low == pytest.approx(2 * summary.mean - summary.high)
+
+
+def md_c_mean_wait(rate_per_day: float, service_days: float, servers: int) -> float:
+    """Exact mean wait of an M/D/c queue, in days.
+
+    The number in system at multiples of the service time D is a Markov chain,
+    Q' = max(Q - c, 0) + A with A ~ Poisson(rate * D) (every patient in service
+    at t has left by t + D; every waiting one and every arrival is still
+    there). Its stationary law is the time-stationary law, so
+    E[W] = E[max(Q - c, 0)] / rate (Little's law).
+    """
+    np = pytest.importorskip("numpy")
+    mean = rate_per_day * service_days
+    size = 400
+    poisson = np.zeros(size)
+    poisson[0] = math.exp(-mean)
+    for k in range(1, size):
+        poisson[k] = poisson[k - 1] * mean / k
+    chain = np.zeros((size, size))
+    for state in range(size):
+        left = max(state - servers, 0)
+        chain[state, left:] = poisson[: size - left]
+    chain /= chain.sum(axis=1, keepdims=True)  # truncation: the tail is negligible
+    # pi (P - I) = 0 with sum(pi) = 1
+    system = np.vstack([(chain - np.eye(size)).T, np.ones(size)])
+    target = np.zeros(size + 1)
+    target[-1] = 1.0
+    law = np.linalg.lstsq(system, target, rcond=None)[0]
+    waiting = sum(max(state - servers, 0) * float(p) for state, p in enumerate(law))
+    return waiting / rate_per_day
+
+
+class TestWarmup:
+    def test_mser5_finds_an_initial_transient(self) -> None:
+        """A ramp followed by a plateau is cut at the plateau."""
+        series = [float(day) for day in range(50)] + [
+            50.0 + (day % 3) for day in range(250)
+        ]
+        cut = mser5(series)
+        assert 40 <= cut <= 60
+
+    def test_default_run_matches_exact_md_c_wait(self) -> None:
+        """At rho = 0.9 the default (automatic) warm-up gives the exact M/D/c wait."""
+        # capacity 12, 1.8 referrals a week, 42-day stays: rho = 1.8 / 7 * 42 / 12 = 0.9
+        exact = md_c_mean_wait(1.8 / 7, 42, 12)
+        assert 11 < exact < 12.2  # the issue's 11.6 days
+        scenario = Scenario(
+            programs=[evening_iop()],
+            referrals_per_week=1.8,
+            fixed_stay_days=42,
+            horizon_days=6 * 365,
+        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            result = run(scenario, replications=12, seed=13)
+        assert result.warmup_days > 90  # the queue settles well after 90 days
+        wait = result.summary()["mean_wait_days"]
+        assert wait.low <= exact <= wait.high, (wait, exact)
+
+    def test_too_short_horizon_warns(self) -> None:
+        """The guide's 730 days at rho = 0.9 is too short: the run says so."""
+        scenario = Scenario(
+            programs=[evening_iop()],
+            referrals_per_week=1.8,
+            fixed_stay_days=42,
+            horizon_days=730,
+        )
+        with pytest.warns(HorizonWarning):
+            run(scenario, replications=4, seed=13)
+
+
+class TestFastPath:
+    def test_objects_change_nothing(self) -> None:
+        """Keeping objects gives the same records as the light run, patient by patient."""
+        scenario = Scenario(
+            programs=[evening_iop(), attrs.evolve(evening_iop(), name="Second")],
+            referrals_per_week=4,
+            horizon_days=400,
+            warmup_days=30,
+            attendance={SessionKind.GROUP_THERAPY: 0.7},
+        )
+        light = run(scenario, replications=2, seed=21)
+        heavy = run(scenario, replications=2, seed=21, keep_objects=True)
+        assert light.records == heavy.records
+        assert len(heavy.plans) == len(
+            [r for r in heavy.records if r.admitted_day is not None]
+        )
+
+    def test_start_anchored_templates_fall_back(self) -> None:
+        """A template anchored on its start (every other week) is expanded per patient."""
+        program = evening_iop()
+        biweekly = attrs.evolve(
+            program.templates[0], rrule="FREQ=WEEKLY;INTERVAL=2;BYDAY=FR"
+        )
+        design = attrs.evolve(program, templates=(*program.templates, biweekly))
+        scenario = Scenario(
+            programs=[design], referrals_per_week=2, horizon_days=300, warmup_days=20
+        )
+        light = run(scenario, seed=5)
+        heavy = run(scenario, seed=5, keep_objects=True)
+        assert light.records == heavy.records
+
+    @given(
+        programs(weekly_only=True),
+        st.integers(0, 700),
+        st.integers(1, 200),
+    )
+    def test_sliced_schedule_is_the_schedule(
+        self, program: Program, offset: int, days: int
+    ) -> None:
+        """Slices of one long expansion equal the expansion of each window."""
+        assume(all(t.start_independent for t in program.templates))
+        first = dt.date(2026, 1, 5)
+        sliced = _Sliced(program, first, 1000)
+        start = first + dt.timedelta(days=offset)
+        end = start + dt.timedelta(days=days)
+        assert sliced.between(start, end) == program.schedule(start, end)

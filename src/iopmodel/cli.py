@@ -18,6 +18,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, Final, TextIO
 
 from iopmodel import __version__
@@ -96,7 +97,9 @@ def _load(path: str, input_format: str | None) -> Program | TreatmentPlan:
 
 
 def _cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
-    """Validate each file; with several, a summary line and the worst exit code."""
+    """Validate each file (or a cohort table); several files end with a summary."""
+    if args.cohort is not None or not args.files:
+        return _cmd_validate_cohort(args, out)
     if len(args.files) == 1:
         return _validate_file(args.files[0], args, out)
     statuses: list[int] = []
@@ -139,6 +142,76 @@ def _validate_file(path: str, args: argparse.Namespace, out: TextIO) -> int:
     else:
         out.write(_report_text(report) + "\n")
     return EXIT_OK if report.ok else EXIT_FINDINGS
+
+
+# -- validate --cohort -----------------------------------------------------------------------
+
+
+def _cohort_arguments(check: argparse.ArgumentParser) -> None:
+    """``validate --cohort SESSIONS --programs PROGRAMS [--output FINDINGS]``."""
+    check.add_argument(
+        "--cohort",
+        metavar="SESSIONS",
+        default=None,
+        help="validate a sessions table (.parquet or .csv; the cohort extra)",
+    )
+    check.add_argument(
+        "--programs",
+        metavar="PROGRAMS",
+        default=None,
+        help="with --cohort: a TOML file of [[programs]] documents",
+    )
+    check.add_argument(
+        "--output",
+        "-o",
+        metavar="PATH",
+        default=None,
+        help="with --cohort: write the findings table (.csv or .parquet)",
+    )
+
+
+def _cmd_validate_cohort(args: argparse.Namespace, out: TextIO) -> int:
+    """Validate a cohort table; write the findings table; summarize on *out*."""
+    if args.cohort is None or args.programs is None:
+        msg = "give FILE, or --cohort SESSIONS with --programs PROGRAMS"
+        raise _UserError(msg)
+    from iopmodel.cohort import validate_cohort  # noqa: PLC0415 - optional extra
+
+    rules = RULE_SETS[args.rules]
+    if args.step_down_weeks:
+        rules = rules.with_step_down_allowance(args.step_down_weeks)
+    findings = validate_cohort(args.cohort, args.programs, rules, progress=True)
+    if args.output is not None:
+        _write_findings(findings, args.output)
+    else:
+        import pyarrow.csv as pcsv  # noqa: PLC0415 - installed with the cohort extra
+
+        buffer = io.BytesIO()
+        pcsv.write_csv(findings, buffer)
+        out.write(buffer.getvalue().decode())
+    severities = findings.column("severity").to_pylist()
+    errors = severities.count("error")
+    patients = len(set(findings.column("patient_id").to_pylist()))
+    sys.stderr.write(
+        f"{len(severities)} findings for {patients} patients: {errors} errors, "
+        f"{severities.count('warning')} warnings, {severities.count('info')} infos\n"
+    )
+    return EXIT_FINDINGS if errors else EXIT_OK
+
+
+def _write_findings(findings: Any, path: str) -> None:
+    suffix = Path(path).suffix.lower()
+    if suffix == ".parquet":
+        import pyarrow.parquet as pq  # noqa: PLC0415
+
+        pq.write_table(findings, path)
+    elif suffix == ".csv":
+        import pyarrow.csv as pcsv  # noqa: PLC0415
+
+        pcsv.write_csv(findings, path)
+    else:
+        msg = f"{path}: the findings table is written as .csv or .parquet"
+        raise _UserError(msg)
 
 
 def _report_text(report: ValidationReport) -> str:
@@ -474,10 +547,11 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument(
         "files",
         metavar="FILE",
-        nargs="+",
+        nargs="*",
         help="program or treatment plan documents; with several, a summary line "
         "and the worst exit status",
     )
+    _cohort_arguments(check)
     check.add_argument("--rules", choices=sorted(RULE_SETS), default="default",
                        help="rule set (default: %(default)s)")  # fmt: skip
     check.add_argument("--format", choices=["text", "json"], default="text")

@@ -182,7 +182,7 @@ class WeekCycle:
         )
 
     def position(self, week: WeekSummary | dt.date) -> int:
-        """1-based index in :attr:`weeks` of *week* (or of its first day).
+        """1-based index in :attr:`weeks` of *week* (or of the week holding a day).
 
         Example:
             >>> from iopmodel.examples import evening_iop
@@ -190,11 +190,11 @@ class WeekCycle:
             >>> cycle.position(cycle.weeks[0]), cycle.position(cycle.weeks[-1])
             (1, 7)
         """
-        start = week if isinstance(week, dt.date) else week.start
+        day = week if isinstance(week, dt.date) else week.start
         for index, candidate in enumerate(self.weeks, start=1):
-            if candidate.start == start:
+            if 0 <= (day - candidate.start).days < 7:
                 return index
-        raise InvalidValueError("week", start, "is not a week of this cycle")
+        raise InvalidValueError("week", day, "is not in a week of this cycle")
 
     def distinct(self) -> tuple[tuple[WeekSummary, tuple[int, ...]], ...]:
         """Each distinct week once, with every position (1-based) where it occurs.

@@ -19,7 +19,7 @@ import datetime as dt
 import enum
 from collections.abc import Iterable
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
@@ -555,6 +555,49 @@ class TreatmentPlan:
             therapist=therapist,
         )
 
+    @classmethod
+    def _trusted(
+        cls,
+        *,
+        patient_id: str,
+        program: Program,
+        start: dt.date,
+        sessions: tuple[Session, ...],
+        planned_discharge: dt.date | None = None,
+        aftercare: AftercarePlan | None = None,
+        discharge_date: dt.date | None = None,
+        discharge_reason: DischargeReason | None = None,
+    ) -> TreatmentPlan:
+        """Build a plan from values already valid and sessions already sorted (no checks).
+
+        For the package's own hot paths only (a simulation builds one plan per
+        patient from a program's schedule it sliced itself).
+        """
+        plan = object.__new__(cls)
+        values = {
+            "patient_id": patient_id,
+            "program": program,
+            "start": start,
+            "planned_discharge": planned_discharge,
+            "sessions": sessions,
+            "therapist": None,
+            "problems": (),
+            "reviews": (),
+            "revisions": (),
+            "aftercare": aftercare,
+            "discharge_date": discharge_date,
+            "discharge_reason": discharge_reason,
+        }
+        for field in _DEFAULTED_FIELDS:  # every other field keeps its default
+            default = field.default
+            values.setdefault(
+                field.name,
+                default.factory() if isinstance(default, attrs.Factory) else default,  # type: ignore[arg-type, union-attr]
+            )
+        for name, value in values.items():
+            cls.__dict__[name].__set__(plan, value)
+        return plan
+
     # -- queries ----------------------------------------------------------------
 
     @property
@@ -811,3 +854,9 @@ class TreatmentPlan:
             )
             raise InvalidValueError("session", what, problem)
         return matches[0]
+
+
+#: Fields with defaults, which the trusted constructor fills in (internal).
+_DEFAULTED_FIELDS: Final = tuple(
+    f for f in attrs.fields(TreatmentPlan) if f.init and f.default is not attrs.NOTHING
+)

@@ -227,6 +227,9 @@ def _utc_until(text: str) -> dt.datetime | None:
 
 
 _WEEKLY_PARTS: Final = frozenset({"FREQ", "INTERVAL", "BYDAY", "WKST"})
+_SLICEABLE_PARTS: Final = frozenset(
+    {"FREQ", "INTERVAL", "BYDAY", "BYMONTH", "UNTIL", "WKST"}
+)
 
 
 def _wall_time(_instance: object, _attribute: object, value: Any) -> None:
@@ -323,6 +326,38 @@ class SessionTemplate:
         if parts["FREQ"] == "DAILY":
             return math.lcm(interval, 7) // 7
         return None
+
+    @property
+    def start_independent(self) -> bool:
+        """Whether the days it falls on do not depend on the day expansion starts.
+
+        True for daily and weekly rules without ``INTERVAL`` > 1, ``COUNT``,
+        ``BYSETPOS``, or numbered ``BYDAY``: their sessions over any window are
+        a slice of one longer expansion, so a program expanded once can be
+        sliced for every patient. Rules anchored on their start (every other
+        week from the first day, the first 10 occurrences...) are expanded per
+        window.
+
+        Example:
+            >>> import datetime as dt
+            >>> from iopmodel import SessionKind, SessionTemplate
+            >>> def anywhere(rrule):
+            ...     return SessionTemplate(kind=SessionKind.GROUP_THERAPY, rrule=rrule,
+            ...                            start_time=dt.time(18),
+            ...                            duration=dt.timedelta(hours=3)).start_independent
+            >>> anywhere("FREQ=WEEKLY;BYDAY=MO,WE"), anywhere("FREQ=WEEKLY;INTERVAL=2;BYDAY=MO")
+            (True, False)
+            >>> anywhere("FREQ=DAILY;COUNT=10"), anywhere("FREQ=WEEKLY")
+            (False, False)
+        """
+        parts = _parts(self.rrule)
+        if parts.keys() - _SLICEABLE_PARTS or parts.get("INTERVAL", "1") != "1":
+            return False
+        if any(c.isdigit() for c in parts.get("BYDAY", "")):
+            return False
+        if parts["FREQ"] == "WEEKLY":
+            return "BYDAY" in parts  # otherwise the weekday is the start's
+        return parts["FREQ"] == "DAILY"
 
     def to_rrule(
         self, first_day: dt.date, zone: ZoneInfo | None = None

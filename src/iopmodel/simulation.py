@@ -37,17 +37,21 @@ records; no global random state is touched.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import itertools
 import math
 import random
 import statistics
-from collections.abc import Iterable, Mapping, Sequence
+import warnings
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Executor
 from types import MappingProxyType
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 import attrs
 
+from iopmodel._progress import progress as _progress
 from iopmodel._validators import (
     FrozenMapping,
     check_arg,
@@ -60,22 +64,20 @@ from iopmodel.care import LevelOfCare
 from iopmodel.episodes import Episode
 from iopmodel.errors import InvalidValueError, MissingExtraError
 from iopmodel.plans import AftercarePlan, DischargeReason, TreatmentPlan
-from iopmodel.programs import Program
-from iopmodel.rules import (
-    ATTENDED_HOURS,
-    DEFAULT_RULES,
-    RuleSet,
-    Subject,
-    validate_subject,
-)
-from iopmodel.sessions import Attendance, SessionKind
+from iopmodel.programs import MAX_SCHEDULE_DAYS, Program
+from iopmodel.rules import ATTENDED_HOURS, DEFAULT_RULES, RuleSet
+from iopmodel.rules.batch import _Batch
+from iopmodel.sessions import Attendance, Session, SessionKind
+from iopmodel.weeks import _WeekArrays
 
 __all__ = [
     "DEFAULT_ATTENDANCE",
+    "HorizonWarning",
     "MeasureSummary",
     "PatientRecord",
     "Scenario",
     "SimulationResult",
+    "mser5",
     "run",
     "sweep",
 ]
@@ -141,6 +143,13 @@ def _programs(value: Iterable[Program]) -> tuple[Program, ...]:
     return to_tuple(value)
 
 
+def _whole_days(value: object) -> int:
+    """*value* as whole days, or -1 when it is not a whole number (bools are not)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return -1
+    return value
+
+
 def _floats(value: Iterable[float]) -> tuple[float, ...]:
     items: tuple[object, ...] = tuple(value)
     for index, item in enumerate(items):
@@ -175,7 +184,10 @@ class Scenario:
             (no dropout, no hazards).
         outpatient_days: Days of outpatient care after stepping down.
         horizon_days: Length of each replication, in days.
-        warmup_days: Days at the start excluded from records and summary.
+        warmup_days: Days at the start excluded from records and summary, or
+            ``"auto"`` (the default): chosen after the run by MSER-5 on the
+            number of patients waiting or in care (see :func:`mser5`), with a
+            :class:`HorizonWarning` when the horizon is too short to settle.
         start: The calendar day the simulation starts (for real dates).
         rules: The rule set the simulated plans are validated with.
 
@@ -209,7 +221,7 @@ class Scenario:
     fixed_stay_days: int | None = attrs.field(default=None)
     outpatient_days: int = attrs.field(default=60, validator=positive_int)
     horizon_days: int = attrs.field(default=730, validator=positive_int)
-    warmup_days: int = attrs.field(default=90)
+    warmup_days: int | Literal["auto"] = attrs.field(default="auto")
     start: dt.date = attrs.field(default=dt.date(2026, 1, 5), validator=plain_date)
     rules: RuleSet = attrs.field(default=DEFAULT_RULES, validator=instance_of(RuleSet))
 
@@ -232,9 +244,13 @@ class Scenario:
             raise InvalidValueError(
                 "referrals_per_week", rates, "must be finite and >= 0"
             )
-        if not 0 <= self.warmup_days < self.horizon_days:
+        if self.warmup_days == "auto":
+            pass
+        elif not 0 <= _whole_days(self.warmup_days) < self.horizon_days:
             raise InvalidValueError(
-                "warmup_days", self.warmup_days, f"must be in [0, {self.horizon_days})"
+                "warmup_days",
+                self.warmup_days,
+                f"must be 'auto' or a whole number of days in [0, {self.horizon_days})",
             )
         if self.fixed_stay_days is not None:
             check_arg(positive_int, "fixed_stay_days", self.fixed_stay_days)
@@ -371,6 +387,7 @@ class SimulationResult:
             after warm-up (``nan`` with unlimited capacity).
         episodes: The simulated episodes, with ``keep_objects=True``.
         plans: The simulated IOP plans, with ``keep_objects=True``.
+        warmup_days: The warm-up used: the scenario's, or the one MSER-5 chose.
 
     Example:
         >>> from iopmodel.examples import evening_iop
@@ -389,6 +406,7 @@ class SimulationResult:
     utilisation: tuple[float, ...]
     episodes: tuple[Episode, ...] = ()
     plans: tuple[TreatmentPlan, ...] = ()
+    warmup_days: int = 0
 
     @property
     def replications(self) -> int:
@@ -469,11 +487,219 @@ def _stream(seed: int, replication: int, name: str) -> random.Random:
     return random.Random(f"iopmodel:{seed}:{replication}:{name}")  # noqa: S311 - simulation
 
 
+class HorizonWarning(UserWarning):
+    """The horizon is too short for the load: the queue had not settled by its end.
+
+    Raised (as a warning) by :func:`run` with ``warmup_days="auto"`` when
+    MSER-5 puts the end of the warm-up in the second half of the horizon, the
+    sign (White, 1997) that the output never reached steady state: lengthen
+    ``horizon_days``.
+
+    Example:
+        >>> from iopmodel.simulation import HorizonWarning
+        >>> issubclass(HorizonWarning, UserWarning)
+        True
+    """
+
+
+def mser5(series: Sequence[float]) -> int:
+    """MSER-5: how many leading observations of *series* to drop as warm-up.
+
+    The Marginal Standard Error Rule (White, 1997; with batches of five,
+    White, Cobb and Spratt, 2000), recommended by Hoad, Robinson and Davies
+    (2010) among 42 warm-up methods: average the series in batches of 5, and
+    drop the ``d`` leading batches that minimize the squared standard error of
+    the mean of the rest, ``sum((z - mean)**2) / (k - d)**2``. Only ``d`` up to
+    ``k - 5`` batches are considered; a minimum in the second half means the
+    series is too short to trust.
+
+    Returns:
+        The number of observations to drop (a multiple of 5).
+
+    Example:
+        >>> from iopmodel.simulation import mser5
+        >>> mser5([0, 2, 4, 6, 8] * 2 + [10] * 40)
+        10
+        >>> mser5([5.0] * 50)
+        0
+    """
+    batch = 5
+    means = [
+        statistics.fmean(series[i : i + batch])
+        for i in range(0, len(series) - batch + 1, batch)
+    ]
+    k = len(means)
+    if k < 2 * batch:
+        return 0
+    # suffix sums make every candidate truncation O(1)
+    total = total_sq = 0.0
+    suffix: list[tuple[float, float]] = [(0.0, 0.0)] * (k + 1)
+    for index in range(k - 1, -1, -1):
+        total += means[index]
+        total_sq += means[index] ** 2
+        suffix[index] = (total, total_sq)
+    statistics_by_d = []
+    for d in range(k - batch + 1):
+        n = k - d
+        s, sq = suffix[d]
+        statistics_by_d.append(max(0.0, sq - s * s / n) / (n * n))
+    smallest = min(statistics_by_d)
+    # the first d within rounding of the minimum (sums of squares lose digits)
+    tolerance = 1e-9 * max(statistics_by_d)
+    best_d = next(d for d, v in enumerate(statistics_by_d) if v <= smallest + tolerance)
+    return best_d * batch
+
+
+class _Output:
+    """What one replication hands back to :func:`run`."""
+
+    def __init__(self) -> None:
+        self.records: list[PatientRecord] = []
+        self.busy: list[tuple[float, float]] = []
+        self.referrals: list[float] = []
+        self.departures: list[float] = []
+        self.kept: list[tuple[float, Episode, TreatmentPlan]] = []
+
+    def in_system(self, horizon: int) -> list[int]:
+        """Patients waiting or at IOP at the end of each day."""
+        arrivals, departures = sorted(self.referrals), sorted(self.departures)
+        return [
+            bisect.bisect_right(arrivals, day) - bisect.bisect_right(departures, day)
+            for day in range(1, horizon + 1)
+        ]
+
+    def utilisation(self, capacity: int | None, warmup: int, horizon: int) -> float:
+        if capacity is None:
+            return math.nan
+        busy = sum(max(0.0, end - max(start, warmup)) for start, end in self.busy)
+        return busy / (capacity * (horizon - warmup))
+
+
+class _Sliced:
+    """A program's sessions over a whole replication, expanded once, sliced per patient.
+
+    Only when every template is :attr:`~iopmodel.schedules.SessionTemplate.start_independent`;
+    otherwise each patient's window is expanded on its own, as
+    :meth:`~iopmodel.programs.Program.schedule` would.
+
+    With *counted* kinds given, it also keeps day-by-day prefix sums of the
+    schedule, so a patient's weekly scheduled minutes, session counts and visit
+    days are sums over days (week granularity), and only attendance is drawn
+    session by session.
+    """
+
+    def __init__(
+        self,
+        program: Program,
+        first_day: dt.date,
+        days: int,
+        counted: frozenset[SessionKind] | None = None,
+    ) -> None:
+        self.program = program
+        self.sliced = days <= MAX_SCHEDULE_DAYS and all(
+            t.start_independent for t in program.templates
+        )
+        self.sessions: tuple[Session, ...] = ()
+        self.ordinals: list[int] = []
+        self.first = first_day.toordinal()
+        if self.sliced:
+            end = first_day + dt.timedelta(days=days)
+            self.sessions = program.schedule(first_day, end)
+            self.ordinals = [s.start.toordinal() for s in self.sessions]
+            if counted is not None:
+                self._prefix(days, counted)
+
+    def _prefix(self, days: int, counted: frozenset[SessionKind]) -> None:
+        kinds = list(SessionKind)
+        minutes = [0] * days
+        counts = [[0] * days for _ in kinds]
+        visited = [0] * days
+        for session, ordinal in zip(self.sessions, self.ordinals, strict=True):
+            day = ordinal - self.first
+            counts[kinds.index(session.kind)][day] += 1
+            if session.kind in counted:
+                minutes[day] += session.minutes
+                visited[day] = 1
+        self.minutes = list(itertools.accumulate(minutes, initial=0))
+        self.counts = [
+            (kind, list(itertools.accumulate(c, initial=0)))
+            for kind, c in enumerate(counts)
+            if any(c)
+        ]
+        self.kinds = len(kinds)
+        self.visits = list(itertools.accumulate(visited, initial=0))
+        self.session_minutes = [s.minutes for s in self.sessions]
+        self.session_kinds = [id(s.kind) for s in self.sessions]
+
+    def between(self, start: dt.date, end: dt.date) -> tuple[Session, ...]:
+        """The program's sessions on days in ``[start, end)``."""
+        if not self.sliced:
+            return self.program.schedule(start, end)
+        low, high = self.bounds(start.toordinal(), end.toordinal())
+        return self.sessions[low:high]
+
+    def bounds(self, start: int, end: int) -> tuple[int, int]:
+        """Index range of the sessions on ordinal days in ``[start, end)``."""
+        low = bisect.bisect_left(self.ordinals, start)
+        return low, bisect.bisect_left(self.ordinals, end, low)
+
+    def weeks(
+        self,
+        start: dt.date,
+        end: dt.date,
+        *,
+        week_start: int,
+        draw: Callable[[], float],
+        chance: Mapping[int, float],
+    ) -> _WeekArrays:
+        """The weekly columns of a plan over ``[start, end]`` with sessions in ``[start, end)``.
+
+        Each session is attended when ``draw() < chance[id(kind)]``, drawn in
+        schedule order (as the object path draws them).
+        """
+        first_o, end_o = start.toordinal(), end.toordinal()
+        base = first_o - (start.weekday() - week_start) % 7
+        count = (end_o - base) // 7 + 1
+        kinds = self.kinds
+        scheduled, attended, visits = [0] * count, [0] * count, [0] * count
+        session_counts = [0] * (count * kinds)
+        offset = self.first
+        for week in range(count):
+            low = max(base + 7 * week, first_o) - offset
+            high = (
+                min(base + 7 * week + 7, end_o) - offset
+            )  # sessions end the day before
+            if high <= low:
+                continue
+            scheduled[week] = self.minutes[high] - self.minutes[low]
+            visits[week] = self.visits[high] - self.visits[low]
+            for kind, prefix in self.counts:
+                session_counts[week * kinds + kind] = prefix[high] - prefix[low]
+        low, high = self.bounds(first_o, end_o)
+        minutes, ordinals, kinds_of = (
+            self.session_minutes,
+            self.ordinals,
+            self.session_kinds,
+        )
+        for index in range(low, high):
+            if draw() < chance[kinds_of[index]]:
+                attended[(ordinals[index] - base) // 7] += minutes[index]
+        return _WeekArrays(
+            scheduled, attended, [0] * count, [0] * count, session_counts, visits
+        )
+
+
 class _Replication:
     """One replication's state and SimPy processes."""
 
     def __init__(
-        self, scenario: Scenario, seed: int, replication: int, *, keep: bool = False
+        self,
+        scenario: Scenario,
+        seed: int,
+        replication: int,
+        *,
+        keep: bool = False,
+        warmup: int | None = None,
     ) -> None:
         try:
             import simpy  # noqa: PLC0415 - optional extra
@@ -489,25 +715,24 @@ class _Replication:
             simpy.Resource(self.env, capacity=p.capacity or _UNLIMITED)
             for p in scenario.programs
         ]
-        self.busy_slot_days = 0.0
-        self.records: list[PatientRecord] = []
+        # patients referred before *cut* are not recorded (known warm-up)
+        self.cut = 0 if warmup is None else warmup
+        self.output = _Output()
         self.open: dict[int, _Open] = {}
         self.count = 0
         self.keep = keep
-        self.episodes: list[Episode] = []
-        self.plans: list[TreatmentPlan] = []
+        self.batch = _Batch(scenario.rules, None)
+        self.schedules: list[_Sliced] | None = None
+        self.chance = {id(k): p for k, p in scenario.attendance.items()}
+        self.floor = scenario.rules.standard.minimum_total_days.value
 
-    def run(self) -> tuple[list[PatientRecord], float]:
+    def run(self) -> _Output:
         scenario = self.scenario
         self.env.process(self._referrals())
         self.env.run(until=scenario.horizon_days)
         self._censor()
-        capacity = scenario.capacity
-        window = scenario.horizon_days - scenario.warmup_days
-        utilisation = (
-            math.nan if capacity is None else self.busy_slot_days / (capacity * window)
-        )
-        return sorted(self.records, key=lambda r: r.patient), utilisation
+        self.output.records.sort(key=lambda r: r.patient)
+        return self.output
 
     def _referrals(self) -> Any:
         scenario = self.scenario
@@ -530,23 +755,21 @@ class _Replication:
 
         return max(range(len(self.slots)), key=lambda i: (room(i), -i))
 
-    def _occupy(self, start: float, end: float) -> None:
-        low = max(start, self.scenario.warmup_days)
-        self.busy_slot_days += max(0.0, end - low)
-
     def _patient(self, number: int) -> Any:
         env = self.env
         index = self._choose()
         state = _Open(referred=env.now, program=index)
         self.open[number] = state
+        self.output.referrals.append(env.now)
         request = self.slots[index].request()
         yield request
         state.admitted = env.now
         state.iop_days, state.left = yield from self._iop_stay()
-        self._occupy(state.admitted, env.now)
+        self.output.busy.append((state.admitted, env.now))
+        self.output.departures.append(env.now)
         self.slots[index].release(request)
         del self.open[number]
-        if state.referred >= self.scenario.warmup_days:
+        if state.referred >= self.cut:
             self._record(number, state, finished=True)
 
     def _iop_stay(self) -> Any:
@@ -571,15 +794,14 @@ class _Replication:
         horizon = self.scenario.horizon_days
         for number, state in sorted(self.open.items()):
             if state.admitted is not None:
-                self._occupy(state.admitted, horizon)
-            if state.referred >= self.scenario.warmup_days:
+                self.output.busy.append((state.admitted, horizon))
+            if state.referred >= self.cut:
                 self._record(number, state, finished=False)
 
     def _record(self, number: int, state: _Open, *, finished: bool) -> None:
         scenario = self.scenario
         horizon = scenario.horizon_days
         program = scenario.programs[state.program]
-        patient_id = f"r{self.replication}-p{number}"
         base: dict[str, Any] = {
             "replication": self.replication,
             "patient": number,
@@ -587,7 +809,7 @@ class _Replication:
             "referred_day": state.referred,
         }
         if state.admitted is None:  # still waiting at the horizon
-            self.records.append(
+            self.output.records.append(
                 PatientRecord(
                     **base,
                     admitted_day=None,
@@ -605,51 +827,55 @@ class _Replication:
             )
             return
         admit_day = math.floor(state.admitted)
-        start = scenario.start + dt.timedelta(days=admit_day)
         iop_days = state.iop_days if finished else max(1, horizon - admit_day)
-        episode = Episode(patient_id=patient_id).admit(
-            program.level, on=start, program=program, reason="referral"
-        )
-        plan = TreatmentPlan.from_program(program, patient_id=patient_id, start=start,
-                                          days=iop_days)  # fmt: skip
-        plan = _attend(plan, scenario.attendance, self.attendance)
-        iop_end = start + dt.timedelta(days=iop_days)
         reason: DischargeReason | None = None
+        stepped_down = False
         if not finished:
             status, days = "in_care", horizon - admit_day
         elif state.left:
             reason = DischargeReason.AGAINST_ADVICE
-            episode = episode.discharge(iop_end, reason, aftercare=_AFTERCARE)
-            plan = plan.with_aftercare(_AFTERCARE).discharge(iop_end, reason)
             status, days = "discharged", iop_days
         else:
-            episode = episode.step_down(LevelOfCare.OUTPATIENT, on=iop_end)
+            stepped_down = True
             discharge_day = admit_day + iop_days + scenario.outpatient_days
             if discharge_day > horizon:
                 status, days = "in_care", horizon - admit_day
             else:
                 reason = DischargeReason.GOALS_MET
-                episode = episode.discharge(
-                    scenario.start + dt.timedelta(days=discharge_day),
-                    reason,
-                    aftercare=_AFTERCARE,
-                )
                 status, days = "discharged", discharge_day - admit_day
-        subject = Subject.of(plan, scenario.rules)
-        report = validate_subject(subject, scenario.rules)
+        patient_id = f"r{self.replication}-p{number}"
+        start = scenario.start + dt.timedelta(days=admit_day)
+        arrays = None
         if self.keep:
-            self.episodes.append(episode)
-            self.plans.append(plan)
+            plan = self._objects(
+                patient_id,
+                state,
+                start,
+                iop_days=iop_days,
+                reason=reason,
+                stepped_down=stepped_down,
+            )
+        else:
+            plan, arrays = self._light_plan(
+                patient_id, state, start, iop_days, finished
+            )
+        run = self.batch.run(plan, arrays)
+        report = run.report()
         outside = {
             f.week
             for f in report
             if f.rule_id == ATTENDED_HOURS.id and f.week is not None
         }
-        full = subject.full_weeks
+        full = [index for index, inside in enumerate(run.inside) if inside == 7]
         within = sum(
-            1 for w in full if w.start not in outside and not w.pending_sessions
+            1
+            for index in full
+            if not run.arrays.pending[index] and run.week_start(index) not in outside
         )
-        self.records.append(
+        levels = LevelOfCare.INTENSIVE_OUTPATIENT.key
+        if stepped_down:
+            levels += ">" + LevelOfCare.OUTPATIENT.key
+        self.output.records.append(
             PatientRecord(
                 **base,
                 admitted_day=state.admitted,
@@ -657,15 +883,120 @@ class _Replication:
                 status=status,
                 iop_days=iop_days,
                 days_in_treatment=days,
-                reached_90_days=days
-                >= scenario.rules.standard.minimum_total_days.value,
+                reached_90_days=days >= self.floor,
                 discharge_reason=None if reason is None else reason.value,
-                levels=">".join(level.key for level in episode.levels),
+                levels=levels,
                 full_weeks=len(full),
                 weeks_within_band=within,
                 plan_errors=len(report.errors),
             )
         )
+
+    def _light_plan(
+        self,
+        patient_id: str,
+        state: _Open,
+        start: dt.date,
+        iop_days: int,
+        finished: bool,
+    ) -> tuple[TreatmentPlan, _WeekArrays | None]:
+        """The IOP plan from the sliced schedule, with outcomes drawn (no episode).
+
+        When the rules need no session objects, the plan carries none: its
+        weekly columns come from the schedule's day sums and the drawn outcomes.
+        """
+        scenario = self.scenario
+        if self.schedules is None:
+            span = scenario.horizon_days + 8  # a stay ends by the day after the horizon
+            self.schedules = [
+                _Sliced(
+                    p,
+                    scenario.start,
+                    span,
+                    None
+                    if self.batch.needs_sessions(p)
+                    else scenario.rules.counted_kinds,
+                )
+                for p in scenario.programs
+            ]
+        program = scenario.programs[state.program]
+        schedule = self.schedules[state.program]
+        end = start + dt.timedelta(days=iop_days)
+        draw, chance = self.attendance.random, self.chance
+        arrays = None
+        sessions: tuple[Session, ...] = ()
+        if schedule.sliced and hasattr(schedule, "minutes"):
+            arrays = schedule.weeks(
+                start,
+                end,
+                week_start=scenario.rules.week_start,
+                draw=draw,
+                chance=chance,
+            )
+        else:
+            trusted = Session._trusted  # noqa: SLF001 - fields from a validated schedule
+            sessions = tuple(
+                trusted(
+                    kind=s.kind,
+                    start=s.start,
+                    duration=s.duration,
+                    attendance=_ATTENDED if draw() < chance[id(s.kind)] else _ABSENT,
+                    clinician=s.clinician,
+                    telehealth=s.telehealth,
+                    delivery=s.delivery,
+                )
+                for s in schedule.between(start, end)
+            )
+        left = finished and state.left
+        plan = TreatmentPlan._trusted(  # noqa: SLF001 - values built above are valid
+            patient_id=patient_id,
+            program=program,
+            start=start,
+            planned_discharge=end,
+            sessions=sessions,
+            aftercare=_AFTERCARE if left else None,
+            discharge_date=end if left else None,
+            discharge_reason=DischargeReason.AGAINST_ADVICE if left else None,
+        )
+        return plan, arrays
+
+    def _objects(
+        self,
+        patient_id: str,
+        state: _Open,
+        start: dt.date,
+        *,
+        iop_days: int,
+        reason: DischargeReason | None,
+        stepped_down: bool,
+    ) -> TreatmentPlan:
+        """The real episode and plan, through the public API; kept in the output."""
+        scenario = self.scenario
+        program = scenario.programs[state.program]
+        episode = Episode(patient_id=patient_id).admit(
+            program.level, on=start, program=program, reason="referral"
+        )
+        plan = TreatmentPlan.from_program(program, patient_id=patient_id, start=start,
+                                          days=iop_days)  # fmt: skip
+        plan = _attend(plan, scenario.attendance, self.attendance)
+        iop_end = start + dt.timedelta(days=iop_days)
+        if stepped_down:
+            episode = episode.step_down(LevelOfCare.OUTPATIENT, on=iop_end)
+            if reason is not None:
+                episode = episode.discharge(
+                    iop_end + dt.timedelta(days=scenario.outpatient_days),
+                    reason,
+                    aftercare=_AFTERCARE,
+                )
+        elif reason is not None:
+            episode = episode.discharge(iop_end, reason, aftercare=_AFTERCARE)
+            plan = plan.with_aftercare(_AFTERCARE).discharge(iop_end, reason)
+        self.output.kept.append((state.referred, episode, plan))
+        return plan
+
+
+_ATTENDED: Final = Attendance.ATTENDED
+_ABSENT: Final = Attendance.ABSENT
 
 
 @attrs.define
@@ -694,19 +1025,37 @@ def _attend(
 
 
 def run(
-    scenario: Scenario, replications: int = 1, *, seed: int, keep_objects: bool = False
+    scenario: Scenario,
+    replications: int = 1,
+    *,
+    seed: int,
+    keep_objects: bool = False,
+    progress: bool = False,
 ) -> SimulationResult:
     """Simulate *scenario* for *replications* independent replications.
+
+    Patients are light records during the run; each patient's IOP plan is
+    sliced from the program's schedule (expanded once per replication) and
+    validated by :func:`~iopmodel.rules.batch.validate_many`'s fused pass. With
+    *keep_objects*, every patient is also built as a real
+    :class:`~iopmodel.episodes.Episode` and
+    :class:`~iopmodel.plans.TreatmentPlan` through the public API; the records
+    are the same either way (the same random draws, the same rules).
 
     Args:
         scenario: The design and load to simulate.
         replications: How many independent replications.
         seed: The seed; the same seed gives identical records.
         keep_objects: Also keep every simulated :class:`~iopmodel.episodes.Episode`
-            and :class:`~iopmodel.plans.TreatmentPlan` (uses memory).
+            and :class:`~iopmodel.plans.TreatmentPlan` (slower, uses memory).
+        progress: Show a progress bar over replications (``progress`` extra).
 
     Raises:
         MissingExtraError: If SimPy is not installed.
+
+    Warns:
+        HorizonWarning: With ``warmup_days="auto"``, when the horizon is too
+            short for the queue to settle.
 
     Example:
         >>> from iopmodel.examples import evening_iop
@@ -720,25 +1069,46 @@ def run(
     """
     check_arg(positive_int, "replications", replications)
     check_arg(instance_of(int), "seed", seed)
-    records: list[PatientRecord] = []
-    utilisation: list[float] = []
-    episodes: list[Episode] = []
-    plans: list[TreatmentPlan] = []
-    for replication in range(replications):
-        simulation = _Replication(scenario, seed, replication, keep=keep_objects)
-        rows, used = simulation.run()
-        records.extend(rows)
-        utilisation.append(used)
-        episodes.extend(simulation.episodes)
-        plans.extend(simulation.plans)
+    explicit = None if scenario.warmup_days == "auto" else int(scenario.warmup_days)
+    outputs = [
+        _Replication(
+            scenario, seed, replication, keep=keep_objects, warmup=explicit
+        ).run()
+        for replication in _progress(
+            range(replications), enabled=progress, desc="replications"
+        )
+    ]
+    horizon = scenario.horizon_days
+    warmup = explicit if explicit is not None else _auto_warmup(outputs, horizon)
+    kept = [item for o in outputs for item in o.kept if item[0] >= warmup]
     return SimulationResult(
         scenario=scenario,
         seed=seed,
-        records=tuple(records),
-        utilisation=tuple(utilisation),
-        episodes=tuple(episodes),
-        plans=tuple(plans),
+        records=tuple(
+            r for o in outputs for r in o.records if r.referred_day >= warmup
+        ),
+        utilisation=tuple(
+            o.utilisation(scenario.capacity, warmup, horizon) for o in outputs
+        ),
+        episodes=tuple(episode for _, episode, _ in kept),
+        plans=tuple(plan for _, _, plan in kept),
+        warmup_days=warmup,
     )
+
+
+def _auto_warmup(outputs: Sequence[_Output], horizon: int) -> int:
+    """MSER-5 on the number in the system, averaged over replications (daily)."""
+    series = [o.in_system(horizon) for o in outputs]
+    mean = [statistics.fmean(day) for day in zip(*series, strict=True)]
+    cut = mser5(mean)
+    if 2 * cut > horizon:
+        warnings.warn(
+            f"the queue had not settled by the horizon: MSER-5 puts the warm-up at "
+            f"{cut} of {horizon} days; lengthen horizon_days (or give warmup_days)",
+            HorizonWarning,
+            stacklevel=3,
+        )
+    return min(cut, horizon - 1)
 
 
 def sweep(
@@ -747,13 +1117,22 @@ def sweep(
     *,
     seed: int,
     executor: Executor | None = None,
+    progress: bool = False,
 ) -> list[SimulationResult]:
     """Run several scenarios, on any :class:`concurrent.futures.Executor`.
 
     A ``ProcessPoolExecutor`` uses the cores of one machine; the executor of a
-    Dask cluster (``client.get_executor()``) spreads the same code over many.
-    Without an executor the scenarios run one after another. Each scenario gets
-    the same *seed*, so designs are compared under common random numbers.
+    Dask cluster (``client.get_executor()``, the ``distributed`` extra) spreads
+    the same code over many, with identical results. Without an executor the
+    scenarios run one after another. Each scenario gets the same *seed*, so
+    designs are compared under common random numbers.
+
+    Args:
+        scenarios: The designs to compare.
+        replications: Replications of each.
+        seed: The seed every scenario uses.
+        executor: Where to run them (``None``: here, one after another).
+        progress: Show a progress bar over scenarios (``progress`` extra).
 
     Example:
         >>> import attrs
@@ -766,6 +1145,14 @@ def sweep(
         [12, 20]
     """
     if executor is None:
-        return [run(s, replications, seed=seed) for s in scenarios]
+        return [
+            run(s, replications, seed=seed)
+            for s in _progress(scenarios, enabled=progress, desc="scenarios")
+        ]
     futures = [executor.submit(run, s, replications, seed=seed) for s in scenarios]
-    return [future.result() for future in futures]
+    return [
+        future.result()
+        for future in _progress(
+            futures, enabled=progress, total=len(futures), desc="scenarios"
+        )
+    ]

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import math
 from collections.abc import Iterable, Mapping
 from fractions import Fraction
 from types import MappingProxyType
@@ -174,6 +175,27 @@ class HoursBand:
             (True, False)
         """
         return self._compare(minutes, 60)
+
+    def minute_limits(self) -> tuple[int, int | None]:
+        """The fewest and most whole minutes a week inside the band (``None``: no most).
+
+        ``lo <= minutes <= hi`` is the same test as :meth:`contains_minutes`,
+        in two integer comparisons (batch validation precomputes it per band).
+
+        Example:
+            >>> from iopmodel import LevelOfCare, Population
+            >>> from iopmodel.standards import MEDICARE_2024_STANDARD
+            >>> MEDICARE_2024_STANDARD.band(LevelOfCare.INTENSIVE_OUTPATIENT,
+            ...                             Population.ADULT).minute_limits()
+            (540, 1199)
+        """
+        low = self.minimum * 60
+        lo = math.ceil(low) if self.include_minimum else math.floor(low) + 1
+        if self.maximum is None:
+            return lo, None
+        high = self.maximum * 60
+        hi = math.floor(high) if self.include_maximum else math.ceil(high) - 1
+        return lo, hi
 
     def _compare(self, numerator: int, denominator: int) -> bool:
         # numerator / denominator against each bound, in exact integer arithmetic

@@ -201,6 +201,65 @@ def summarize_weeks(
     base = week_of(first_day, week_start).toordinal()
     first_ordinal = first_day.toordinal()
     last_ordinal = last_day.toordinal()
+    arrays = _week_arrays(
+        items,
+        zone,
+        base=base,
+        first_ordinal=first_ordinal,
+        last_ordinal=last_ordinal,
+        counted_kinds=counted_kinds,
+        counted_deliveries=counted_deliveries,
+    )
+    count = len(arrays.scheduled)
+    kinds = len(SessionKind)
+    counts = arrays.counts
+    summaries = []
+    for week in range(count):
+        week_first = base + 7 * week
+        inside = min(week_first + 6, last_ordinal) - max(week_first, first_ordinal) + 1
+        summaries.append(
+            WeekSummary(
+                start=dt.date.fromordinal(week_first),
+                days_in_window=inside,
+                scheduled_minutes=arrays.scheduled[week],
+                attended_minutes=arrays.attended[week],
+                excluded_minutes=arrays.excluded[week],
+                pending_sessions=arrays.pending[week],
+                session_counts=tuple(counts[week * kinds : (week + 1) * kinds]),
+                visit_days=arrays.visits[week],
+            )
+        )
+    return tuple(summaries)
+
+
+class _WeekArrays(NamedTuple):
+    """Per-week columns of a window, as plain lists (internal; see :func:`_week_arrays`)."""
+
+    scheduled: list[int]
+    attended: list[int]
+    excluded: list[int]
+    pending: list[int]
+    counts: list[int]
+    """Sessions per kind, flattened: week * len(SessionKind) + kind index."""
+    visits: list[int]
+
+
+def _week_arrays(
+    sessions: Iterable[Session],
+    zone: ZoneInfo,
+    *,
+    base: int,
+    first_ordinal: int,
+    last_ordinal: int,
+    counted_kinds: frozenset[SessionKind],
+    counted_deliveries: frozenset[DeliveryMode] | None = None,
+) -> _WeekArrays:
+    """One pass over *sessions* into per-week columns (internal, no checks).
+
+    Weeks start on the ordinal *base*; sessions on local days outside
+    ``[first_ordinal, last_ordinal]`` are ignored. :func:`summarize_weeks`
+    builds its rows from these columns; batch validation reads them directly.
+    """
     count = (last_ordinal - base) // 7 + 1
     # Enum hashing is slow in Python 3.11: look kinds up by identity, once,
     # getting (index, counts toward hours) together.
@@ -217,7 +276,7 @@ def summarize_weeks(
     pending = [0] * count
     counts = [0] * (count * kinds)
     visit_ordinals: set[int] = set()
-    for session in items:
+    for session in sessions:
         if not isinstance(session, Session):
             raise InvalidTypeError("sessions[...]", session, "Session")
         start = session.start
@@ -232,12 +291,12 @@ def summarize_weeks(
         week = (ordinal - base) // 7
         index, counted = kind_info[id(session.kind)]
         counts[week * kinds + index] += 1
+        minutes = session._minutes  # noqa: SLF001 - the package's own cache
         if not counted or (
             deliveries is not None and session.delivery not in deliveries
         ):
-            excluded[week] += session._minutes  # noqa: SLF001 - the package's own cache
+            excluded[week] += minutes
             continue
-        minutes = session._minutes  # noqa: SLF001
         scheduled[week] += minutes
         if attendance is _SCHEDULED:
             pending[week] += 1
@@ -247,20 +306,4 @@ def summarize_weeks(
     visits = [0] * count
     for ordinal in visit_ordinals:
         visits[(ordinal - base) // 7] += 1
-    summaries = []
-    for week in range(count):
-        week_first = base + 7 * week
-        inside = min(week_first + 6, last_ordinal) - max(week_first, first_ordinal) + 1
-        summaries.append(
-            WeekSummary(
-                start=dt.date.fromordinal(week_first),
-                days_in_window=inside,
-                scheduled_minutes=scheduled[week],
-                attended_minutes=attended[week],
-                excluded_minutes=excluded[week],
-                pending_sessions=pending[week],
-                session_counts=tuple(counts[week * kinds : (week + 1) * kinds]),
-                visit_days=visits[week],
-            )
-        )
-    return tuple(summaries)
+    return _WeekArrays(scheduled, attended, excluded, pending, counts, visits)

@@ -64,8 +64,8 @@ def check_minimum_length(subject: Subject, _params: None) -> Iterator[Observatio
                 citation=threshold.source,
             )
         return
-    days = subject.planned_days
-    if days is None:
+    planned = subject.planned_days
+    if planned is None:
         if subject.target == "plan":
             yield Observation(
                 message="no discharge or planned discharge date: the length of "
@@ -75,14 +75,14 @@ def check_minimum_length(subject: Subject, _params: None) -> Iterator[Observatio
                 citation=threshold.source,
             )
         return
-    if days < minimum:
+    if planned < minimum:
         what = (
             "the recommended minimum length"
             if subject.target == "program"
             else "this plan"
         )
         yield Observation(
-            message=f"{what} is {days} days; {threshold.source.short} recommends "
+            message=f"{what} is {planned} days; {threshold.source.short} recommends "
             f"{minimum} days in treatment in total, so plan continuing care",
             path="$.planned_discharge"
             if subject.target == "plan"

@@ -407,22 +407,34 @@ class Rule(Generic[P]):
 
     def run(self, subject: Subject) -> tuple[Finding, ...]:
         """Run the check on *subject* and return its findings."""
-        observations = self.check(subject, self.params)
-        cycle = subject.cycle
-        return tuple(
-            Finding(
-                rule_id=self.id,
-                severity=self.severity if o.severity is None else o.severity,
-                message=o.message,
-                citation=self.citation if o.citation is None else o.citation,
-                # a design's weeks are reference-calendar weeks: name the cycle's
-                week=o.week if cycle is None else None,
-                path=o.path,
-                cycle_week=None
-                if cycle is None or o.week is None
-                else cycle.position(o.week),
-            )
-            for o in observations
+        return tuple(self.finding(o, subject) for o in self.check(subject, self.params))
+
+    def finding(self, observation: Observation, subject: Subject) -> Finding:
+        """The finding this rule makes of one of its *observation* on *subject*.
+
+        Example:
+            >>> import datetime as dt
+            >>> from iopmodel.examples import evening_iop
+            >>> from iopmodel.rules import DEFAULT_RULES, Observation, Subject
+            >>> subject = Subject.of(evening_iop(), DEFAULT_RULES)
+            >>> f = DEFAULT_RULES.get("PAT001").finding(
+            ...     Observation(message="m", week=subject.weeks[0].start), subject)
+            >>> f.severity.value, f.week, f.cycle_week
+            ('info', None, 1)
+        """
+        o = observation
+        week, cycle_week = o.week, None
+        if subject.cycle is not None and week is not None:
+            # a design's weeks are reference-calendar weeks: name the cycle
+            cycle_week, week = subject.cycle.position(week), None
+        return Finding(
+            rule_id=self.id,
+            severity=self.severity if o.severity is None else o.severity,
+            message=o.message,
+            citation=self.citation if o.citation is None else o.citation,
+            week=week,
+            path=o.path,
+            cycle_week=cycle_week,
         )
 
 

@@ -8,7 +8,7 @@ so a week the hours rules accept for IOP is a week the classifier calls IOP.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from fractions import Fraction
 from typing import Any, Literal
 
@@ -19,14 +19,18 @@ from iopmodel._format import hours_text
 from iopmodel._validators import instance_of, non_negative_int
 from iopmodel.care import LevelOfCare
 from iopmodel.errors import InvalidValueError
+from iopmodel.plans import TreatmentPlan
 from iopmodel.reports import Severity
 from iopmodel.rules.engine import Observation, Subject
 from iopmodel.standards import HOURS_LADDER, HoursBand
+from iopmodel.weeks import WeekSummary
 
 __all__ = [
     "WeeklyHoursParams",
     "check_excluded_hours",
     "check_weekly_hours",
+    "step_down_allowed",
+    "weekly_hours_observations",
 ]
 
 
@@ -89,12 +93,33 @@ def _level_band_applies(subject: Subject, _params: object) -> str | None:
 
 
 def _step_down_weeks(subject: Subject, count: int) -> frozenset[dt.date]:
-    plan = subject.plan
+    return step_down_allowed(subject.plan, [w.start for w in subject.full_weeks], count)
+
+
+def step_down_allowed(
+    plan: TreatmentPlan | None, full_week_starts: Sequence[dt.date], count: int
+) -> frozenset[dt.date]:
+    """The full weeks (by first day) allowed below the floor while stepping down.
+
+    The last *count* full weeks of a plan that has a discharge or planned
+    discharge date; none otherwise.
+
+    Example:
+        >>> import datetime as dt
+        >>> from iopmodel import TreatmentPlan
+        >>> from iopmodel.examples import evening_iop
+        >>> from iopmodel.rules.hours import step_down_allowed
+        >>> plan = TreatmentPlan.from_program(evening_iop(), patient_id="p",
+        ...                                   start=dt.date(2026, 3, 2), days=28)
+        >>> weeks = [dt.date(2026, 3, 2) + dt.timedelta(weeks=n) for n in range(4)]
+        >>> sorted(d.isoformat() for d in step_down_allowed(plan, weeks, 2))
+        ['2026-03-16', '2026-03-23']
+    """
     if count == 0 or plan is None:
         return frozenset()
     if plan.discharge_date is None and plan.planned_discharge is None:
         return frozenset()
-    return frozenset(w.start for w in subject.full_weeks[-count:])
+    return frozenset(full_week_starts[-count:])
 
 
 def _limit(band: HoursBand, below: bool) -> tuple[str, str]:
@@ -149,9 +174,34 @@ def check_weekly_hours(
     band = _band(subject)
     if band is None:
         return
-    attended = params.basis == "attended"
     allowed = _step_down_weeks(subject, params.step_down_weeks)
-    for week in subject.weeks:
+    yield from weekly_hours_observations(subject, params, band, subject.weeks, allowed)
+
+
+def weekly_hours_observations(
+    subject: Subject,
+    params: WeeklyHoursParams,
+    band: HoursBand,
+    weeks: Iterable[WeekSummary],
+    allowed: frozenset[dt.date],
+) -> Iterator[Observation]:
+    """The observations of :func:`check_weekly_hours` for some of a subject's weeks.
+
+    Batch validation passes only the weeks its integer screen flags; every
+    message is made here, so both paths report the same text.
+
+    Example:
+        >>> from iopmodel.examples import evening_iop
+        >>> from iopmodel.rules import DEFAULT_RULES, Subject
+        >>> from iopmodel.rules.hours import WeeklyHoursParams, weekly_hours_observations
+        >>> subject = Subject.of(evening_iop(), DEFAULT_RULES)
+        >>> band = DEFAULT_RULES.standard.band(subject.level, subject.population)
+        >>> list(weekly_hours_observations(subject, WeeklyHoursParams(), band,
+        ...                                subject.weeks, frozenset()))
+        []
+    """
+    attended = params.basis == "attended"
+    for week in weeks:
         if attended and (week.pending_sessions or not week.full):
             continue
         minutes = week.attended_minutes if attended else week.scheduled_minutes

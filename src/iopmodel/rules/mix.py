@@ -7,7 +7,7 @@ rule set's :class:`~iopmodel.standards.Standard`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from fractions import Fraction
 from typing import Any
 
@@ -19,8 +19,16 @@ from iopmodel.errors import InvalidValueError
 from iopmodel.rules.engine import Observation, Subject
 from iopmodel.sessions import SessionKind
 from iopmodel.standards import Standard, Threshold
+from iopmodel.weeks import WeekSummary
 
-__all__ = ["WeeklySessionsParams", "check_visit_pattern", "check_weekly_sessions"]
+__all__ = [
+    "WeeklySessionsParams",
+    "check_visit_pattern",
+    "check_weekly_sessions",
+    "pattern_fits",
+    "visit_pattern_observations",
+    "weekly_sessions_observations",
+]
 
 #: Which threshold of a standard sets the weekly minimum of a kind.
 _STANDARD_MINIMUM = {
@@ -84,9 +92,26 @@ def check_weekly_sessions(
         >>> list(check_weekly_sessions(Subject.of(evening_iop(), DEFAULT_RULES), params))
         []
     """
+    yield from weekly_sessions_observations(subject, params, subject.full_weeks)
+
+
+def weekly_sessions_observations(
+    subject: Subject, params: WeeklySessionsParams, weeks: Iterable[WeekSummary]
+) -> Iterator[Observation]:
+    """The observations of :func:`check_weekly_sessions` for some full weeks.
+
+    Example:
+        >>> from iopmodel.examples import evening_iop
+        >>> from iopmodel.rules import DEFAULT_RULES, Subject
+        >>> from iopmodel.rules.mix import weekly_sessions_observations
+        >>> subject = Subject.of(evening_iop(), DEFAULT_RULES)
+        >>> params = DEFAULT_RULES.get("GRP001").params
+        >>> list(weekly_sessions_observations(subject, params, subject.full_weeks))
+        []
+    """
     noun = params.kind.value.replace("_", " ")
     threshold = params.minimum_in(subject.standard)
-    for week in subject.full_weeks:
+    for week in weeks:
         count = week.sessions_of(params.kind)
         if count < threshold.value:
             yield Observation(
@@ -107,22 +132,34 @@ def check_visit_pattern(subject: Subject, _params: None) -> Iterator[Observation
         >>> list(check_visit_pattern(Subject.of(evening_iop(), DEFAULT_RULES), None))
         []
     """
+    yield from visit_pattern_observations(subject, subject.full_weeks)
+
+
+def visit_pattern_observations(
+    subject: Subject, weeks: Iterable[WeekSummary]
+) -> Iterator[Observation]:
+    """The observations of :func:`check_visit_pattern` for some full weeks.
+
+    Example:
+        >>> from iopmodel.examples import evening_iop
+        >>> from iopmodel.rules import DEFAULT_RULES, Subject
+        >>> from iopmodel.rules.mix import visit_pattern_observations
+        >>> subject = Subject.of(evening_iop(), DEFAULT_RULES)
+        >>> list(visit_pattern_observations(subject, subject.full_weeks))
+        []
+    """
     standard = subject.standard
     min_days, max_days = standard.visit_days_min.value, standard.visit_days_max.value
     low = Fraction(standard.visit_hours_min.value)
     high = Fraction(standard.visit_hours_max.value)
-    for week in subject.full_weeks:
+    for week in weeks:
         days = week.visit_days
         if not days:
             continue
         minutes = week.scheduled_minutes
-        days_ok = min_days <= days <= max_days
-        # minutes / (60 * days) within [low, high], in exact integer arithmetic
-        hours_ok = (
-            minutes * low.denominator >= 60 * days * low.numerator
-            and minutes * high.denominator <= 60 * days * high.numerator
-        )
-        if days_ok and hours_ok:
+        if pattern_fits(
+            days, minutes, min_days=min_days, max_days=max_days, low=low, high=high
+        ):
             continue
         average = Fraction(minutes, 60 * days)
         yield Observation(
@@ -131,3 +168,31 @@ def check_visit_pattern(subject: Subject, _params: None) -> Iterator[Observation
             f"{max_days} days of {hours_text(low)}-{hours_text(high)} h",
             week=week.start,
         )
+
+
+def pattern_fits(
+    days: int,
+    minutes: int,
+    *,
+    min_days: int | Fraction,
+    max_days: int | Fraction,
+    low: Fraction,
+    high: Fraction,
+) -> bool:
+    """Whether *days* visit days of *minutes* in total fit the typical pattern.
+
+    ``min_days <= days <= max_days`` and ``minutes / (60 * days)`` hours a
+    visit within ``[low, high]``, in exact integer arithmetic.
+
+    Example:
+        >>> from fractions import Fraction
+        >>> from iopmodel.rules.mix import pattern_fits
+        >>> typical = {"min_days": 3, "max_days": 4, "low": Fraction(2), "high": Fraction(4)}
+        >>> pattern_fits(3, 540, **typical), pattern_fits(2, 540, **typical)
+        (True, False)
+    """
+    return (
+        min_days <= days <= max_days
+        and minutes * low.denominator >= 60 * days * low.numerator
+        and minutes * high.denominator <= 60 * days * high.numerator
+    )

@@ -1,0 +1,66 @@
+"""Benchmark: the time ``import iopmodel`` takes, against its bare dependencies.
+
+Run by hand::
+
+    python benchmarks/import_time.py            # median of 15 fresh interpreters
+    python benchmarks/import_time.py --runs 31
+
+Each measurement is a fresh interpreter (bytecode already compiled) timing
+one import statement; printed are the medians of:
+
+- ``import attrs, cattrs, dateutil.rrule, zoneinfo`` (what iopmodel needs);
+- ``import iopmodel``;
+
+and their ratio. ``python -X importtime -c "import iopmodel"`` shows where the
+rest goes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+
+CODE = (
+    "import time; started = time.perf_counter(); {statement}; "
+    "print(time.perf_counter() - started)"
+)
+STATEMENTS = {
+    "bare dependencies": "import attrs, cattrs, dateutil.rrule, zoneinfo",
+    "iopmodel": "import iopmodel",
+}
+
+
+def once(statement: str) -> float:
+    """Seconds one fresh interpreter takes to run *statement*."""
+    result = subprocess.run(  # noqa: S603 - this interpreter, by hand
+        [sys.executable, "-c", CODE.format(statement=statement)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return float(result.stdout)
+
+
+def main() -> None:
+    """Time both imports, alternating, and print the medians and their ratio."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15)
+    args = parser.parse_args()
+    for statement in STATEMENTS.values():  # compile bytecode first
+        once(statement)
+    timings: dict[str, list[float]] = {name: [] for name in STATEMENTS}
+    for _ in range(args.runs):
+        for name, statement in STATEMENTS.items():
+            timings[name].append(once(statement))
+    medians = {name: statistics.median(values) for name, values in timings.items()}
+    print(f"median of {args.runs} fresh interpreters")
+    for name, seconds in medians.items():
+        print(f"{name:<20} {seconds * 1000:>8.1f} ms")
+    ratio = medians["iopmodel"] / medians["bare dependencies"]
+    print(f"{'ratio':<20} {ratio:>8.2f}x")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,934 @@
+"""Cohorts from tables: validate a sessions table with the rules of the object path.
+
+Researchers' data lives in tables. :func:`validate_cohort` validates a whole
+cohort given as a *sessions table* — from pandas, Arrow, Parquet or CSV — and
+the programs the patients attend, and returns the findings as a table: the
+same findings, with the same messages, that :func:`~iopmodel.rules.validate`
+reports for each patient's plan (see :func:`cohort_plans` for the plan each
+patient's rows stand for). The ``cohort`` extra installs what it needs
+(``pip install "iopmodel[cohort]"``: pyarrow and numpy).
+
+The sessions table has one row per session:
+
+=============== ===========================================================
+column          meaning
+=============== ===========================================================
+``patient_id``  opaque patient identifier (string)
+``program``     the name of the patient's program (one per patient)
+``start``       timezone-aware start (an Arrow timestamp with a time zone)
+``minutes``     whole minutes, 1 to 720 (or ``duration``, an Arrow duration)
+``kind``        a :class:`~iopmodel.sessions.SessionKind` value
+``attendance``  an :class:`~iopmodel.sessions.Attendance` value (optional;
+                ``scheduled`` when absent)
+=============== ===========================================================
+
+Each patient's plan starts on the local day of their first session and has no
+planned discharge, reviews or discharge: exactly the
+:class:`~iopmodel.plans.TreatmentPlan` that :func:`cohort_plans` builds.
+
+**Engine.** Numpy over Arrow, chosen by measurement
+(``benchmarks/cohort.py --engines``): Arrow converts each program's starts to
+local days (``pyarrow.compute.local_timestamp``), numpy sums every patient-week
+with ``bincount`` over integer keys, and the weekly rules compare integer
+columns with limits precomputed from the standard. Only flagged weeks get a
+message, made once per distinct set of numbers by the rule's own message
+function. Polars and DuckDB were as fast or slower on the weekly sums on one
+core, and each is a larger dependency; pyarrow is needed anyway to read
+Parquet. Rules of your own (and HRS003 for patients with non-program hours)
+take the object path for the patients concerned.
+
+**Beyond one machine.** :func:`validate_cohort_dask` runs the same function
+on each partition of a Dask DataFrame partitioned by patient.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Final
+
+from iopmodel._progress import progress as _progress
+from iopmodel.errors import InvalidValueError, MissingExtraError
+from iopmodel.plans import TreatmentPlan
+from iopmodel.programs import Program
+from iopmodel.reports import Finding
+from iopmodel.rules.batch import (
+    _COURSE,
+    _EXCLUDED,
+    _GENERIC,
+    _HOURS,
+    _PATTERN,
+    _SESSIONS,
+    _Batch,
+    validate_many,
+    week_template,
+)
+from iopmodel.rules.batch import _KINDS as _RULE_KINDS
+from iopmodel.rules.engine import RuleSet, Subject
+from iopmodel.sessions import MAX_SESSION_DURATION, Attendance, Session, SessionKind
+from iopmodel.weeks import WeekSummary
+
+__all__ = [
+    "FINDING_COLUMNS",
+    "cohort_plans",
+    "findings_table",
+    "load_programs",
+    "read_sessions",
+    "sessions_table",
+    "validate_cohort",
+    "validate_cohort_dask",
+]
+
+#: The columns of the findings table, in order.
+FINDING_COLUMNS: Final = (
+    "patient_id",
+    "rule_id",
+    "severity",
+    "message",
+    "week",
+    "path",
+    "source",
+)
+_KINDS: Final = [kind.value for kind in SessionKind]
+_ATTENDANCES: Final = [a.value for a in Attendance]
+_EPOCH_ORDINAL: Final = dt.date(1970, 1, 1).toordinal()
+_MAX_MINUTES: Final = MAX_SESSION_DURATION // dt.timedelta(minutes=1)
+_MINUTE_US: Final = 60_000_000
+
+
+def _arrow() -> Any:
+    try:
+        import pyarrow as pa  # noqa: PLC0415 - optional extra
+    except ImportError:
+        raise MissingExtraError("cohort", "pyarrow") from None
+    return pa
+
+
+def _numpy() -> Any:
+    try:
+        import numpy as np  # noqa: PLC0415 - optional extra
+    except ImportError:
+        raise MissingExtraError("cohort", "numpy") from None
+    return np
+
+
+# -- input ----------------------------------------------------------------------
+
+
+def read_sessions(source: Any) -> Any:
+    """A sessions table as an Arrow table, from pandas, Arrow, polars, Parquet or CSV.
+
+    Args:
+        source: A ``pyarrow.Table``, a pandas or polars DataFrame, or the path
+            of a ``.parquet`` or ``.csv`` file (CSV starts are ISO 8601 with
+            an offset, such as ``2026-03-02T18:00:00-05:00``).
+
+    Raises:
+        InvalidValueError: A missing column, a naive start, a duration that is
+            not whole minutes between 1 and 720, an unknown kind or attendance.
+
+    Example:
+        >>> import pandas as pd
+        >>> from iopmodel.cohort import read_sessions
+        >>> frame = pd.DataFrame({
+        ...     "patient_id": ["p1"], "program": ["Evening IOP"],
+        ...     "start": pd.to_datetime(["2026-03-02T18:00:00-05:00"]),
+        ...     "minutes": [180], "kind": ["group_therapy"]})
+        >>> table = read_sessions(frame)
+        >>> table.column_names
+        ['patient_id', 'program', 'start', 'minutes', 'kind', 'attendance']
+        >>> table.column("attendance").to_pylist()
+        ['scheduled']
+    """
+    pa = _arrow()
+    table = _as_arrow(source, pa)
+    return _normalize(table, pa)
+
+
+def _as_arrow(source: Any, pa: Any) -> Any:
+    if isinstance(source, pa.Table):
+        return source
+    if isinstance(source, str | Path):
+        path = Path(source)
+        if path.suffix.lower() == ".parquet":
+            import pyarrow.parquet as pq  # noqa: PLC0415
+
+            return pq.read_table(path)
+        if path.suffix.lower() == ".csv":
+            import pyarrow.csv as pcsv  # noqa: PLC0415
+
+            options = pcsv.ConvertOptions(column_types={"start": pa.string()})
+            return pcsv.read_csv(path, convert_options=options)
+        raise InvalidValueError(
+            "sessions", str(path), "must be a .parquet or .csv file"
+        )
+    if hasattr(source, "to_arrow"):  # polars
+        return source.to_arrow()
+    if hasattr(source, "to_numpy") and hasattr(source, "columns"):  # pandas
+        return pa.Table.from_pandas(source, preserve_index=False)
+    raise InvalidValueError(
+        "sessions", type(source).__name__, "must be a table, a DataFrame or a path"
+    )
+
+
+def _normalize(table: Any, pa: Any) -> Any:
+    import pyarrow.compute as pc  # noqa: PLC0415
+
+    names = set(table.column_names)
+    for column in ("patient_id", "program", "start", "kind"):
+        if column not in names:
+            raise InvalidValueError(f"sessions.{column}", None, "is a required column")
+    start = table.column("start")
+    if pa.types.is_string(start.type) or pa.types.is_large_string(start.type):
+        try:
+            start = pc.strptime(start, format="%Y-%m-%dT%H:%M:%S%z", unit="us")
+        except pa.ArrowInvalid:
+            raise InvalidValueError(
+                "sessions.start", None, "must be ISO 8601 with an offset"
+            ) from None
+    if not pa.types.is_timestamp(start.type) or start.type.tz is None:
+        raise InvalidValueError(
+            "sessions.start", str(start.type), "must be timezone-aware timestamps"
+        )
+    start = start.cast(pa.timestamp("us", tz="UTC"))
+    if "minutes" in names:
+        minutes = table.column("minutes").cast(pa.int64())
+    elif "duration" in names:
+        micros = table.column("duration").cast(pa.duration("us")).cast(pa.int64())
+        if not pc.all(
+            pc.equal(
+                pc.divide(micros, _MINUTE_US),
+                pc.divide(pc.cast(micros, pa.float64()), float(_MINUTE_US)),
+            )
+        ).as_py():
+            raise InvalidValueError("sessions.duration", None, "must be whole minutes")
+        minutes = pc.divide(micros, _MINUTE_US)
+    else:
+        raise InvalidValueError("sessions.minutes", None, "is a required column")
+    bad = pc.or_(pc.less(minutes, 1), pc.greater(minutes, _MAX_MINUTES))
+    _refuse(bad, "minutes", f"must be 1 to {_MAX_MINUTES} minutes")
+    kind = table.column("kind").cast(pa.string())
+    _refuse(pc.invert(pc.is_in(kind, pa.array(_KINDS))), "kind", "unknown kind")
+    if "attendance" in names:
+        attendance = table.column("attendance").cast(pa.string())
+        _refuse(
+            pc.invert(pc.is_in(attendance, pa.array(_ATTENDANCES))),
+            "attendance",
+            "unknown attendance",
+        )
+    else:
+        attendance = pa.array(["scheduled"] * table.num_rows, pa.string())
+    for name, column in (("patient_id", table.column("patient_id")),
+                         ("program", table.column("program"))):  # fmt: skip
+        _refuse(pc.is_null(column), name, "must not be empty")
+    if pc.any(pc.is_null(start)).as_py():
+        _refuse(pc.is_null(start), "start", "must not be empty")
+    return pa.table(
+        {
+            "patient_id": table.column("patient_id").cast(pa.string()),
+            "program": table.column("program").cast(pa.string()),
+            "start": start,
+            "minutes": minutes,
+            "kind": kind,
+            "attendance": attendance,
+        }
+    )
+
+
+def _refuse(mask: Any, column: str, problem: str) -> None:
+    import pyarrow.compute as pc  # noqa: PLC0415
+
+    mask = pc.fill_null(mask, True)  # noqa: FBT003 - a fill value
+    if pc.any(mask).as_py():
+        row = pc.index(mask, value=True).as_py()
+        raise InvalidValueError(f"sessions[{row}].{column}", None, problem)
+
+
+def load_programs(
+    source: Mapping[str, Program] | Iterable[Program] | str | Path,
+) -> dict[str, Program]:
+    """Programs by name: from a mapping, programs, or a TOML file of ``[[programs]]``.
+
+    The TOML file holds one ``[[programs]]`` table per program, each a program
+    document as :func:`~iopmodel.serialization.to_dict` writes it.
+
+    Raises:
+        InvalidValueError: Two programs with the same name.
+        DocumentError: A program document with problems, with their paths.
+
+    Example:
+        >>> from iopmodel.cohort import load_programs
+        >>> from iopmodel.examples import adolescent_iop, evening_iop
+        >>> sorted(load_programs([evening_iop(), adolescent_iop()]))
+        ['Adolescent IOP', 'Evening IOP']
+    """
+    if isinstance(source, str | Path):
+        from iopmodel.serialization import from_dict  # noqa: PLC0415
+
+        with Path(source).open("rb") as handle:
+            document = tomllib.load(handle)
+        entries = document.get("programs")
+        if not isinstance(entries, list):
+            raise InvalidValueError(
+                "programs", str(source), "needs [[programs]] tables"
+            )
+        source = [from_dict(entry, Program) for entry in entries]
+    if isinstance(source, Mapping):
+        return dict(source)
+    programs: dict[str, Program] = {}
+    for index, program in enumerate(source):
+        if not isinstance(program, Program):
+            raise InvalidValueError(f"programs[{index}]", program, "must be a Program")
+        if program.name in programs:
+            raise InvalidValueError(
+                f"programs[{index}].name", program.name, "is given twice"
+            )
+        programs[program.name] = program
+    return programs
+
+
+# -- the object path ------------------------------------------------------------------
+
+
+def sessions_table(plans: Sequence[TreatmentPlan]) -> Any:
+    """The sessions of *plans* as a sessions table (the inverse of :func:`cohort_plans`).
+
+    Example:
+        >>> import datetime as dt
+        >>> from iopmodel import TreatmentPlan
+        >>> from iopmodel.cohort import sessions_table
+        >>> from iopmodel.examples import evening_iop
+        >>> plan = TreatmentPlan.from_program(evening_iop(), patient_id="p1",
+        ...                                   start=dt.date(2026, 3, 2), days=7)
+        >>> sessions_table([plan]).num_rows
+        4
+    """
+    pa = _arrow()
+    rows: dict[str, list[Any]] = {name: [] for name in (
+        "patient_id", "program", "start", "minutes", "kind", "attendance")}  # fmt: skip
+    for plan in plans:
+        for session in plan.sessions:
+            rows["patient_id"].append(plan.patient_id)
+            rows["program"].append(plan.program.name)
+            rows["start"].append(session.start.astimezone(dt.UTC))
+            rows["minutes"].append(session.minutes)
+            rows["kind"].append(session.kind.value)
+            rows["attendance"].append(session.attendance.value)
+    return pa.table(
+        {
+            "patient_id": pa.array(rows["patient_id"], pa.string()),
+            "program": pa.array(rows["program"], pa.string()),
+            "start": pa.array(rows["start"], pa.timestamp("us", tz="UTC")),
+            "minutes": pa.array(rows["minutes"], pa.int64()),
+            "kind": pa.array(rows["kind"], pa.string()),
+            "attendance": pa.array(rows["attendance"], pa.string()),
+        }
+    )
+
+
+def cohort_plans(sessions: Any, programs: Any) -> list[TreatmentPlan]:
+    """The plan each patient's rows stand for, in order of first appearance.
+
+    A plan in the patient's program, starting on the local day of the first
+    session, with the patient's sessions and nothing else. Validating these
+    with :func:`~iopmodel.rules.batch.validate_many` gives the findings
+    :func:`validate_cohort` returns.
+
+    Raises:
+        InvalidValueError: A patient in two programs, or an unknown program.
+
+    Example:
+        >>> import datetime as dt
+        >>> from iopmodel import TreatmentPlan
+        >>> from iopmodel.cohort import cohort_plans, sessions_table
+        >>> from iopmodel.examples import evening_iop
+        >>> plan = TreatmentPlan.from_program(evening_iop(), patient_id="p1",
+        ...                                   start=dt.date(2026, 3, 2), days=14)
+        >>> (again,) = cohort_plans(sessions_table([plan]), [evening_iop()])
+        >>> again.sessions == plan.sessions, again.start
+        (True, datetime.date(2026, 3, 2))
+    """
+    table = read_sessions(sessions)
+    known = load_programs(programs)
+    by_patient: dict[str, tuple[Program, list[Session]]] = {}
+    columns = [table.column(n).to_pylist() for n in table.column_names]
+    for row, (patient, name, start, minutes, kind, attendance) in enumerate(
+        zip(*columns, strict=True)
+    ):
+        program = _program(known, name, row)
+        entry = by_patient.setdefault(patient, (program, []))
+        if entry[0] is not program:
+            raise InvalidValueError(
+                f"sessions[{row}].program", name, f"differs for {patient}"
+            )
+        entry[1].append(
+            Session(
+                kind=SessionKind(kind),
+                start=start.astimezone(program.timezone),
+                duration=dt.timedelta(minutes=minutes),
+                attendance=Attendance(attendance),
+            )
+        )
+    plans = []
+    for patient, (program, items) in by_patient.items():
+        first = min(s.start for s in items).date()
+        plans.append(
+            TreatmentPlan(
+                patient_id=patient, program=program, start=first, sessions=items
+            )
+        )
+    return plans
+
+
+def _program(known: Mapping[str, Program], name: str, row: int) -> Program:
+    program = known.get(name)
+    if program is None:
+        raise InvalidValueError(
+            f"sessions[{row}].program", name, f"is not one of {sorted(known)}"
+        )
+    return program
+
+
+def findings_table(plans: Sequence[TreatmentPlan], rules: RuleSet | None = None) -> Any:
+    """The object path's findings as a findings table (what :func:`validate_cohort` returns).
+
+    Example:
+        >>> import datetime as dt
+        >>> from iopmodel import TreatmentPlan
+        >>> from iopmodel.cohort import findings_table
+        >>> from iopmodel.examples import evening_iop
+        >>> plan = TreatmentPlan.from_program(evening_iop(), patient_id="p1",
+        ...                                   start=dt.date(2026, 3, 4), days=30)
+        >>> findings_table([plan]).column("rule_id").to_pylist()
+        ['HRS001', 'LEN001']
+    """
+    rows: list[tuple[str, Finding]] = []
+    for plan, report in zip(plans, validate_many(plans, rules), strict=True):
+        rows.extend((plan.patient_id, finding) for finding in report)
+    return _table_of([p for p, _ in rows], [f for _, f in rows])
+
+
+def _table_of(patients: list[str], findings: list[Finding]) -> Any:
+    pa = _arrow()
+    return pa.table(
+        {
+            "patient_id": pa.array(patients, pa.string()),
+            "rule_id": pa.array([f.rule_id for f in findings], pa.string()),
+            "severity": pa.array([f.severity.value for f in findings], pa.string()),
+            "message": pa.array([f.message for f in findings], pa.string()),
+            "week": pa.array([f.week for f in findings], pa.date32()),
+            "path": pa.array([f.path for f in findings], pa.string()),
+            "source": pa.array(
+                [None if f.citation is None else f.citation.key for f in findings],
+                pa.string(),
+            ),
+        }
+    )
+
+
+# -- the table path -------------------------------------------------------------------
+
+
+def validate_cohort(
+    sessions: Any,
+    programs: Mapping[str, Program] | Iterable[Program] | str | Path,
+    rules: RuleSet | None = None,
+    *,
+    progress: bool = False,
+) -> Any:
+    """Validate a cohort given as a sessions table; return the findings table.
+
+    The same findings, in the same order (patients by first appearance, then
+    rules, then weeks), as validating :func:`cohort_plans` one by one.
+
+    Args:
+        sessions: The sessions table (see the module documentation), or a path.
+        programs: The programs by name (a mapping, programs, or a TOML file).
+        rules: The rule set; :data:`~iopmodel.rules.catalogue.DEFAULT_RULES` by default.
+        progress: Show a progress bar over the rules (``progress`` extra).
+
+    Returns:
+        A ``pyarrow.Table`` with :data:`FINDING_COLUMNS`.
+
+    Raises:
+        InvalidValueError: Bad rows (named by row and column), a patient in
+            two programs, an unknown program.
+
+    Example:
+        >>> import datetime as dt
+        >>> from iopmodel import TreatmentPlan
+        >>> from iopmodel.cohort import (cohort_plans, findings_table, sessions_table,
+        ...                              validate_cohort)
+        >>> from iopmodel.examples import adolescent_iop, evening_iop
+        >>> programs = [evening_iop(), adolescent_iop()]
+        >>> plans = [TreatmentPlan.from_program(program, patient_id=f"p{n}",
+        ...                                     start=dt.date(2026, 3, 2 + n), days=40)
+        ...          for n, program in enumerate(programs)]
+        >>> sessions = sessions_table(plans)
+        >>> table = validate_cohort(sessions, programs)
+        >>> table.column("rule_id").to_pylist()
+        ['LEN001', 'LEN001']
+        >>> table.equals(findings_table(cohort_plans(sessions, programs)))
+        True
+    """
+    from iopmodel.rules.catalogue import DEFAULT_RULES  # noqa: PLC0415
+
+    rules = DEFAULT_RULES if rules is None else rules
+    table = read_sessions(sessions)
+    known = load_programs(programs)
+    return _Cohort(table, known, rules).findings(progress=progress)
+
+
+class _Cohort:
+    """A normalized sessions table turned into patient-week columns (numpy)."""
+
+    def __init__(
+        self, table: Any, programs: Mapping[str, Program], rules: RuleSet
+    ) -> None:
+        import pyarrow.compute as pc  # noqa: PLC0415
+
+        np = _numpy()
+        pa = _arrow()
+        self.np, self.pa, self.pc = np, pa, pc
+        self.table, self.programs, self.rules = table, programs, rules
+        self.batch = _Batch(rules, None)
+        rows = table.num_rows
+        # patients, by first appearance
+        patient_codes = table.column("patient_id").combine_chunks().dictionary_encode()
+        self.patient_names = patient_codes.dictionary.to_pylist()
+        patient = np.asarray(patient_codes.indices, dtype=np.int64)
+        program_codes = table.column("program").combine_chunks().dictionary_encode()
+        program_names = program_codes.dictionary.to_pylist()
+        program_of_row = np.asarray(program_codes.indices, dtype=np.int64)
+        for index, name in enumerate(program_names):
+            if name not in programs:
+                row = int(np.argmax(program_of_row == index))
+                raise InvalidValueError(
+                    f"sessions[{row}].program",
+                    name,
+                    f"is not one of {sorted(programs)}",
+                )
+        patients = len(self.patient_names)
+        program_of = np.full(patients, -1, dtype=np.int64)
+        program_of[patient] = program_of_row
+        if rows and not np.array_equal(program_of[patient], program_of_row):
+            row = int(np.argmax(program_of[patient] != program_of_row))
+            raise InvalidValueError(
+                f"sessions[{row}].program",
+                program_names[program_of_row[row]],
+                f"differs for {self.patient_names[patient[row]]}",
+            )
+        self.program_list = [programs[name] for name in program_names]
+        self.program_of = program_of
+        day = self._local_days(program_of_row)
+        kind = np.asarray(
+            pc.index_in(
+                table.column("kind"), value_set=pa.array(_KINDS)
+            ).combine_chunks()
+        ).astype(np.int64)
+        attendance = np.asarray(
+            pc.index_in(
+                table.column("attendance"), value_set=pa.array(_ATTENDANCES)
+            ).combine_chunks()
+        ).astype(np.int64)
+        minutes = np.asarray(table.column("minutes").combine_chunks()).astype(np.int64)
+        # the window of each patient's plan: first to last session day
+        by_patient = np.argsort(patient, kind="stable")
+        sorted_patient = patient[by_patient]
+        if rows:
+            edges = np.flatnonzero(
+                np.r_[True, sorted_patient[1:] != sorted_patient[:-1]]
+            )
+            first = np.minimum.reduceat(day[by_patient], edges)
+            last = np.maximum.reduceat(day[by_patient], edges)
+        else:
+            first = last = np.zeros(0, dtype=np.int64)
+        week_start = rules.week_start
+        base = first - ((first - 1) % 7 - week_start) % 7
+        weeks = (last - base) // 7 + 1
+        offsets = np.concatenate([[0], np.cumsum(weeks)])
+        total = int(offsets[-1])
+        week = offsets[patient] + (day - base[patient]) // 7
+        self.first, self.last, self.base, self.weeks, self.offsets = (
+            first, last, base, weeks, offsets)  # fmt: skip
+        self.week_patient = np.repeat(np.arange(patients), weeks)
+        self.week_index = np.arange(total) - offsets[self.week_patient]
+        week_first = base[self.week_patient] + 7 * self.week_index
+        self.week_first = week_first
+        self.inside = (
+            np.minimum(week_first + 6, last[self.week_patient])
+            - np.maximum(week_first, first[self.week_patient])
+            + 1
+        )
+        self._sums(
+            week, day, kind=kind, attendance=attendance, minutes=minutes, total=total
+        )
+
+    def _local_days(self, program_of_row: Any) -> Any:
+        """Each row's local day (an ordinal) in its program's zone (Arrow does the zones)."""
+        np, pa, pc = self.np, self.pa, self.pc
+        day = np.zeros(len(program_of_row), dtype=np.int64)
+        start = self.table.column("start")
+        for index, program in enumerate(self.program_list):
+            mask = program_of_row == index
+            if not mask.any():
+                continue
+            chosen = pc.filter(start, pa.array(mask))
+            local = pc.local_timestamp(
+                chosen.cast(pa.timestamp("us", tz=program.timezone.key))
+            )
+            micros = np.asarray(local.cast(pa.int64()).combine_chunks())
+            day[mask] = micros // 86_400_000_000 + _EPOCH_ORDINAL
+        return day
+
+    def _sums(
+        self,
+        week: Any,
+        day: Any,
+        *,
+        kind: Any,
+        attendance: Any,
+        minutes: Any,
+        total: int,
+    ) -> None:
+        """Every patient-week's minutes, counts and visit days (numpy ``bincount``)."""
+        np, rules = self.np, self.rules
+        cancelled = attendance == _ATTENDANCES.index("cancelled")
+        counted_kinds = [k.value for k in rules.counted_kinds]
+        counted = np.isin(kind, [_KINDS.index(k) for k in counted_kinds])
+        live = ~cancelled
+        program_minutes = live & counted
+        self.scheduled = np.bincount(
+            week, weights=minutes * program_minutes, minlength=total
+        )
+        attended = program_minutes & (attendance == _ATTENDANCES.index("attended"))
+        self.attended = np.bincount(week, weights=minutes * attended, minlength=total)
+        pending = program_minutes & (attendance == _ATTENDANCES.index("scheduled"))
+        self.pending = np.bincount(week, weights=pending, minlength=total)
+        self.excluded = np.bincount(
+            week, weights=minutes * (live & ~counted), minlength=total
+        )
+        self.counts = np.bincount(
+            week[live] * len(_KINDS) + kind[live], minlength=total * len(_KINDS)
+        ).reshape(total, len(_KINDS))
+        visit_keys, _, _ = _distinct(
+            np, week[program_minutes] * 1_000_000_000 + day[program_minutes]
+        )
+        self.visits = np.bincount(visit_keys // 1_000_000_000, minlength=total)
+        for name in ("scheduled", "attended", "pending", "excluded"):
+            setattr(self, name, getattr(self, name).astype(np.int64))
+        self.excluded_patients = np.unique(self.week_patient[self.excluded > 0])
+
+    # -- findings ---------------------------------------------------------------------
+
+    def findings(self, *, progress: bool) -> Any:
+        np, pa = self.np, self.pa
+        parts: list[dict[str, Any]] = []
+        generic: list[int] = []
+        for position, (rule, kind) in enumerate(
+            _progress(self.batch.compiled, enabled=progress, desc="rules")
+        ):
+            if kind in {_HOURS, _SESSIONS, _PATTERN}:
+                parts.append(self.weekly(position, rule, kind))
+            elif kind == _EXCLUDED:
+                parts.append(self.objects(position, rule, self.excluded_patients))
+            elif kind == _COURSE:
+                parts.append(self.objects(position, rule, None))
+            else:
+                generic.append(position)
+        for position in generic:
+            rule, _ = self.batch.compiled[position]
+            parts.append(self.objects(position, rule, None))
+        if not parts:
+            return _table_of([], [])
+        merged = {
+            key: np.concatenate([p[key] for p in parts])
+            for key in ("patient", "rule", "seq")
+        }
+        order = np.lexsort((merged["seq"], merged["rule"], merged["patient"]))
+        columns = {}
+        for name in FINDING_COLUMNS:
+            if name == "patient_id":
+                values = pa.array(self.patient_names, pa.string()).take(
+                    pa.array(merged["patient"][order])
+                )
+            else:
+                chunks = [p[name] for p in parts]
+                values = pa.concat_arrays(chunks).take(pa.array(order))
+            columns[name] = values
+        return pa.table(columns)
+
+    def weekly(self, position: int, rule: Any, kind: int) -> dict[str, Any]:
+        """A weekly catalogue rule over every patient-week, vectorized."""
+        np = self.np
+        full = self.inside == 7  # days in a week
+        program_of_week = self.program_of[self.week_patient]
+        applies = np.zeros(len(self.program_list), dtype=bool)
+        for index, program in enumerate(self.program_list):
+            reason = self.batch.skip_reasons(program)[position]
+            if isinstance(reason, str):  # a precondition of your own: ask each plan
+                return self.objects(position, rule, None)
+            applies[index] = reason is None
+        params = rule.params
+        if kind == _HOURS:
+            attended = params.basis == "attended"
+            minutes = self.attended if attended else self.scheduled
+            top = np.iinfo(np.int64).max
+            low = np.full(len(self.program_list), top, dtype=np.int64)
+            high = np.full(len(self.program_list), top, dtype=np.int64)
+            for index, program in enumerate(self.program_list):
+                band = self.batch.standard.band(program.level, program.population)
+                if band is None:
+                    applies[index] = False
+                    continue
+                lo, hi = band.minute_limits()
+                low[index], high[index] = lo, top if hi is None else hi
+            lo, hi = low[program_of_week], high[program_of_week]
+            flagged = ((minutes < lo) | (minutes > hi)) & (full | (minutes > 0))
+            if attended:
+                flagged &= full & (self.pending == 0)
+            keys = (minutes, self.inside)
+        elif kind == _SESSIONS:
+            minimum = params.minimum_in(self.batch.standard).value
+            count = self.counts[:, _KINDS.index(params.kind.value)]
+            flagged = full & (count < minimum)
+            keys = (count, self.inside)
+        else:  # the visit pattern
+            min_days, max_days, low_h, high_h = self.batch.pattern
+            days, scheduled = self.visits, self.scheduled
+            fits = (
+                (days >= min_days)
+                & (days <= max_days)
+                & (scheduled * low_h.denominator >= 60 * days * low_h.numerator)
+                & (scheduled * high_h.denominator <= 60 * days * high_h.numerator)
+            )
+            flagged = full & (days > 0) & ~fits
+            keys = (scheduled, days)
+        flagged &= applies[program_of_week]
+        chosen = np.flatnonzero(flagged)
+        if not len(chosen):
+            return self.rows(position, rule, chosen, [], np.zeros(0, dtype=np.int64))
+        big, small = keys  # small is at most 7 (days)
+        key = (program_of_week[chosen] << 40) | (big[chosen] << 3) | small[chosen]
+        _, first_at, inverse = _distinct(np, key)
+        templates = [self.template(rule, kind, int(chosen[at])) for at in first_at]
+        present = np.array([t is not None for t in templates], dtype=bool)
+        keep = present[inverse]
+        return self.rows(position, rule, chosen[keep], templates, inverse[keep])
+
+    def template(self, rule: Any, kind: int, at: int) -> Any:
+        """The finding of patient-week *at*, but for its date (see the batch validator)."""
+        program = self.program_list[int(self.program_of[self.week_patient[at]])]
+        subject = Subject(
+            target="plan",
+            name="",
+            standard=self.batch.standard,
+            program=program,
+            week_start=self.batch.week_start,
+        )
+        week = WeekSummary(
+            start=dt.date.fromordinal(int(self.week_first[at])),
+            days_in_window=int(self.inside[at]),
+            scheduled_minutes=int(self.scheduled[at]),
+            attended_minutes=int(self.attended[at]),
+            excluded_minutes=int(self.excluded[at]),
+            pending_sessions=int(self.pending[at]),
+            session_counts=tuple(int(c) for c in self.counts[at]),
+            visit_days=int(self.visits[at]),
+        )
+        # no planned discharge: no step-down allowance (as for cohort_plans)
+        return week_template(self.batch, rule, kind, subject, week, allowed=False)
+
+    def rows(
+        self, position: int, rule: Any, chosen: Any, templates: list[Any], which: Any
+    ) -> dict[str, Any]:
+        """Finding rows for patient-weeks *chosen*, each made from ``templates[which[i]]``."""
+        np, pa, pc = self.np, self.pa, self.pc
+        count = len(chosen)
+        week_first = self.week_first[chosen]
+        days, _, day_index = _distinct(np, week_first)
+        labels = pa.array(
+            [f"week of {dt.date.fromordinal(int(d)).isoformat()}" for d in days],
+            pa.string(),
+        ).take(pa.array(day_index))
+        take = pa.array(which, pa.int64())
+
+        def column(values: list[Any]) -> Any:
+            return pa.array(values, pa.string()).take(take)
+
+        live = [t for t in templates if t is not None] and templates
+        return {
+            "patient": self.week_patient[chosen],
+            "rule": np.full(count, position),
+            "seq": self.week_index[chosen],
+            "rule_id": pa.array([rule.id] * count, pa.string()),
+            "severity": column([None if t is None else t.severity.value for t in live]),
+            "message": pc.binary_join_element_wise(
+                labels, column([None if t is None else t.suffix for t in live]), ""
+            ),
+            "week": pa.array(week_first - _EPOCH_ORDINAL, pa.int32()).cast(pa.date32()),
+            "path": pa.nulls(count, pa.string()),
+            "source": column(
+                [
+                    None if t is None or t.citation is None else t.citation.key
+                    for t in live
+                ]
+            ),
+        }
+
+    def objects(self, position: int, rule: Any, patients: Any) -> dict[str, Any]:
+        """A rule run on each patient's plan (course rules, HRS003, rules of your own)."""
+        np = self.np
+        chosen = [int(p) for p in (range(len(self.patient_names)) if patients is None
+                                   else patients)]  # fmt: skip
+        course = _RULE_KINDS.get(rule.check, _GENERIC) == _COURSE
+        plans = None if course else self._plans(chosen)
+        single = _Batch(
+            RuleSet(
+                name=self.rules.name,
+                rules=[rule],
+                standard=self.rules.standard,
+                week_start=self.rules.week_start,
+            ),
+            None,
+        )
+        rows: list[int] = []
+        seq: list[int] = []
+        found: list[Finding] = []
+        if plans is None:  # a course rule reads the program and the window only
+            return self.course_rows(position, rule)
+        for number, patient in enumerate(chosen):
+            for index, finding in enumerate(single.validate(plans[number])):
+                rows.append(patient)
+                seq.append(index)
+                found.append(finding)
+        table = _table_of([""] * len(found), found)
+        return {
+            "patient": np.asarray(rows, dtype=np.int64),
+            "rule": np.full(len(found), position),
+            "seq": np.asarray(seq, dtype=np.int64),
+            **{
+                name: table.column(name).combine_chunks()
+                for name in FINDING_COLUMNS[1:]
+            },
+        }
+
+    def course_rows(self, position: int, rule: Any) -> dict[str, Any]:
+        """A course rule, run once per distinct (program, first day, last day)."""
+        np, pa = self.np, self.pa
+        key = (self.program_of << 40) | (self.first << 20) | (self.last - self.first)
+        _, representatives, inverse = _distinct(np, key)
+        per_group = [self.course(rule, int(patient)) for patient in representatives]
+        sizes = np.array([len(f) for f in per_group], dtype=np.int64)
+        flat = [f for group in per_group for f in group]
+        table = _table_of([""] * len(flat), flat)
+        # group g's findings start at offsets[g]; each patient takes its group's
+        offsets = np.concatenate([[0], np.cumsum(sizes)])
+        counts = sizes[inverse]
+        patients = np.repeat(np.arange(len(inverse)), counts)
+        seq = np.arange(len(patients)) - np.repeat(np.cumsum(counts) - counts, counts)
+        take = pa.array(offsets[inverse[patients]] + seq)
+        return {
+            "patient": patients,
+            "rule": np.full(len(patients), position),
+            "seq": seq,
+            **{
+                name: table.column(name).combine_chunks().take(take)
+                for name in FINDING_COLUMNS[1:]
+            },
+        }
+
+    def course(self, rule: Any, patient: int) -> list[Finding]:
+        """A course rule on the patient's plan: it reads the window, not the sessions."""
+        program = self.program_list[int(self.program_of[patient])]
+        first = dt.date.fromordinal(int(self.first[patient]))
+        plan = TreatmentPlan._trusted(  # noqa: SLF001 - course rules read no sessions
+            patient_id=self.patient_names[patient],
+            program=program,
+            start=first,
+            sessions=(),
+        )
+        subject = Subject(
+            target="plan",
+            name="",
+            standard=self.rules.standard,
+            program=program,
+            plan=plan,
+            first_day=first,
+            last_day=dt.date.fromordinal(int(self.last[patient])),
+            week_start=self.rules.week_start,
+        )
+        if rule.skip_reason(subject) is not None:
+            return []
+        return [rule.finding(o, subject) for o in rule.check(subject, rule.params)]
+
+    def _plans(self, patients: list[int]) -> list[TreatmentPlan]:
+        """Real plans (with sessions) of some patients, as :func:`cohort_plans` makes them."""
+        pa, pc = self.pa, self.pc
+        names = pa.array([self.patient_names[p] for p in patients], pa.string())
+        subset = self.table.filter(
+            pc.is_in(self.table.column("patient_id"), value_set=names)
+        )
+        by_name = {p.patient_id: p for p in cohort_plans(subset, self.programs)}
+        return [by_name[self.patient_names[p]] for p in patients]
+
+
+def _distinct(np: Any, values: Any) -> tuple[Any, Any, Any]:
+    """Sorted distinct *values*, the index of each one's first row, and each row's group.
+
+    ``numpy.unique`` by a stable sort (its hash path was slower here).
+    """
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    starts = (
+        np.r_[True, ordered[1:] != ordered[:-1]] if len(values) else np.zeros(0, bool)
+    )
+    groups = np.cumsum(starts) - 1
+    inverse = np.empty(len(values), dtype=np.int64)
+    inverse[order] = groups
+    return ordered[starts], order[starts], inverse
+
+
+# -- Dask -------------------------------------------------------------------------------
+
+
+def validate_cohort_dask(
+    sessions: Any,
+    programs: Mapping[str, Program] | Iterable[Program] | str | Path,
+    rules: RuleSet | None = None,
+) -> Any:
+    """Validate a Dask DataFrame of sessions, partitioned by patient; lazily.
+
+    Every partition must hold all the rows of its patients (``set_index`` or
+    ``shuffle`` on ``patient_id`` does that). Each partition is validated by
+    :func:`validate_cohort`; the result is a Dask DataFrame of findings (call
+    ``.compute()``), the same rows as validating the whole table at once.
+    Point Dask at a cluster (``distributed.Client("tcp://scheduler:8786")``)
+    and the partitions are validated there.
+
+    Example:
+        >>> import datetime as dt
+        >>> import dask.dataframe as dd
+        >>> from iopmodel import TreatmentPlan
+        >>> from iopmodel.cohort import sessions_table, validate_cohort_dask
+        >>> from iopmodel.examples import evening_iop
+        >>> plans = [TreatmentPlan.from_program(evening_iop(), patient_id=f"p{n}",
+        ...                                     start=dt.date(2026, 3, 2 + n), days=30)
+        ...          for n in range(4)]
+        >>> frame = sessions_table(plans).to_pandas()
+        >>> parts = dd.from_pandas(frame, npartitions=2, sort=False).shuffle("patient_id")
+        >>> found = validate_cohort_dask(parts, [evening_iop()]).compute()
+        >>> len(found) == validate_cohort(sessions_table(plans), [evening_iop()]).num_rows
+        True
+    """
+    known = load_programs(programs)
+    empty = _table_of([], []).to_pandas()
+
+    def one(partition: Any) -> Any:
+        if not len(partition):
+            return empty
+        return validate_cohort(partition, known, rules).to_pandas()
+
+    return sessions.map_partitions(one, meta=empty)

@@ -1,0 +1,506 @@
+"""Batch validation: many plans, one fused pass each, the same findings as validate().
+
+:func:`validate_many` validates a cohort of treatment plans (programs and
+episodes too) with a rule set and returns one
+:class:`~iopmodel.reports.ValidationReport` per target, equal to what
+:func:`~iopmodel.rules.validate` returns for each. It is faster because:
+
+- each plan's sessions are read once, into per-week integer columns (minutes,
+  counts, visit days), instead of one :class:`~iopmodel.weeks.WeekSummary` per
+  week handed to every rule;
+- the weekly rules of the catalogue (HRS001-HRS004, IND001, GRP001, PAT001)
+  screen every week with integer comparisons against limits precomputed from
+  the standard (:meth:`~iopmodel.standards.HoursBand.minute_limits`); only the
+  weeks the screen flags become rows, and only they get a message, made by the
+  same function the rule itself uses;
+- why a rule does not apply is worked out once per (rule, program), since it
+  depends only on the program and the standard;
+- the course rules (LEN001, AFT001, REV001, REV002) read the plan, not its
+  weeks, and run on a subject without weekly rows.
+
+Rules of your own (and catalogue checks under a precondition of your own) take
+the generic path: they get the full :class:`~iopmodel.rules.Subject`, built
+once per plan only when such a rule needs it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from fractions import Fraction
+from typing import Any, Final
+
+import attrs
+
+from iopmodel._progress import progress as _progress
+from iopmodel._validators import check_arg, instance_of, optional_plain_date
+from iopmodel.episodes import Episode
+from iopmodel.plans import TreatmentPlan
+from iopmodel.programs import Program
+from iopmodel.reports import Finding, Severity, SkippedRule, ValidationReport
+from iopmodel.rules.course import (
+    _recertification_applies,
+    check_aftercare,
+    check_minimum_length,
+    check_recertification,
+    check_review_cadence,
+)
+from iopmodel.rules.engine import (
+    Observation,
+    Rule,
+    RuleSet,
+    Subject,
+    validate,
+)
+from iopmodel.rules.hours import (
+    _level_band_applies,
+    check_excluded_hours,
+    check_weekly_hours,
+    step_down_allowed,
+    weekly_hours_observations,
+)
+from iopmodel.rules.mix import (
+    check_visit_pattern,
+    check_weekly_sessions,
+    pattern_fits,
+    visit_pattern_observations,
+    weekly_sessions_observations,
+)
+from iopmodel.sessions import SessionKind
+from iopmodel.sources import Citation
+from iopmodel.weeks import WeekSummary, _week_arrays, _WeekArrays
+
+__all__ = ["validate_many"]
+
+_HOURS, _SESSIONS, _PATTERN, _EXCLUDED, _COURSE, _GENERIC = range(6)
+_KINDS: Final[dict[Callable[..., Any], int]] = {
+    check_weekly_hours: _HOURS,
+    check_weekly_sessions: _SESSIONS,
+    check_visit_pattern: _PATTERN,
+    check_excluded_hours: _EXCLUDED,
+    check_minimum_length: _COURSE,
+    check_aftercare: _COURSE,
+    check_review_cadence: _COURSE,
+    check_recertification: _COURSE,
+}
+#: Preconditions that read only the program and the standard (cacheable).
+_PROGRAM_PRECONDITIONS: Final = (_level_band_applies, _recertification_applies)
+_KIND_INDEX: Final = {kind: index for index, kind in enumerate(SessionKind)}
+_SESSION_KINDS: Final = len(SessionKind)
+_ASK: Final = "\0ask"  # a skip reason that must be asked of each subject
+_WEEKLY: Final = frozenset({_HOURS, _SESSIONS, _PATTERN})
+_MISSING: Final[Any] = object()
+
+
+def validate_many(
+    targets: Iterable[Program | TreatmentPlan | Episode],
+    rules: RuleSet | None = None,
+    *,
+    as_of: dt.date | None = None,
+    progress: bool = False,
+) -> list[ValidationReport]:
+    """Validate many targets; the same reports as :func:`~iopmodel.rules.validate` on each.
+
+    Plans take the fused path described in :mod:`iopmodel.rules.batch`;
+    programs and episodes are validated one by one as by ``validate``.
+
+    Args:
+        targets: Plans, programs and episodes, in any mix.
+        rules: The rule set; :data:`~iopmodel.rules.catalogue.DEFAULT_RULES` by default.
+        as_of: As for :func:`~iopmodel.rules.validate`.
+        progress: Show a progress bar (the ``progress`` extra, tqdm).
+
+    Raises:
+        InvalidTypeError: For a target that is none of the three.
+
+    Example:
+        >>> import datetime as dt
+        >>> from iopmodel import TreatmentPlan, validate
+        >>> from iopmodel.examples import evening_iop
+        >>> from iopmodel.rules.batch import validate_many
+        >>> plans = [TreatmentPlan.from_program(evening_iop(), patient_id=f"p{n}",
+        ...                                     start=dt.date(2026, 3, 2 + n), days=60)
+        ...          for n in range(3)]
+        >>> reports = validate_many(plans)
+        >>> reports == [validate(plan) for plan in plans]
+        True
+        >>> [f.rule_id for f in reports[1]]
+        ['HRS001', 'LEN001']
+    """
+    if rules is None:
+        from iopmodel.rules.catalogue import DEFAULT_RULES  # noqa: PLC0415
+
+        rules = DEFAULT_RULES
+    check_arg(instance_of(RuleSet), "rules", rules)
+    check_arg(optional_plain_date, "as_of", as_of)
+    batch = _Batch(rules, as_of)
+    items = _progress(targets, enabled=progress, desc="validating")
+    return [batch.validate(target) for target in items]
+
+
+class _Batch:
+    """A rule set compiled for many plans: kinds of rules and cached skip reasons."""
+
+    def __init__(self, rules: RuleSet, as_of: dt.date | None) -> None:
+        self.rules = rules
+        self.as_of = as_of
+        self.standard = rules.standard
+        self.week_start = rules.week_start
+        self.counted = rules.counted_kinds
+        self.deliveries = rules.standard.counted_deliveries
+        self.compiled = [(r, _KINDS.get(r.check, _GENERIC)) for r in rules]
+        self.reasons: dict[int, tuple[Program, list[SkippedRule | str | None]]] = {}
+        #: (rule, what the week's observation depends on) -> its finding's parts
+        self.templates: dict[tuple[Any, ...], _Template | None] = {}
+        self.limits: dict[object, tuple[int, int | None]] = {}
+        standard = self.standard
+        self.pattern = (
+            standard.visit_days_min.value,
+            standard.visit_days_max.value,
+            Fraction(standard.visit_hours_min.value),
+            Fraction(standard.visit_hours_max.value),
+        )
+
+    def validate(self, target: Program | TreatmentPlan | Episode) -> ValidationReport:
+        if isinstance(target, TreatmentPlan):
+            return _PlanRun(self, target).report()
+        return validate(target, self.rules, as_of=self.as_of)
+
+    def run(self, plan: TreatmentPlan, arrays: _WeekArrays | None = None) -> _PlanRun:
+        """The plan's weekly columns, ready to report (a simulation reads both).
+
+        *arrays*, when given, are the plan's weekly columns computed by the
+        caller (a simulation sums them from a sliced schedule); then only
+        rules that need no session objects may be in the set (see
+        :meth:`needs_sessions`).
+        """
+        return _PlanRun(self, plan, arrays)
+
+    def needs_sessions(self, program: Program) -> bool:
+        """Whether plans of *program* need session objects to be judged.
+
+        Rules of your own read sessions; HRS003 does when the program has
+        kinds that do not count toward program hours.
+        """
+        excluded = any(t.kind not in self.counted for t in program.templates)
+        return any(
+            kind == _GENERIC or (kind == _EXCLUDED and excluded)
+            for _, kind in self.compiled
+        )
+
+    def skip_reasons(self, program: Program) -> list[SkippedRule | str | None]:
+        """Per rule: why it does not apply to plans of *program*, ``None``, or _ASK."""
+        cached = self.reasons.get(id(program))
+        if cached is not None and cached[0] is program:
+            return cached[1]
+        subject = Subject(
+            target="plan",
+            name="",
+            standard=self.standard,
+            program=program,
+            week_start=self.week_start,
+        )
+        reasons: list[SkippedRule | str | None] = []
+        for rule, _kind in self.compiled:
+            if rule.precondition is None or rule.precondition in _PROGRAM_PRECONDITIONS:
+                why = rule.skip_reason(subject)
+                reasons.append(
+                    None if why is None else SkippedRule(rule_id=rule.id, reason=why)
+                )
+            else:
+                reasons.append(_ASK)
+        self.reasons[id(program)] = (program, reasons)
+        return reasons
+
+
+class _PlanRun:
+    """One plan under a compiled rule set."""
+
+    def __init__(
+        self, batch: _Batch, plan: TreatmentPlan, arrays: _WeekArrays | None = None
+    ) -> None:
+        self.batch = batch
+        self.plan = plan
+        self.program = plan.program
+        first, last = plan.window(batch.as_of)  # bounded: plans stay in the budget
+        self.first, self.last = first, last
+        first_o, last_o = first.toordinal(), last.toordinal()
+        self.first_o, self.last_o = first_o, last_o
+        self.base = first_o - (first.weekday() - batch.week_start) % 7
+        if arrays is None:
+            arrays = _week_arrays(
+                plan.sessions,
+                self.program.timezone,
+                base=self.base,
+                first_ordinal=first_o,
+                last_ordinal=last_o,
+                counted_kinds=batch.counted,
+                counted_deliveries=batch.deliveries,
+            )
+        self.arrays: _WeekArrays = arrays
+        count = len(self.arrays.scheduled)
+        self.count = count
+        inside = [7] * count
+        for week in {0, count - 1}:
+            week_first = self.base + 7 * week
+            inside[week] = min(week_first + 6, last_o) - max(week_first, first_o) + 1
+        self.inside = inside
+        self._light: Subject | None = None
+        self._full: Subject | None = None
+
+    # -- subjects, built only when needed -----------------------------------------
+
+    @property
+    def name(self) -> str:
+        return f"plan {self.plan.patient_id} in {self.program.name}"
+
+    def light(self) -> Subject:
+        """The plan's subject without weekly rows (what course rules read)."""
+        if self._light is None:
+            self._light = Subject(
+                target="plan",
+                name=self.name,
+                standard=self.batch.standard,
+                program=self.program,
+                plan=self.plan,
+                first_day=self.first,
+                last_day=self.last,
+                as_of=self.batch.as_of,
+                week_start=self.batch.week_start,
+            )
+        return self._light
+
+    def full(self) -> Subject:
+        """The subject :func:`~iopmodel.rules.validate` builds (for the generic path)."""
+        if self._full is None:
+            self._full = Subject.of(self.plan, self.batch.rules, as_of=self.batch.as_of)
+        return self._full
+
+    def week_start(self, index: int) -> dt.date:
+        """First day of week *index*."""
+        return dt.date.fromordinal(self.base + 7 * index)
+
+    def week(self, index: int) -> WeekSummary:
+        arrays = self.arrays
+        return WeekSummary(
+            start=dt.date.fromordinal(self.base + 7 * index),
+            days_in_window=self.inside[index],
+            scheduled_minutes=arrays.scheduled[index],
+            attended_minutes=arrays.attended[index],
+            excluded_minutes=arrays.excluded[index],
+            pending_sessions=arrays.pending[index],
+            session_counts=tuple(
+                arrays.counts[index * _SESSION_KINDS : (index + 1) * _SESSION_KINDS]
+            ),
+            visit_days=arrays.visits[index],
+        )
+
+    # -- the run ------------------------------------------------------------------
+
+    def report(self) -> ValidationReport:
+        findings: list[Finding] = []
+        skipped: list[SkippedRule] = []
+        reasons = self.batch.skip_reasons(self.program)
+        for (rule, kind), reason in zip(self.batch.compiled, reasons, strict=True):
+            if reason is _ASK:
+                why = rule.skip_reason(self.full())
+                if why is not None:
+                    skipped.append(SkippedRule(rule_id=rule.id, reason=why))
+                    continue
+            elif reason is not None:
+                skipped.append(reason)  # type: ignore[arg-type]
+                continue
+            if kind in _WEEKLY:
+                findings.extend(self.weekly(rule, kind))
+                continue
+            observations = self.observe(rule, kind)
+            if observations:
+                subject = self.light()
+                findings.extend(rule.finding(o, subject) for o in observations)
+        return ValidationReport(
+            subject=self.name,
+            rule_set=self.batch.rules.name,
+            findings=tuple(findings),
+            skipped=tuple(skipped),
+        )
+
+    def weekly(self, rule: Rule[Any], kind: int) -> list[Finding]:
+        """Findings of a weekly catalogue rule: screened, then made from templates.
+
+        A weekly observation depends on its week only through the week's
+        numbers and its date in the label (``"week of 2026-03-09: ..."``), so
+        the rest of the finding is made once per distinct set of numbers, by
+        the rule's own message function, and reused.
+        """
+        if kind == _HOURS:
+            flagged = self.hours(rule)
+        elif kind == _SESSIONS:
+            flagged = self.sessions(rule)
+        else:
+            flagged = self.pattern()
+        if not flagged:
+            return []
+        findings = []
+        templates = self.batch.templates
+        # the program stays referenced by the skip-reason cache: its id is stable
+        program = id(self.program)
+        for index, key in flagged:
+            full_key = (id(rule), program, *key)
+            template = templates.get(full_key, _MISSING)
+            if template is _MISSING:
+                template = templates[full_key] = self.template(rule, kind, index)
+            if template is None:
+                continue
+            start = dt.date.fromordinal(self.base + 7 * index)
+            findings.append(
+                Finding(
+                    rule_id=rule.id,
+                    severity=template.severity,
+                    message=f"week of {start.isoformat()}{template.suffix}",
+                    citation=template.citation,
+                    week=start,
+                )
+            )
+        return findings
+
+    def template(self, rule: Rule[Any], kind: int, index: int) -> _Template | None:
+        """Run the rule's message function on one flagged week; keep what is not its date."""
+        allowed = kind == _HOURS and self.allowed(rule, index)
+        return week_template(
+            self.batch, rule, kind, self.light(), self.week(index), allowed=allowed
+        )
+
+    def allowed(self, rule: Rule[Any], index: int) -> bool:
+        """Whether week *index* is allowed below the floor while stepping down."""
+        count = rule.params.step_down_weeks
+        if not count:
+            return False
+        starts = [
+            dt.date.fromordinal(self.base + 7 * week)
+            for week in range(self.count)
+            if self.inside[week] == 7  # days in a week
+        ]
+        allowed = step_down_allowed(self.plan, starts, count)
+        return dt.date.fromordinal(self.base + 7 * index) in allowed
+
+    def observe(self, rule: Rule[Any], kind: int) -> list[Observation]:
+        if kind == _EXCLUDED and not any(self.arrays.excluded):
+            return []
+        if kind == _COURSE:
+            return list(rule.check(self.light(), rule.params))
+        full = self.full()
+        return list(rule.check(full, rule.params))
+
+    def hours(self, rule: Rule[Any]) -> list[tuple[int, tuple[Any, ...]]]:
+        """Weeks outside the band: (index, what the observation depends on)."""
+        program = self.program
+        band = self.batch.standard.band(program.level, program.population)
+        if band is None:
+            return []
+        limits = self.batch.limits.get(band)
+        if limits is None:
+            limits = self.batch.limits[band] = band.minute_limits()
+        low, high = limits
+        params = rule.params
+        attended = params.basis == "attended"
+        column = self.arrays.attended if attended else self.arrays.scheduled
+        pending, inside = self.arrays.pending, self.inside
+        flagged = []
+        for index, minutes in enumerate(column):
+            full = inside[index] == 7  # days in a week
+            if attended and (pending[index] or not full):
+                continue
+            if low <= minutes and (high is None or minutes <= high):
+                continue
+            if not full and not minutes:
+                continue
+            allowed = params.step_down_weeks and full and self.allowed(rule, index)
+            flagged.append((index, (minutes, inside[index], allowed)))
+        return flagged
+
+    def sessions(self, rule: Rule[Any]) -> list[tuple[int, tuple[Any, ...]]]:
+        """Full weeks with too few sessions of the rule's kind."""
+        params = rule.params
+        minimum = params.minimum_in(self.batch.standard).value
+        counts, offset, inside = (
+            self.arrays.counts,
+            _KIND_INDEX[params.kind],
+            self.inside,
+        )
+        flagged = []
+        for index in range(self.count):
+            count = counts[index * _SESSION_KINDS + offset]
+            if inside[index] == 7 and count < minimum:  # days in a week
+                flagged.append((index, (count,)))
+        return flagged
+
+    def pattern(self) -> list[tuple[int, tuple[Any, ...]]]:
+        """Full weeks off the typical visit pattern."""
+        min_days, max_days, low, high = self.batch.pattern
+        visits, scheduled, inside = (
+            self.arrays.visits,
+            self.arrays.scheduled,
+            self.inside,
+        )
+        flagged = []
+        for index in range(self.count):
+            days = visits[index]
+            if not days or inside[index] != 7:  # days in a week
+                continue
+            minutes = scheduled[index]
+            if not pattern_fits(
+                days, minutes, min_days=min_days, max_days=max_days, low=low, high=high
+            ):
+                flagged.append((index, (days, minutes)))
+        return flagged
+
+
+def week_template(
+    batch: _Batch,
+    rule: Rule[Any],
+    kind: int,
+    subject: Subject,
+    week: WeekSummary,
+    *,
+    allowed: bool,
+) -> _Template | None:
+    """The finding a weekly catalogue rule makes of *week*, but for the week's date.
+
+    Internal: the batch validator and :mod:`iopmodel.cohort` make each distinct
+    finding once with the rule's own message function and reuse it.
+    """
+    params = rule.params
+    observations: Iterable[Observation]
+    if kind == _HOURS:
+        program = subject.program
+        assert program is not None  # noqa: S101 - plans have programs
+        band = batch.standard.band(program.level, program.population)
+        assert band is not None  # noqa: S101 - flagged weeks imply a band
+        permitted = frozenset({week.start}) if allowed else frozenset()
+        observations = weekly_hours_observations(
+            subject, params, band, [week], permitted
+        )
+    elif kind == _SESSIONS:
+        observations = weekly_sessions_observations(subject, params, [week])
+    else:
+        observations = visit_pattern_observations(subject, [week])
+    found = [rule.finding(o, subject) for o in observations]
+    if not found:
+        return None
+    (finding,) = found
+    label = subject.label(week)
+    assert finding.message.startswith(label)  # noqa: S101 - every weekly message does
+    return _Template(
+        severity=finding.severity,
+        suffix=finding.message[len(label) :],
+        citation=finding.citation,
+    )
+
+
+@attrs.frozen
+class _Template:
+    """What a weekly finding is, but for the date in its label."""
+
+    severity: Severity
+    suffix: str
+    citation: Citation | None

@@ -1,0 +1,190 @@
+"""Batch validation: validate_many reports exactly what validate() reports."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from fractions import Fraction
+
+import attrs
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from iopmodel import (
+    DEFAULT_RULES,
+    MEDICARE_2024_RULES,
+    AftercarePlan,
+    Citation,
+    DischargeReason,
+    Episode,
+    LevelOfCare,
+    Program,
+    RuleSet,
+    Session,
+    SessionKind,
+    Severity,
+    TreatmentPlan,
+    validate,
+)
+from iopmodel.examples import evening_iop
+from iopmodel.rules import SCHEDULED_HOURS, Observation, Subject, rule
+from iopmodel.rules.batch import validate_many
+from iopmodel.standards import HoursBand
+from iopmodel.strategies import attendances, episodes, iop_programs, programs
+
+POLICY = Citation(key="CLINIC-1", title="Clinic policy 1", short="policy 1")
+
+
+@rule(
+    id="CLINIC001",
+    title="No Friday sessions",
+    severity=Severity.WARNING,
+    citation=POLICY,
+)
+def no_fridays(subject: Subject) -> list[Observation]:
+    """A custom rule: takes the generic path."""
+    return [
+        Observation(message=f"{s.start:%Y-%m-%d}: Friday", week=s.start.date())
+        for s in subject.sessions
+        if s.start.weekday() == calendar.FRIDAY
+    ]
+
+
+def _adults_only(subject: Subject, _params: object) -> str | None:
+    population = subject.population
+    return None if population is None or population.value == "adult" else "adults only"
+
+
+RULE_SETS = [
+    DEFAULT_RULES,
+    MEDICARE_2024_RULES,
+    DEFAULT_RULES.with_step_down_allowance(2),
+    MEDICARE_2024_RULES.with_week_start(calendar.SUNDAY),
+    DEFAULT_RULES.with_rule(no_fridays).with_rule(
+        attrs.evolve(SCHEDULED_HOURS, precondition=_adults_only)
+    ),
+    DEFAULT_RULES.with_thresholds(plan_review_every_days=21, minimum_total_days=30),
+]
+AFTERCARE = AftercarePlan(level=LevelOfCare.OUTPATIENT, mutual_support=("AA",))
+
+
+@st.composite
+def cohort_plans(draw: st.DrawFn) -> TreatmentPlan:
+    """Plans with partial weeks, outcomes, cancellations, extra kinds and discharges."""
+    program = draw(st.one_of(iop_programs(), programs(weekly_only=True)))
+    start = dt.date(2026, 1, 5) + dt.timedelta(days=draw(st.integers(0, 400)))
+    days = draw(st.integers(1, 120))
+    plan = TreatmentPlan.from_program(program, patient_id="p-1", start=start, days=days)
+    sessions: list[Session] = []
+    for session in plan.sessions:
+        if draw(st.integers(0, 9)) == 0:
+            continue  # dropped from the schedule
+        sessions.append(session.with_attendance(draw(attendances())))
+    if draw(st.booleans()):
+        offset = dt.timedelta(days=draw(st.integers(0, days - 1)), hours=19)
+        moment = dt.datetime.combine(start, dt.time(0), program.timezone) + offset
+        sessions.append(
+            Session(
+                kind=draw(st.sampled_from(list(SessionKind))),
+                start=moment,
+                duration=dt.timedelta(minutes=draw(st.integers(1, 240))),
+            )
+        )
+    reviews = [
+        start + dt.timedelta(days=d)
+        for d in draw(st.lists(st.integers(1, days), max_size=3))
+    ]
+    plan = attrs.evolve(
+        plan,
+        sessions=sessions,
+        planned_discharge=(plan.planned_discharge if draw(st.booleans()) else None),
+    )
+    for day in reviews:
+        plan = plan.review(day, recertification=draw(st.booleans()))
+    if draw(st.booleans()):
+        if draw(st.booleans()):
+            plan = plan.with_aftercare(AFTERCARE)
+        last = max(
+            [start, *(s.start.astimezone(program.timezone).date() for s in sessions)]
+        )
+        plan = plan.discharge(last, draw(st.sampled_from(list(DischargeReason))))
+    return plan
+
+
+class TestSameFindings:
+    @given(
+        st.lists(cohort_plans(), min_size=1, max_size=4),
+        st.sampled_from(RULE_SETS),
+        st.one_of(st.none(), st.dates(dt.date(2026, 1, 1), dt.date(2027, 6, 1))),
+    )
+    def test_plans(
+        self, plans: list[TreatmentPlan], rules: RuleSet, as_of: dt.date | None
+    ) -> None:
+        """Every plan: the same findings, skipped rules and names as validate()."""
+        assert validate_many(plans, rules, as_of=as_of) == [
+            validate(plan, rules, as_of=as_of) for plan in plans
+        ]
+
+    @given(
+        st.one_of(episodes(), programs(weekly_only=True)), st.sampled_from(RULE_SETS)
+    )
+    def test_programs_and_episodes(self, target: object, rules: RuleSet) -> None:
+        """Other targets are validated as validate() does."""
+        assert isinstance(target, Episode | Program)
+        assert validate_many([target], rules) == [validate(target, rules)]
+
+
+class TestBatch:
+    @given(
+        st.fractions(0, 40, max_denominator=120),
+        st.one_of(st.none(), st.fractions(0, 40, max_denominator=120)),
+        st.booleans(),
+        st.booleans(),
+        st.integers(0, 3000),
+    )
+    def test_minute_limits_match_contains_minutes(
+        self,
+        low: Fraction,
+        high: Fraction | None,
+        include_minimum: bool,
+        include_maximum: bool,
+        minutes: int,
+    ) -> None:
+        """The precomputed limits are the band's own exact test."""
+        assume(
+            high is None
+            or high > low
+            or (high == low and include_minimum and include_maximum)
+        )
+        band = HoursBand(
+            minimum=low,
+            maximum=high,
+            include_minimum=include_minimum,
+            include_maximum=include_maximum,
+            minimum_source=POLICY,
+        )
+        first, last = band.minute_limits()
+        inside = first <= minutes and (last is None or minutes <= last)
+        assert inside == band.contains_minutes(minutes)
+
+    def test_shared_program_skip_reasons(self) -> None:
+        """Skip reasons are cached per program and still right for each plan."""
+        program = attrs.evolve(evening_iop(), level=LevelOfCare.OUTPATIENT)
+        plans = [
+            TreatmentPlan.from_program(
+                program, patient_id=f"p{n}", start=dt.date(2026, 3, 2), days=30
+            )
+            for n in range(3)
+        ]
+        reports = validate_many(plans)
+        assert reports == [validate(p) for p in plans]
+        assert {s.rule_id for s in reports[0].skipped} >= {"HRS001", "IND001"}
+
+    def test_progress_needs_no_terminal(self) -> None:
+        """A progress bar can be asked for; the reports do not change."""
+        pytest.importorskip("tqdm")
+        plan = TreatmentPlan.from_program(
+            evening_iop(), patient_id="p", start=dt.date(2026, 3, 4), days=30
+        )
+        assert validate_many([plan], progress=True) == [validate(plan)]

@@ -1,0 +1,232 @@
+"""Cohorts from tables: the same findings as the object path, here and on Dask."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import attrs
+import dask.dataframe as dd
+import distributed
+import pyarrow.csv as pcsv
+import pyarrow.parquet as pq
+import pytest
+import tomli_w
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from tests.test_batch import RULE_SETS
+from tests.test_batch import cohort_plans as plan_strategy
+
+from iopmodel import DEFAULT_RULES, Program, RuleSet, TreatmentPlan
+from iopmodel.cli import main
+from iopmodel.cohort import (
+    cohort_plans,
+    findings_table,
+    load_programs,
+    read_sessions,
+    sessions_table,
+    validate_cohort,
+    validate_cohort_dask,
+)
+from iopmodel.errors import InvalidValueError
+from iopmodel.examples import adolescent_iop, day_php, evening_iop
+from iopmodel.serialization import to_dict
+from iopmodel.simulation import Scenario, sweep
+
+
+def with_ids(plans: list[TreatmentPlan]) -> list[TreatmentPlan]:
+    """Distinct patient ids and distinct program names (a table names programs)."""
+    named: dict[Program, str] = {}
+    result = []
+    for number, plan in enumerate(plans):
+        program = plan.program
+        name = named.setdefault(program, f"program {len(named)}")
+        result.append(
+            attrs.evolve(
+                plan, patient_id=f"p-{number}", program=attrs.evolve(program, name=name)
+            )
+        )
+    return [p for p in result if p.sessions]
+
+
+class TestSameFindings:
+    @settings(max_examples=50)  # a cohort is several plans: keep CI quick
+    @given(
+        st.lists(plan_strategy(), min_size=1, max_size=5), st.sampled_from(RULE_SETS)
+    )
+    def test_table_path_equals_object_path(
+        self, plans: list[TreatmentPlan], rules: RuleSet
+    ) -> None:
+        """Every generated cohort: the table path's findings are the object path's."""
+        plans = with_ids(plans)
+        table = sessions_table(plans)
+        programs = {p.program.name: p.program for p in plans}
+        expected = findings_table(cohort_plans(table, programs), rules)
+        assert validate_cohort(table, programs, rules).equals(expected)
+
+    @settings(max_examples=30)
+    @given(st.lists(plan_strategy(), min_size=1, max_size=3))
+    def test_round_trip(self, plans: list[TreatmentPlan]) -> None:
+        """A plan's sessions come back from its rows, in order, in the program's zone."""
+        plans = with_ids(plans)
+        again = cohort_plans(
+            sessions_table(plans), {p.program.name: p.program for p in plans}
+        )
+
+        def rows(plan: TreatmentPlan) -> list[tuple[object, ...]]:
+            return [(s.kind, s.start, s.minutes, s.attendance) for s in plan.sessions]
+
+        assert [rows(p) for p in again] == [
+            rows(p) for p in plans
+        ]  # the table's columns
+
+
+def small_cohort() -> list[TreatmentPlan]:
+    programs = (evening_iop(), adolescent_iop(), day_php())
+    return [
+        TreatmentPlan.from_program(
+            programs[n % 3], patient_id=f"p{n}", start=dt.date(2026, 3, 2 + n), days=50
+        )
+        for n in range(9)
+    ]
+
+
+class TestFormats:
+    def test_pandas_parquet_csv_agree(self, tmp_path: Path) -> None:
+        """pandas, Parquet and CSV inputs give the same findings."""
+        plans = small_cohort()
+        programs = [evening_iop(), adolescent_iop(), day_php()]
+        table = sessions_table(plans)
+        pq.write_table(table, tmp_path / "s.parquet")
+        frame = table.to_pandas()
+        frame["start"] = frame["start"].dt.tz_convert("America/New_York")
+        csv = frame.assign(start=frame["start"].map(lambda t: t.isoformat()))
+        csv.to_csv(tmp_path / "s.csv", index=False)
+        expected = validate_cohort(table, programs)
+        assert expected.num_rows > 0
+        for source in (frame, tmp_path / "s.parquet", tmp_path / "s.csv"):
+            assert validate_cohort(source, programs).equals(expected)
+
+    def test_programs_from_toml(self, tmp_path: Path) -> None:
+        """A TOML file of [[programs]] documents."""
+        path = tmp_path / "programs.toml"
+        documents = [to_dict(p) for p in (evening_iop(), adolescent_iop())]
+        path.write_text(tomli_w.dumps({"programs": _drop_none(documents)}))
+        assert sorted(load_programs(path)) == ["Adolescent IOP", "Evening IOP"]
+
+    @pytest.mark.parametrize(
+        ("change", "where"),
+        [
+            ({"minutes": [0]}, "sessions[0].minutes"),
+            ({"kind": ["yoga"]}, "sessions[0].kind"),
+            ({"program": ["Nowhere"]}, "sessions[0].program"),
+        ],
+    )
+    def test_bad_rows_are_named(
+        self, change: dict[str, list[object]], where: str
+    ) -> None:
+        """A bad row is refused with its row and column."""
+        frame = sessions_table(small_cohort()[:1]).to_pandas().head(1)
+        for column, values in change.items():
+            frame[column] = values
+        with pytest.raises(InvalidValueError, match="^" + re.escape(where)):
+            validate_cohort(frame, [evening_iop()])
+
+    def test_naive_starts_are_refused(self) -> None:
+        """Time is explicit: naive starts are an error."""
+        frame = sessions_table(small_cohort()[:1]).to_pandas()
+        frame["start"] = frame["start"].dt.tz_localize(None)
+        with pytest.raises(InvalidValueError, match="timezone-aware"):
+            read_sessions(frame)
+
+
+def _drop_none(value: object) -> object:
+    if isinstance(value, dict):
+        return {k: _drop_none(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_drop_none(v) for v in value]
+    return value
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[distributed.Client]:
+    """A small LocalCluster with two worker processes."""
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as dask_client,
+    ):
+        yield dask_client
+
+
+class TestDask:
+    @pytest.mark.usefixtures("client")
+    def test_cohort_on_a_cluster(self) -> None:
+        """Partitioned by patient on worker processes: the same findings."""
+        plans = small_cohort()
+        programs = [evening_iop(), adolescent_iop(), day_php()]
+        table = sessions_table(plans)
+        parts = dd.from_pandas(table.to_pandas(), npartitions=3, sort=False).shuffle(
+            "patient_id"
+        )
+        found = validate_cohort_dask(parts, programs).compute()
+        expected = validate_cohort(table, programs).to_pandas()
+        key = ["patient_id", "rule_id", "message"]
+        assert (
+            found.sort_values(key)
+            .reset_index(drop=True)
+            .equals(expected.sort_values(key).reset_index(drop=True))
+        )
+
+    def test_sweep_on_a_cluster(self, client: distributed.Client) -> None:
+        """A sweep on the cluster's executor gives the single-machine results."""
+        base = Scenario(
+            programs=[evening_iop()],
+            referrals_per_week=2,
+            horizon_days=200,
+            warmup_days=20,
+        )
+        scenarios = [base, attrs.evolve(base, referrals_per_week=3)]
+        here = sweep(scenarios, seed=5)
+        there = sweep(scenarios, seed=5, executor=client.get_executor())
+        assert [r.records for r in there] == [r.records for r in here]
+        assert scenarios[0].rules == DEFAULT_RULES
+
+
+class TestCommandLine:
+    def test_validate_cohort_writes_the_findings_table(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """``iopmodel validate --cohort S --programs P -o F`` writes the table; exit 1 on errors."""
+        plans = small_cohort()
+        short = plans[0].cancel_session(plans[0].sessions[8])  # a week below the floor
+        plans = [short, *plans[1:]]
+        programs = [evening_iop(), adolescent_iop(), day_php()]
+        pq.write_table(sessions_table(plans), tmp_path / "sessions.parquet")
+        (tmp_path / "programs.toml").write_text(
+            tomli_w.dumps({"programs": _drop_none([to_dict(p) for p in programs])})
+        )
+        expected = validate_cohort(sessions_table(plans), programs)
+        for name in ("findings.csv", "findings.parquet"):
+            status = main(["validate", "--cohort", str(tmp_path / "sessions.parquet"),
+                           "--programs", str(tmp_path / "programs.toml"),
+                           "-o", str(tmp_path / name)])  # fmt: skip
+            assert status == 1
+            read = (
+                pq.read_table(tmp_path / name)
+                if name.endswith(".parquet")
+                else pcsv.read_csv(tmp_path / name)
+            )
+            assert (
+                read.column("message").to_pylist()
+                == expected.column("message").to_pylist()
+            )
+        assert "errors" in capsys.readouterr().err
+
+    def test_cohort_needs_programs(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """--cohort without --programs is a usage error."""
+        assert main(["validate", "--cohort", "x.parquet"]) == 2
+        assert "--programs" in capsys.readouterr().err
