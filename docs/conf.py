@@ -22,6 +22,7 @@ extensions = [
     "sphinx.ext.doctest",
     "sphinx.ext.viewcode",
     "myst_parser",
+    "sphinx_copybutton",
     "matplotlib.sphinxext.plot_directive",
     "iopmodel_tables",
 ]
@@ -30,6 +31,16 @@ source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 exclude_patterns = ["_build", "generated/*.md"]
 myst_enable_extensions = ["colon_fence", "deflist"]
 myst_heading_anchors = 3
+
+# The copy button copies what a reader pastes into ``python``: prompt lines only,
+# prompts removed, output and blank output lines dropped; an empty "..." line
+# (which ends a compound statement) stays, as an empty line. tests/test_docs_paste.py
+# reads this pattern and pastes every block the same way.
+copybutton_prompt_text = r">>>(?: |$)|\.\.\.(?: |$)|\$ "
+copybutton_prompt_is_regexp = True
+copybutton_only_copy_prompt_lines = True
+copybutton_remove_prompts = True
+copybutton_copy_empty_lines = False
 
 plot_html_show_source_link = False
 plot_html_show_formats = False
