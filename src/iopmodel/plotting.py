@@ -204,8 +204,9 @@ def plot_weekly_hours(
     alphas = [1.0 if w.full else 0.45 for w in weeks]
     bottom = [0.0] * len(weeks)
     handles = []
-    for key, (label, colour, hatch) in _OUTCOMES.items():
+    for key, (plan_label, colour, hatch) in _OUTCOMES.items():
         heights = hours[key]
+        label = plan_label if cycle is None else "scheduled"
         if not any(heights):
             continue
         bars = ax.bar(xs, heights, width, bottom=bottom, color=colour, hatch=hatch,
@@ -226,7 +227,7 @@ def plot_weekly_hours(
     ax.set_ylim(0, top * 1.3)  # room for the legend's row
     ax.set_ylabel("hours per week")
     if cycle is None:
-        step = max(1, len(weeks) // 7)
+        step = max(1, -(-len(weeks) // 7))  # at most 7 dates
         ax.xaxis.set_major_locator(
             mdates.WeekdayLocator(byweekday=subject.week_start, interval=step)
         )
