@@ -151,7 +151,10 @@ def test_copy_button_strips_prompts_and_output() -> None:
     """Prompts go, output goes, an empty continuation line stays empty."""
     block = ">>> for i in range(2):\n...     print(i)\n...\n0\n1\n>>> i\n1\n"
     assert copied_lines(block) == ["for i in range(2):", "    print(i)", "", "i"]
-    assert pasted_statements(block) == [["for i in range(2):", "    print(i)", ""], ["i"]]
+    assert pasted_statements(block) == [
+        ["for i in range(2):", "    print(i)", ""],
+        ["i"],
+    ]
 
 
 def test_session_reports_a_loop_without_its_closing_line() -> None:
@@ -179,14 +182,17 @@ def test_every_block_pastes(page: Path, monkeypatch: pytest.MonkeyPatch) -> None
                 "an empty '...' line"
             )
             if example is None:  # a plot script: no output, no error
-                assert "Traceback" not in got and "Error" not in got, f"{where}:\n{got}"
+                assert "Traceback" not in got, f"{where}:\n{got}"
+                assert "Error" not in got, f"{where}:\n{got}"
                 continue
             flags = FLAGS
             for option, on in example.options.items():
                 flags = flags | option if on else flags & ~option
             if example.exc_msg is not None:
                 message = exception_message(got)
-                assert message is not None, f"{where}: expected an exception, got\n{got}"
+                assert message is not None, (
+                    f"{where}: expected an exception, got\n{got}"
+                )
                 assert checker.check_output(example.exc_msg, message, flags), (
                     f"{where}: expected\n{example.exc_msg}got\n{message}"
                 )

@@ -68,7 +68,9 @@ def test_home_page_lines_are_tested_here() -> None:
 
 def _fresh_environment() -> dict[str, str]:
     """This process's environment without its virtual environment."""
-    env = {k: v for k, v in os.environ.items() if k not in {"VIRTUAL_ENV", "PYTHONPATH"}}
+    env = {
+        k: v for k, v in os.environ.items() if k not in {"VIRTUAL_ENV", "PYTHONPATH"}
+    }
     inside = Path(sys.prefix)
     env["PATH"] = os.pathsep.join(
         entry
@@ -91,14 +93,22 @@ def test_every_command_runs_as_written(tmp_path: Path) -> None:
         ROOT,
         checkout,
         ignore=shutil.ignore_patterns(
-            ".git", ".ci-venv", ".venv", "wheel-env", "_build", "dist", "__pycache__",
-            ".pytest_cache", ".hypothesis", ".mypy_cache", ".ruff_cache", "*.egg-info",
-        ),  # fmt: skip
+            ".git",
+            ".ci-venv",
+            ".venv",
+            "wheel-env",
+            "_build",
+            "dist",
+            "__pycache__",
+            ".pytest_cache",
+            ".hypothesis",
+            ".mypy_cache",
+            ".ruff_cache",
+            "*.egg-info",
+        ),
     )
     steps = commands(PAGE.read_text())
-    script = "set -e\n" + "".join(
-        f"echo {MARK}\n{command}\n" for command, _ in steps
-    )
+    script = "set -e\n" + "".join(f"echo {MARK}\n{command}\n" for command, _ in steps)
     result = subprocess.run(  # noqa: S603 - our own page's commands
         ["bash", "-c", script],  # noqa: S607 - bash from PATH, as a reader's shell
         cwd=checkout,

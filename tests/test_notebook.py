@@ -86,11 +86,51 @@ class TestHtml:
         assert "<td" in text
         assert "4" in text  # the short week
 
+    def test_design_findings_name_the_week_of_the_cycle(self) -> None:
+        """A design has no dates: its findings name the week of its cycle."""
+        program = evening_iop()
+        group = attrs.evolve(program.templates[0], rrule="FREQ=WEEKLY;BYDAY=MO,WE")
+        report = validate(
+            attrs.evolve(program, templates=(group, *program.templates[1:]))
+        )
+        text = report._repr_html_()
+        assert "week 1 of the design&#x27;s cycle" in text
+        assert "2024-" not in text
+        assert "2001-" not in text
+        frame = report.to_dataframe()
+        assert frame["week"].isna().all()
+        assert set(frame["cycle_week"].dropna()) == {"1"}
+
+    def test_locations_in_plain_words(self) -> None:
+        """Document paths read as words: REV001 concerns the plan reviews."""
+        plan = TreatmentPlan.from_program(
+            evening_iop(), patient_id="p-9", start=MONDAY, days=120
+        )
+        report = validate(plan)
+        assert any(f.path == "$.reviews" for f in report)
+        text = report._repr_html_()
+        assert "$.reviews" not in text
+        assert ">plan reviews<" in text
+        assert ">concerns<" in text
+
+    def test_unrecorded_weeks_are_not_zero(self) -> None:
+        """A week with nothing recorded says so, instead of 0 attended hours."""
+        plan = short_plan()
+        plan = plan.record_attendance(plan.sessions[0], Attendance.ATTENDED)
+        text = plan._repr_html_()
+        rows = text.split("<tr>")[2:]
+        assert "3 (3 not recorded yet)" in rows[0]
+        assert "not recorded yet</span>" in rows[2]
+        assert all("<th" not in h or "></th>" not in h for h in text.split("<tr>")[1:2])
+        assert "partial week (1 of 7 days)" in rows[-1]
+
     def test_episode_timeline(self) -> None:
         """An episode renders as a proportional timeline."""
         text = pathway()._repr_html_()
         assert "display:flex" in text
         assert "Intensive outpatient (45 d)" in text
+        assert "Residential withdrawal management (5 d)" in text
+        assert "ellipsis" not in text  # full level names, wrapped
         assert Episode(patient_id="q")._repr_html_().endswith("not admitted</div>")
 
     def test_plain_repr_stays_short(self) -> None:
@@ -154,7 +194,9 @@ class TestPlots:
         """Recorded outcomes get their own segments and legend entries."""
         plan = short_plan()
         for session in plan.sessions[:4]:
-            outcome = Attendance.ABSENT if session.start.day == 4 else Attendance.ATTENDED
+            outcome = (
+                Attendance.ABSENT if session.start.day == 4 else Attendance.ATTENDED
+            )
             plan = plan.record_attendance(session, outcome)
         ax = plot_weekly_hours(plan)
         heights = {c.get_label(): c.patches[0].get_height() for c in ax.containers}

@@ -42,7 +42,7 @@ from iopmodel.simulation import Scenario, sweep
 
 BASELINES = Path(__file__).parent / "baseline_images"
 TOLERANCE = 2.0  # RMS, in 0-255 grey levels
-STYLE = {
+STYLE: Any = {  # rcParams (matplotlib types its keys as literals)
     "font.family": "DejaVu Sans",
     "font.size": 10,
     "figure.dpi": 100,

@@ -98,7 +98,9 @@ def python_rows() -> list[tuple[str, str, str]]:
     for module_name, page in STDLIB_PAGES.items():
         rows += _members(module_name, page)
     rows += [(name, "py:class", uri) for name, uri in BUILTIN_CLASSES.items()]
-    rows += [(name, "py:exception", f"library/exceptions.html#{name}") for name in EXCEPTIONS]
+    rows += [
+        (name, "py:exception", f"library/exceptions.html#{name}") for name in EXCEPTIONS
+    ]
     rows.append(("None", "py:data", "library/constants.html#None"))
     aliased = []
     for alias, real in ALIASES.items():
@@ -133,23 +135,43 @@ OTHERS = {
         "Matplotlib",
         "https://matplotlib.org/stable/",
         [
-            ("matplotlib.axes.Axes", "py:class", "api/_as_gen/matplotlib.axes.Axes.html"),
-            ("matplotlib.figure.Figure", "py:class", "api/_as_gen/matplotlib.figure.Figure.html"),
-            ("matplotlib.testing.compare.compare_images", "py:function",
-             "api/testing_api.html#matplotlib.testing.compare.compare_images"),
-        ],  # fmt: skip
+            (
+                "matplotlib.axes.Axes",
+                "py:class",
+                "api/_as_gen/matplotlib.axes.Axes.html",
+            ),
+            (
+                "matplotlib.figure.Figure",
+                "py:class",
+                "api/_as_gen/matplotlib.figure.Figure.html",
+            ),
+            (
+                "matplotlib.testing.compare.compare_images",
+                "py:function",
+                "api/testing_api.html#matplotlib.testing.compare.compare_images",
+            ),
+        ],
     ),
     "hypothesis": (
         "Hypothesis",
         "https://hypothesis.readthedocs.io/en/latest/",
         [
-            ("hypothesis.strategies.from_type", "py:function",
-             "reference/strategies.html#hypothesis.strategies.from_type"),
-            ("hypothesis.strategies.SearchStrategy", "py:class",
-             "reference/strategies.html#hypothesis.strategies.SearchStrategy"),
-            ("hypothesis.stateful.RuleBasedStateMachine", "py:class",
-             "reference/api.html#hypothesis.stateful.RuleBasedStateMachine"),
-        ],  # fmt: skip
+            (
+                "hypothesis.strategies.from_type",
+                "py:function",
+                "reference/strategies.html#hypothesis.strategies.from_type",
+            ),
+            (
+                "hypothesis.strategies.SearchStrategy",
+                "py:class",
+                "reference/strategies.html#hypothesis.strategies.SearchStrategy",
+            ),
+            (
+                "hypothesis.stateful.RuleBasedStateMachine",
+                "py:class",
+                "reference/api.html#hypothesis.stateful.RuleBasedStateMachine",
+            ),
+        ],
     ),
 }
 BASES = {"python": ("Python", "https://docs.python.org/3/")} | {

@@ -31,11 +31,17 @@ PENDING: Final = SKY_BLUE
 ABSENT: Final = VERMILLION
 CANCELLED: Final = GREY
 
+#: Table rows of findings in HTML, by severity (light tint, dark text).
+SEVERITY_STYLE: Final = {
+    "error": "background:#fde2e2;color:#8a1c1c",
+    "warning": "background:#fff4ce;color:#6b4e00",
+    "info": "background:#e8f1fb;color:#1d4e89",
+}
+
 #: One colour per standard, in the order of ``iopmodel.standards.STANDARDS``;
 #: bounds shared by every standard drawn are black.
 STANDARD_COLOURS: Final = (ORANGE, PURPLE, GREEN, YELLOW, SKY_BLUE)
 SHARED: Final = BLACK
-
 
 
 def level_colour(level: LevelOfCare) -> str:

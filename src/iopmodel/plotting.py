@@ -1,7 +1,7 @@
-"""Plots for notebooks and papers: weekly hours against every standard's band,
-episode timelines, waits against capacity.
+"""Plots for notebooks and papers.
 
-matplotlib is an optional extra (``pip install "iopmodel[plot]"``), imported
+Weekly hours against every standard's band, episode timelines, waits against
+capacity. matplotlib is an optional extra (``pip install "iopmodel[plot]"``), imported
 only when a function runs. Every function returns the matplotlib
 :class:`~matplotlib.axes.Axes` so you can restyle it, and draws on the ``ax``
 you pass if you pass one. Colours are the colour-blind-safe Okabe-Ito palette,
@@ -29,6 +29,7 @@ from iopmodel.sessions import Attendance
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
+    from iopmodel.cycles import WeekCycle
     from iopmodel.episodes import Episode
     from iopmodel.simulation import SimulationResult
     from iopmodel.standards import HoursBand, Standard
@@ -138,6 +139,68 @@ def _draw_bands(ax: Any, subject: Subject, standards: Sequence[Standard]) -> flo
     return float(max(bounds, default=0))
 
 
+def _outcome_bars(
+    ax: Any,
+    xs: list[Any],
+    width: float,
+    weeks: Sequence[WeekSummary],
+    hours: dict[str, list[float]],
+    *,
+    design: bool,
+) -> tuple[list[float], list[Any]]:
+    """Stack each week's hours by outcome; the bar tops and the legend handles."""
+    patches: Any = importlib.import_module("matplotlib.patches")
+    alphas = [1.0 if w.full else 0.45 for w in weeks]
+    bottom = [0.0] * len(weeks)
+    handles = []
+    for key, (plan_label, colour, hatch) in _OUTCOMES.items():
+        heights = hours[key]
+        label = "scheduled" if design else plan_label
+        if not any(heights):
+            continue
+        edge = _palette.CANCELLED if hatch else colour
+        bars = ax.bar(xs, heights, width, bottom=bottom, color=colour, hatch=hatch,
+                      edgecolor=edge, linewidth=0.6, label=label, zorder=2)  # fmt: skip
+        for bar, alpha in zip(bars, alphas, strict=True):
+            bar.set_alpha(alpha)
+        handles.append(
+            patches.Patch(facecolor=colour, hatch=hatch, label=label, edgecolor=edge)
+        )
+        bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
+    if any(alpha < 1 for alpha in alphas):
+        partial = "partial week (lighter)"
+        handles.append(
+            patches.Patch(facecolor=_palette.PENDING, alpha=0.45, label=partial)
+        )
+    return bottom, handles
+
+
+def _week_axis(
+    ax: Any, subject: Subject, xs: list[Any], cycle: WeekCycle | None
+) -> None:
+    """Dates with the year for a plan; weeks of the cycle for a design."""
+    mdates: Any = importlib.import_module("matplotlib.dates")  # untyped helpers
+    if cycle is None:
+        step = max(1, -(-len(xs) // 7))  # at most 7 dates
+        ax.xaxis.set_major_locator(
+            mdates.WeekdayLocator(byweekday=subject.week_start, interval=step)
+        )
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%-d %b %Y"))
+        ax.tick_params(axis="x", labelrotation=30)
+        for label in ax.get_xticklabels():
+            label.set_horizontalalignment("right")
+        ax.set_xlabel("week starting")
+        return
+    ax.set_xticks(xs, [str(x) for x in xs])
+    margin = 0.5 * (len(xs) < 3)  # a lone bar is not as wide as the plot
+    ax.set_xlim(0.5 - margin, len(xs) + 0.5 + margin)
+    ax.set_xlabel(
+        f"week of the {cycle.length}-week cycle"
+        if cycle.exact
+        else "each distinct week of the design (reference calendar)"
+    )
+
+
 def plot_weekly_hours(
     target: Program | TreatmentPlan,
     rules: RuleSet = DEFAULT_RULES,
@@ -187,7 +250,6 @@ def plot_weekly_hours(
 
     plt = _pyplot()
     mdates: Any = importlib.import_module("matplotlib.dates")  # untyped helpers
-    patches: Any = importlib.import_module("matplotlib.patches")
     if ax is None:
         _, ax = plt.subplots(figsize=(7.5, 3.6), layout="constrained")
     subject = Subject.of(target, rules, as_of=as_of)
@@ -201,49 +263,16 @@ def plot_weekly_hours(
         xs = list(range(1, len(weeks) + 1))
         width = 0.7
     hours = _hours_by_outcome(subject, weeks)
-    alphas = [1.0 if w.full else 0.45 for w in weeks]
-    bottom = [0.0] * len(weeks)
-    handles = []
-    for key, (plan_label, colour, hatch) in _OUTCOMES.items():
-        heights = hours[key]
-        label = plan_label if cycle is None else "scheduled"
-        if not any(heights):
-            continue
-        bars = ax.bar(xs, heights, width, bottom=bottom, color=colour, hatch=hatch,
-                      edgecolor=_palette.CANCELLED if hatch else colour,
-                      linewidth=0.6, label=label, zorder=2)  # fmt: skip
-        for bar, alpha in zip(bars, alphas, strict=True):
-            bar.set_alpha(alpha)
-        handles.append(patches.Patch(facecolor=colour, hatch=hatch, label=label,
-                                     edgecolor=_palette.CANCELLED if hatch else colour))  # fmt: skip
-        bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
-    if any(alpha < 1 for alpha in alphas):
-        handles.append(patches.Patch(facecolor=_palette.PENDING, alpha=0.45,
-                                     label="partial week (lighter)"))  # fmt: skip
+    bottom, handles = _outcome_bars(
+        ax, xs, width, weeks, hours, design=cycle is not None
+    )
     drawn = list(STANDARDS.values()) if standards is None else list(standards)
     if standards is None and rules.standard not in drawn:
         drawn.append(rules.standard)
     top = max([_draw_bands(ax, subject, drawn), *bottom, 1.0])
     ax.set_ylim(0, top * 1.3)  # room for the legend's row
     ax.set_ylabel("hours per week")
-    if cycle is None:
-        step = max(1, -(-len(weeks) // 7))  # at most 7 dates
-        ax.xaxis.set_major_locator(
-            mdates.WeekdayLocator(byweekday=subject.week_start, interval=step)
-        )
-        ax.xaxis.set_major_formatter(mdates.DateFormatter("%-d %b %Y"))
-        ax.tick_params(axis="x", labelrotation=30)
-        for label in ax.get_xticklabels():
-            label.set_horizontalalignment("right")
-        ax.set_xlabel("week starting")
-    else:
-        ax.set_xticks(xs, [str(x) for x in xs])
-        ax.set_xlim(0.5 - 0.5 * (len(xs) < 3), len(xs) + 0.5 + 0.5 * (len(xs) < 3))
-        ax.set_xlabel(
-            f"week of the {cycle.length}-week cycle"
-            if cycle.exact
-            else "each distinct week of the design (reference calendar)"
-        )
+    _week_axis(ax, subject, xs, cycle)
     ax.set_title(f"{subject.name}: {subject.level.label if subject.level else ''}, "
                  f"{subject.population.value if subject.population else ''}",
                  loc="left", fontsize="medium")  # fmt: skip
