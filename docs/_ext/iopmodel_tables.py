@@ -54,25 +54,41 @@ def sources_list() -> str:
 
 
 def levels_table() -> str:
-    """Markdown table of every level with its codes, setting and flags."""
-    header = (
-        "| Level (key) | Label | ASAM 3rd | ASAM 4th | LOCUS | Setting | 24 h | WM |\n"
-        "|---|---|---|---|---|---|---|---|\n"
-    )
-    rows = []
+    """Two narrow Markdown tables: each level's codes, then its key and flags.
+
+    One wide table hid its right-hand columns behind a horizontal scroll bar.
+    """
+    codes = [
+        "| Level | ASAM 3rd | ASAM 4th | LOCUS | Setting |",
+        "|---|---|---|---|---|",
+    ]
+    keys = [
+        "| Level | Key (in code and files) | 24-hour care | Withdrawal management |",
+        "|---|---|---|---|",
+    ]
     for level in sorted(LevelOfCare):
         cells = (
-            f"`{level.key}`",
             level.label,
             level.code(Framework.ASAM_3) or "",
             level.code(Framework.ASAM_4) or "",
             level.code(Framework.LOCUS) or "",
             level.setting.value,
+        )
+        codes.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+        flags = (
+            level.label,
+            f"`{level.key}`",
             "yes" if level.round_the_clock else "",
             "yes" if level.withdrawal_management else "",
         )
-        rows.append("| " + " | ".join(_cell(c) for c in cells) + " |")
-    return header + "\n".join(rows) + "\n"
+        keys.append("| " + " | ".join(_cell(c) for c in flags) + " |")
+    return (
+        "\n".join(codes)
+        + "\n\nEach level's key, the name used in Python and in JSON or TOML "
+        "files, and its flags:\n\n"
+        + "\n".join(keys)
+        + "\n"
+    )
 
 
 def bands_table() -> str:

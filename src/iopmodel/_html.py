@@ -203,7 +203,7 @@ def report_html(report: ValidationReport) -> str:
             _e(f.severity.value),
             f"<code>{_e(f.rule_id)}</code>",
             _e(_concerns(f)),
-            _e(f.message),
+            _e(f.message.removeprefix(f"{_concerns(f)}: ")),
             _e(f.citation.short if f.citation else ""),
         ]
         for f in ordered

@@ -270,14 +270,15 @@ def plot_weekly_hours(
     if standards is None and rules.standard not in drawn:
         drawn.append(rules.standard)
     top = max([_draw_bands(ax, subject, drawn), *bottom, 1.0])
-    ax.set_ylim(0, top * 1.3)  # room for the legend's row
+    rows = -(-len(handles) // 3)  # the legend, three entries a row, above the bars
+    ax.set_ylim(0, top * (1.22 + 0.12 * rows))
     ax.set_ylabel("hours per week")
     _week_axis(ax, subject, xs, cycle)
     ax.set_title(f"{subject.name}: {subject.level.label if subject.level else ''}, "
                  f"{subject.population.value if subject.population else ''}",
                  loc="left", fontsize="medium")  # fmt: skip
     ax.spines[["top", "right"]].set_visible(False)
-    ax.legend(handles=handles, loc="upper left", ncol=len(handles), fontsize="small",
+    ax.legend(handles=handles, loc="upper left", ncol=3, fontsize="small",
               frameon=False, handlelength=1.2, columnspacing=1.2)  # fmt: skip
     return ax
 
