@@ -85,9 +85,7 @@ def levels_table() -> str:
     return (
         "\n".join(codes)
         + "\n\nEach level's key, the name used in Python and in JSON or TOML "
-        "files, and its flags:\n\n"
-        + "\n".join(keys)
-        + "\n"
+        "files, and its flags:\n\n" + "\n".join(keys) + "\n"
     )
 
 
