@@ -22,15 +22,28 @@ extensions = [
     "sphinx.ext.napoleon",
     "sphinx.ext.doctest",
     "sphinx.ext.viewcode",
-    "myst_parser",
+    "sphinx.ext.autosummary",
+    "sphinx.ext.intersphinx",
+    "myst_nb",  # MyST Markdown pages and the example notebook, executed
+    "sphinx_copybutton",
     "matplotlib.sphinxext.plot_directive",
     "iopmodel_tables",
 ]
 
-source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
-exclude_patterns = ["_build", "generated/*.md"]
+source_suffix = {".rst": "restructuredtext", ".md": "myst-nb", ".ipynb": "myst-nb"}
+exclude_patterns = ["_build", "generated/*.md", "_inv", "jupyter_execute"]
 myst_enable_extensions = ["colon_fence", "deflist"]
 myst_heading_anchors = 3
+
+# The copy button copies what a reader pastes into ``python``: prompt lines only,
+# prompts removed, output and blank output lines dropped; an empty "..." line
+# (which ends a compound statement) stays, as an empty line. tests/test_docs_paste.py
+# reads this pattern and pastes every block the same way.
+copybutton_prompt_text = r">>>(?: |$)|\.\.\.(?: |$)|\$ "
+copybutton_prompt_is_regexp = True
+copybutton_only_copy_prompt_lines = True
+copybutton_remove_prompts = True
+copybutton_copy_empty_lines = False
 
 plot_html_show_source_link = False
 plot_html_show_formats = False
@@ -39,6 +52,18 @@ plot_formats = [("png", 110)]
 html_theme = "furo"
 html_title = f"iopmodel {release}"
 html_static_path = ["_static"]
+html_css_files = ["iopmodel.css"]  # wrap long code lines; tables fit the page
+
+# The example notebook (docs/examples/compare_designs.ipynb links to the one in
+# examples/, stored without outputs) is executed at build time, so readers see
+# its tables, HTML displays and plots. A failing cell fails the build.
+nb_execution_mode = "cache"
+nb_execution_timeout = 600
+nb_execution_raise_on_error = True
+nb_execution_show_tb = True
+nb_merge_streams = True
+
+autosummary_generate = False  # the API index lists modules with one-line summaries
 
 autodoc_member_order = "bysource"
 autodoc_typehints = "signature"
@@ -49,21 +74,24 @@ napoleon_google_docstring = True
 napoleon_numpy_docstring = False
 napoleon_use_rtype = False
 
-# No network here: no intersphinx. Targets outside iopmodel are not linked, and
-# nitpicky mode ignores them explicitly, so every *iopmodel* reference is checked.
+# No network here: intersphinx reads inventories stored in docs/_inv, written
+# by docs/_inv/make_inventories.py (see its docstring). Every name they list is
+# linked; nitpicky mode reports every other reference that does not resolve.
+intersphinx_mapping = {
+    name: (base, str(HERE / "_inv" / f"{name}.inv"))
+    for name, base in {
+        "python": "https://docs.python.org/3/",
+        "attrs": "https://www.attrs.org/en/stable/",
+        "pandas": "https://pandas.pydata.org/docs/",
+        "matplotlib": "https://matplotlib.org/stable/",
+        "hypothesis": "https://hypothesis.readthedocs.io/en/latest/",
+    }.items()
+}
 nitpicky = True
 nitpick_ignore_regex = [
-    (
-        r"py:.*",
-        (
-            r"(datetime|fractions|zoneinfo|collections\.abc|typing|types|enum|hypothesis"
-            r"|dateutil|attrs|attr|cattrs|pathlib|decimal|random|concurrent|pandas|matplotlib"
-            r"|icalendar|simpy|numpy)(\..*)?"
-        ),
-    ),
-    (r"py:.*", r"(dt|st|Fraction|ZoneInfo|Final|Any|Self|SearchStrategy)(\..*)?"),
-    (r"py:.*", r"(bool|int|str|float|object|None|tuple|list|dict|Exception)"),
-    (r"py:.*", r"(ValueError|TypeError|LookupError|KeyError|ExceptionGroup)"),
+    # Libraries without a stored inventory, and type variables.
+    (r"py:.*", r"(dateutil|cattrs|icalendar|simpy|numpy|st|hypothesis)(\..*)?"),
+    (r"py:.*", r"(Final|Any|Self|SearchStrategy|Literal|TypeVar|Callable)(\..*)?"),
     (r"py:.*", r"iopmodel\..*\.(T|P|Confidence)"),
 ]
 

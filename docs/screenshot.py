@@ -24,10 +24,15 @@ from pathlib import Path
 HERE = Path(__file__).parent
 PAGES = {
     "home": "index.html",
+    "getting-started": "getting-started.html",
     "tutorial": "tutorial.html",
+    "levels": "concepts/levels.html",
+    "api-index": "reference/index.html",
     "api-rules": "reference/rules.html",
     "rule-catalogue": "rules.html",
     "notebooks": "guides/notebooks.html",
+    "notebook": "examples/compare_designs.html",
+    "simulation": "guides/simulation.html",
 }
 FLAGS = [
     "--headless",
@@ -54,7 +59,9 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=HERE / "_build" / "screenshots")
     parser.add_argument("--width", type=int, default=1280)
     parser.add_argument("--height", type=int, default=1600)
+    parser.add_argument("pages", nargs="*", help="names to take (default: all)")
     args = parser.parse_args()
+    pages = {k: v for k, v in PAGES.items() if not args.pages or k in args.pages}
     browser = shutil.which("chromium") or shutil.which("chromium-browser")
     if browser is None:
         raise SystemExit("chromium not found: apt-get install chromium")
@@ -64,7 +71,7 @@ def main() -> None:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     args.out.mkdir(parents=True, exist_ok=True)
     try:
-        for name, page in PAGES.items():
+        for name, page in pages.items():
             target = args.out / f"{name}.png"
             with tempfile.TemporaryDirectory() as profile:
                 subprocess.run(

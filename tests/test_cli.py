@@ -11,7 +11,7 @@ from pathlib import Path
 import icalendar
 import pytest
 
-from iopmodel import DischargeReason, Program, SessionKind, TreatmentPlan
+from iopmodel import DischargeReason, LevelOfCare, Program, SessionKind, TreatmentPlan
 from iopmodel.cli import main
 from iopmodel.examples import evening_iop
 from iopmodel.ics import to_ics
@@ -181,6 +181,23 @@ class TestOther:
         rows = json.loads(run(capsys, "levels", "--format", "json")[1])
         iop = next(r for r in rows if r["key"] == "intensive_outpatient")
         assert (iop["asam_3"], iop["asam_4"], iop["locus"]) == ("2.1", "2.1", "3")
+
+    def test_levels_columns_line_up(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """Every row's columns start where the header's do, longest names included."""
+        out = run(capsys, "levels")[1]
+        header, rule, *lines = out.splitlines()
+        rows = lines[: lines.index("")]
+        assert len(rows) == len(LevelOfCare)
+        setting = header.index("setting")
+        locus_end = header.index("LOCUS") + len("LOCUS")
+        longest = max(rows, key=lambda row: row.index("  "))
+        assert longest.startswith("Medically managed intensive inpatient withdrawal")
+        for row in rows:
+            assert row[setting - 2 : setting] == "  ", row
+            assert row[setting].isalpha(), row
+            assert row[locus_end - 1] != " ", row  # LOCUS codes right-aligned
+            assert row == row.rstrip()
+        assert len(rule) >= len(header)
 
     def test_demo(self, capsys: pytest.CaptureFixture[str]) -> None:
         """The demo shows a schedule, a report and a pathway ending in discharge."""

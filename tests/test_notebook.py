@@ -7,11 +7,13 @@ import json
 import sys
 from pathlib import Path
 
+import attrs
 import matplotlib as mpl
 import pytest
 
 mpl.use("Agg")
 import matplotlib.pyplot as plt
+from matplotlib.colors import to_hex
 
 from iopmodel import (
     MEDICARE_2024_RULES,
@@ -25,8 +27,10 @@ from iopmodel import (
 )
 from iopmodel.errors import MissingExtraError
 from iopmodel.examples import adolescent_iop, evening_iop
-from iopmodel.plotting import plot_episode, plot_weekly_hours
+from iopmodel.plotting import plot_episode, plot_wait_vs_capacity, plot_weekly_hours
 from iopmodel.services import Service
+from iopmodel.simulation import Scenario, sweep
+from iopmodel.standards import MEDICARE_2024_STANDARD
 from iopmodel.tables import sessions_frame, weeks_frame
 from iopmodel.weeks import summarize_weeks
 
@@ -107,11 +111,51 @@ class TestHtml:
         assert "<td" in text
         assert "4" in text  # the short week
 
+    def test_design_findings_name_the_week_of_the_cycle(self) -> None:
+        """A design has no dates: its findings name the week of its cycle."""
+        program = evening_iop()
+        group = attrs.evolve(program.templates[0], rrule="FREQ=WEEKLY;BYDAY=MO,WE")
+        report = validate(
+            attrs.evolve(program, templates=(group, *program.templates[1:]))
+        )
+        text = report._repr_html_()
+        assert "week 1 of the design&#x27;s cycle" in text
+        assert "2024-" not in text
+        assert "2001-" not in text
+        frame = report.to_dataframe()
+        assert frame["week"].isna().all()
+        assert set(frame["cycle_week"].dropna()) == {"1"}
+
+    def test_locations_in_plain_words(self) -> None:
+        """Document paths read as words: REV001 concerns the plan reviews."""
+        plan = TreatmentPlan.from_program(
+            evening_iop(), patient_id="p-9", start=MONDAY, days=120
+        )
+        report = validate(plan)
+        assert any(f.path == "$.reviews" for f in report)
+        text = report._repr_html_()
+        assert "$.reviews" not in text
+        assert ">plan reviews<" in text
+        assert ">concerns<" in text
+
+    def test_unrecorded_weeks_are_not_zero(self) -> None:
+        """A week with nothing recorded says so, instead of 0 attended hours."""
+        plan = short_plan()
+        plan = plan.record_attendance(plan.sessions[0], Attendance.ATTENDED)
+        text = plan._repr_html_()
+        rows = text.split("<tr>")[2:]
+        assert "3 (3 not recorded yet)" in rows[0]
+        assert "not recorded yet</span>" in rows[2]
+        assert all("<th" not in h or "></th>" not in h for h in text.split("<tr>")[1:2])
+        assert "partial week (1 of 7 days)" in rows[-1]
+
     def test_episode_timeline(self) -> None:
         """An episode renders as a proportional timeline."""
         text = pathway()._repr_html_()
         assert "display:flex" in text
         assert "Intensive outpatient (45 d)" in text
+        assert "Residential withdrawal management (5 d)" in text
+        assert "ellipsis" not in text  # full level names, wrapped
         assert Episode(patient_id="q")._repr_html_().endswith("not admitted</div>")
 
     def test_plain_repr_stays_short(self) -> None:
@@ -153,19 +197,77 @@ class TestTables:
 
 
 class TestPlots:
-    def test_weekly_hours_band(self) -> None:
-        """Bars per week, with the band of the rule set shaded and labelled."""
+    def test_weekly_hours_bars_by_outcome(self) -> None:
+        """Each week's bar is split by outcome; cancelled hours sit on top."""
         ax = plot_weekly_hours(short_plan(), MEDICARE_2024_RULES)
-        heights = [patch.get_height() for patch in ax.patches[:5]]
-        assert heights[:2] == [10.0, 4.0]
+        bars = {
+            label: [patch.get_height() for patch in container]
+            for container, label in zip(
+                ax.containers, [c.get_label() for c in ax.containers], strict=True
+            )
+        }
+        # 28 days from a Monday, discharge day included: a last 1-day week.
+        assert bars["scheduled, not yet recorded"] == [10.0, 4.0, 10.0, 10.0, 0.0]
+        assert bars["cancelled (not counted)"] == [0.0, 6.0, 0.0, 0.0, 0.0]
+        cancelled = ax.containers[-1].patches[1]
+        assert cancelled.get_y() == 4.0  # stacked on the week's counted hours
         labels = ax.get_legend_handles_labels()[1]
-        assert "9 to under 20 h/week (Medicare IOP 2024)" in labels
         assert "attended" not in labels  # nothing recorded yet
+        assert len(ax.figure.legends) + (ax.get_legend() is not None) == 1
+
+    def test_absent_and_attended_are_marked(self) -> None:
+        """Recorded outcomes get their own segments and legend entries."""
         plan = short_plan()
         for session in plan.sessions[:4]:
-            plan = plan.record_attendance(session, Attendance.ATTENDED)
-        attended = plot_weekly_hours(plan).get_legend_handles_labels()[1]
-        assert "attended" in attended
+            outcome = (
+                Attendance.ABSENT if session.start.day == 4 else Attendance.ATTENDED
+            )
+            plan = plan.record_attendance(session, outcome)
+        ax = plot_weekly_hours(plan)
+        heights = {c.get_label(): c.patches[0].get_height() for c in ax.containers}
+        assert heights["attended"] == 7.0
+        assert heights["absent or excused"] == 3.0
+        legend = [t.get_text() for t in ax.get_legend().get_texts()]
+        assert legend[:2] == ["attended", "absent or excused"]
+
+    def test_every_standard_is_a_labelled_line(self) -> None:
+        """Both shipped standards' bands are drawn; a shared bound once, in black."""
+        ax = plot_weekly_hours(evening_iop())
+        assert [t.get_text().splitlines() for t in ax.texts] == [
+            ["≥ 9 h", "default, medicare-2024"],
+            ["≤ 20 h default", "< 20 h medicare-2024"],
+        ]
+        assert [line.get_ydata()[0] for line in ax.lines] == [9.0, 20.0]
+        assert ax.lines[0].get_color() == "#000000"
+        assert [line.get_linestyle() for line in ax.lines] == ["-", "--"]
+
+    def test_chosen_standards_only(self) -> None:
+        """standards= limits the lines; one standard's lines take its colour."""
+        ax = plot_weekly_hours(evening_iop(), standards=[MEDICARE_2024_STANDARD])
+        assert [t.get_text() for t in ax.texts] == [
+            "≥ 9 h\nmedicare-2024",
+            "< 20 h\nmedicare-2024",
+        ]
+        assert {line.get_color() for line in ax.lines} == {"#CC79A7"}
+
+    def test_plan_dates_carry_the_year(self) -> None:
+        """A plan's weeks are dated, with the year."""
+        ax = plot_weekly_hours(short_plan())
+        ax.figure.canvas.draw()
+        labels = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+        assert labels
+        assert all(label.endswith("2026") for label in labels)
+
+    def test_design_shows_every_week_of_its_cycle(self) -> None:
+        """A two-week cycle is two bars, named as weeks of the cycle."""
+        program = evening_iop()
+        individual = attrs.evolve(
+            program.templates[1], rrule="FREQ=WEEKLY;INTERVAL=2;BYDAY=TU"
+        )
+        biweekly = attrs.evolve(program, templates=(program.templates[0], individual))
+        ax = plot_weekly_hours(biweekly)
+        assert ax.get_xlabel() == "week of the 2-week cycle"
+        assert [p.get_height() for p in ax.containers[0].patches] == [10.0, 9.0]
 
     def test_draws_on_given_axes(self) -> None:
         """Passing ax draws there and returns it."""
@@ -175,13 +277,32 @@ class TestPlots:
         plt.close("all")
 
     def test_episode_rows(self) -> None:
-        """One row per level, labelled."""
-        labels = [t.get_text() for t in plot_episode(pathway()).get_yticklabels()]
+        """One row per level, labelled with the full name (wrapped), level colours."""
+        ax = plot_episode(pathway())
+        labels = [t.get_text().replace("\n", " ") for t in ax.get_yticklabels()]
         assert labels == [
             "Outpatient",
             "Intensive outpatient",
             "Residential withdrawal management",
         ]
+        colours = [to_hex(bar.get_facecolor()[0]) for bar in ax.collections]
+        assert colours == ["#e69f00", "#0072b2", "#009e73"]
+
+    def test_wait_plot_explains_its_intervals(self) -> None:
+        """The caption says what the points and the bars are."""
+        base = Scenario(
+            programs=[evening_iop()], referrals_per_week=3, horizon_days=200,
+            warmup_days=30,
+        )  # fmt: skip
+        designs = [
+            attrs.evolve(base, programs=[attrs.evolve(evening_iop(), capacity=c)])
+            for c in (10, 14)
+        ]
+        ax = plot_wait_vs_capacity(sweep(designs, replications=2, seed=3))
+        caption = " ".join(t.get_text() for t in ax.texts)
+        assert "over 2 replications" in caption
+        assert "95 % confidence interval of that mean" in caption
+        assert ax.get_ylim()[0] == 0
 
     def test_concurrent_services_get_rows(self) -> None:
         """A concurrent service gets its own row above the levels."""

@@ -17,26 +17,76 @@ def _cell(text: object) -> str:
     return str(text).replace("|", "\\|")
 
 
+def _link(citation: Any, text: str | None = None) -> str:
+    """A citation's short name (or *text*), linked to its source when it has one."""
+    label = _cell(text or citation.short)
+    return f"[{label}]({citation.url})" if citation.url else label
+
+
+def sources_list() -> str:
+    """Markdown list of every citation, primary sources first, with links."""
+    from iopmodel import sources  # noqa: PLC0415
+
+    citations = [
+        getattr(sources, name)
+        for name in sources.__all__
+        if isinstance(getattr(sources, name), sources.Citation)
+    ]
+    kinds = {
+        "primary": "primary source",
+        "secondary": "secondary: a quotation or summary",
+        "library": "no source: a value iopmodel chose",
+    }
+    lines = []
+    for citation in sorted(citations, key=lambda c: (c.rank, c.short)):
+        title = f"[{citation}]({citation.url})" if citation.url else str(citation)
+        alone = (
+            " **iopmodel relies on this source alone for some rules: no primary "
+            "source is cited for them.**"
+            if citation.sole_source
+            else ""
+        )
+        note = f" {citation.note}" if citation.note else ""
+        lines.append(
+            f"- `{citation.key}`: {title} ({kinds[citation.confidence]}).{alone}{note}"
+        )
+    return "\n".join(lines) + "\n"
+
+
 def levels_table() -> str:
-    """Markdown table of every level with its codes, setting and flags."""
-    header = (
-        "| Level (key) | Label | ASAM 3rd | ASAM 4th | LOCUS | Setting | 24 h | WM |\n"
-        "|---|---|---|---|---|---|---|---|\n"
-    )
-    rows = []
+    """Two narrow Markdown tables: each level's codes, then its key and flags.
+
+    One wide table hid its right-hand columns behind a horizontal scroll bar.
+    """
+    codes = [
+        "| Level | ASAM 3rd | ASAM 4th | LOCUS | Setting |",
+        "|---|---|---|---|---|",
+    ]
+    keys = [
+        "| Level | Key (in code and files) | 24-hour care | Withdrawal management |",
+        "|---|---|---|---|",
+    ]
     for level in sorted(LevelOfCare):
         cells = (
-            f"`{level.key}`",
             level.label,
             level.code(Framework.ASAM_3) or "",
             level.code(Framework.ASAM_4) or "",
             level.code(Framework.LOCUS) or "",
             level.setting.value,
+        )
+        codes.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+        flags = (
+            level.label,
+            f"`{level.key}`",
             "yes" if level.round_the_clock else "",
             "yes" if level.withdrawal_management else "",
         )
-        rows.append("| " + " | ".join(_cell(c) for c in cells) + " |")
-    return header + "\n".join(rows) + "\n"
+        keys.append("| " + " | ".join(_cell(c) for c in flags) + " |")
+    return (
+        "\n".join(codes)
+        + "\n\nEach level's key, the name used in Python and in JSON or TOML "
+        "files, and its flags:\n\n" + "\n".join(keys) + "\n"
+    )
 
 
 def bands_table() -> str:
@@ -97,12 +147,14 @@ def thresholds_table() -> str:
         values = [getattr(s, field) for s in STANDARDS.values()]
         shown = [v for v in values if v is not None]
         first = shown[0]
-        sources = sorted({v.source.short for v in shown})
+        cited = sorted({v.source for v in shown}, key=lambda c: (c.rank, c.short))
+        sources = [_link(c) for c in cited]
         marker = " (library default)" if any(v.library_default for v in shown) else ""
+        marker += " (article only)" if any(c.sole_source for c in cited) else ""
         lines.append(
             f"| `{field}` | "
             + " | ".join("" if v is None else _cell(v) for v in values)
-            + f" | {_cell(', '.join(sources))}{marker} | {_cell(first.note)} |"
+            + f" | {', '.join(sources)}{marker} | {_cell(first.note)} |"
         )
     return "\n".join(lines) + "\n"
 
@@ -150,7 +202,9 @@ def rules_catalogue() -> str:
         targets = " and ".join(sorted(rule.targets))
         lines.append(
             f"| [{rule.id}](#{rule.id.lower()}) | {_cell(rule.title)} | {rule.severity.value} "
-            f"| {targets}; {levels} | {_cell(rule.citation.short)} |"
+            f"| {targets}; {levels} | {_link(rule.citation)}"
+            + (" (article only)" if rule.citation.sole_source else "")
+            + " |"
         )
     lines.append("")
     for rule in BUILTIN_RULES.values():
@@ -183,11 +237,14 @@ def rules_catalogue() -> str:
             if citation.library_default
             else (f"{citation.key}; {citation.confidence}")
         )
-        link = f" <{citation.url}>" if citation.url else ""
-        lines.append(
-            f"- Source: {citation}{link} [{where}]"
-            + (f". {citation.note}" if citation.note else "")
-        )
+        title = f"[{citation}]({citation.url})" if citation.url else str(citation)
+        lines.append(f"- Source: {title} [{where}]")
+        if citation.sole_source:
+            lines.append(
+                "- **iopmodel relies on the source article alone for this rule.** "
+                "It is a treatment centre's web page, not a primary source; no "
+                "primary source is cited. Check the rule against your own standard."
+            )
         if rule.precondition is not None:
             first = (rule.precondition.__doc__ or "").strip().splitlines()[0]
             lines.append(f"- Applies when: {_cell(first)}")
@@ -362,6 +419,7 @@ GENERATORS = {
     "bands.md": bands_table,
     "band-sources.md": band_sources,
     "thresholds.md": thresholds_table,
+    "sources.md": sources_list,
 }
 
 

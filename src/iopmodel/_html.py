@@ -8,35 +8,56 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 from collections import Counter
 from typing import TYPE_CHECKING, Final
 
+from iopmodel import _palette
 from iopmodel._format import minutes_as_hours
 
 if TYPE_CHECKING:
     from iopmodel.episodes import Episode
     from iopmodel.plans import TreatmentPlan
     from iopmodel.programs import Program
-    from iopmodel.reports import ValidationReport
+    from iopmodel.reports import Finding, ValidationReport
+    from iopmodel.weeks import WeekSummary
 
-_SEVERITY_STYLE: Final = {
-    "error": "background:#fde2e2;color:#8a1c1c",
-    "warning": "background:#fff4ce;color:#6b4e00",
-    "info": "background:#e8f1fb;color:#1d4e89",
-}
 _TABLE: Final = "border-collapse:collapse;font-size:0.9em;margin:0.3em 0"
 _CELL: Final = (
     "border:1px solid #ccc;padding:2px 6px;vertical-align:top;text-align:left"
 )
 _DAYS: Final = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_LEVEL_COLOURS: Final = (
-    "#4c78a8",
-    "#f58518",
-    "#54a24b",
-    "#e45756",
-    "#72b7b2",
-    "#b279a2",
-)
+# Plain words for the document paths findings carry ("$.reviews").
+_PLACES: Final = {
+    "reviews": "plan reviews",
+    "aftercare": "aftercare plan",
+    "placements": "levels of care",
+    "planned_discharge": "planned discharge",
+    "sessions": "sessions",
+    "discharge_date": "discharge",
+    "problems": "problems and goals",
+}
+_INDEXED: Final = re.compile(r"^\$\.(\w+)\[(\d+)\](.*)$")
+
+
+def place(path: str) -> str:
+    """A document path in plain words: ``$.reviews`` is "plan reviews".
+
+    Example:
+        >>> from iopmodel._html import place
+        >>> place("$.reviews"), place("$.sessions[3]"), place("$.program.timezone")
+        ('plan reviews', 'session 4', 'program timezone')
+    """
+    indexed = _INDEXED.match(path)
+    if indexed:
+        name, index, rest = indexed.groups()
+        noun = _PLACES.get(name, name.replace("_", " ")).rstrip("s")
+        tail = rest.lstrip(".").replace(".", " ").replace("_", " ")
+        return f"{noun} {int(index) + 1}" + (f" {tail}" if tail else "")
+    key = path.removeprefix("$.").removeprefix("$")
+    if key in _PLACES:
+        return _PLACES[key]
+    return key.replace(".", " ").replace("_", " ") or "the whole document"
 
 
 def _e(value: object) -> str:
@@ -93,6 +114,19 @@ def program_html(program: Program) -> str:
     return f"<div>{summary}{_table(list(_DAYS), [cells])}</div>"
 
 
+def _attended(week: WeekSummary) -> str:
+    """Attended hours, or that nothing is recorded yet (not zero: not a no-show)."""
+    sessions = sum(week.session_counts)
+    if week.scheduled_minutes == 0:
+        return "&ndash;"
+    if week.pending_sessions and week.pending_sessions >= sessions:
+        return '<span style="color:#666">not recorded yet</span>'
+    hours = minutes_as_hours(week.attended_minutes)
+    if week.pending_sessions:
+        return f"{hours} ({week.pending_sessions} not recorded yet)"
+    return hours
+
+
 def plan_html(plan: TreatmentPlan) -> str:
     """Plan header, attendance counts and the weekly hours table."""
     from iopmodel.weeks import summarize_weeks  # noqa: PLC0415
@@ -119,19 +153,36 @@ def plan_html(plan: TreatmentPlan) -> str:
         [
             str(w.start),
             minutes_as_hours(w.scheduled_minutes),
-            minutes_as_hours(w.attended_minutes),
+            _attended(w),
             str(w.individual_sessions),
             str(w.group_sessions),
-            "" if w.full else f"partial ({w.days_in_window}/7)",
+            "" if w.full else f"partial week ({w.days_in_window} of 7 days)",
         ]
         for w in weeks
     ]
     table = _table(
-        ["week of", "scheduled h", "attended h", "individual", "group", ""], rows
+        [
+            "week of",
+            "scheduled h",
+            "attended h",
+            "individual sessions",
+            "group sessions",
+            "notes",
+        ],
+        rows,
     )
     from iopmodel._record_html import record_html  # noqa: PLC0415
 
     return f"<div>{header}{table}{record_html(plan)}</div>"
+
+
+def _concerns(finding: Finding) -> str:
+    """What a finding is about, in words: a dated week, a week of a cycle, a part."""
+    if finding.week is not None:
+        return f"week of {finding.week.isoformat()}"
+    if finding.cycle_week is not None:
+        return f"week {finding.cycle_week} of the design's cycle"
+    return place(finding.path) if finding.path else ""
 
 
 def report_html(report: ValidationReport) -> str:
@@ -153,16 +204,14 @@ def report_html(report: ValidationReport) -> str:
         [
             _e(f.severity.value),
             f"<code>{_e(f.rule_id)}</code>",
-            _e(f.week.isoformat() if f.week else (f.path or "")),
-            _e(f.message),
+            _e(_concerns(f)),
+            _e(f.message.removeprefix(f"{_concerns(f)}: ")),
             _e(f.citation.short if f.citation else ""),
         ]
         for f in ordered
     ]
-    styles = [_SEVERITY_STYLE[f.severity.value] for f in ordered]
-    table = _table(
-        ["severity", "rule", "week / path", "message", "source"], rows, styles
-    )
+    styles = [_palette.SEVERITY_STYLE[f.severity.value] for f in ordered]
+    table = _table(["severity", "rule", "concerns", "message", "source"], rows, styles)
     return f"<div>{header}{table}</div>"
 
 
@@ -186,8 +235,8 @@ def episode_html(episode: Episode, as_of: dt.date | None = None) -> str:
         spans = closed
     total = max(sum(spans), 1)  # same-day placements last 0 days
     bars = []
-    for index, (placement, days) in enumerate(zip(placements, spans, strict=True)):
-        colour = _LEVEL_COLOURS[index % len(_LEVEL_COLOURS)]
+    for placement, days in zip(placements, spans, strict=True):
+        colour = _palette.level_colour(placement.level)
         width = max(100 * days / total, 12)
         state = f"{days} d" if placement.end else "ongoing"
         label = f"{placement.level.label} ({state})"
@@ -196,7 +245,7 @@ def episode_html(episode: Episode, as_of: dt.date | None = None) -> str:
         )
         style = (
             f"flex:1 1 {width:.1f}%;background:{colour};color:white;padding:4px;"
-            "overflow:hidden;white-space:nowrap;text-overflow:ellipsis;"
+            "min-width:7em;overflow-wrap:anywhere;"
             "border-right:2px solid white;font-size:0.85em"
         )
         bars.append(f'<div title="{_e(title)}" style="{style}">{_e(label)}</div>')

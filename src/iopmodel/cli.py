@@ -330,13 +330,34 @@ def _cmd_levels(args: argparse.Namespace, out: TextIO) -> int:
     if args.format == "json":
         out.write(json.dumps(rows, indent=2) + "\n")
         return EXIT_OK
-    header = f"{'level':<52} {'ASAM 3':>7} {'ASAM 4':>7} {'LOCUS':>6}  {'setting':<12} adult hours"
-    out.write(header + "\n" + "-" * len(header) + "\n")
-    for row in rows:
-        codes = f"{row['asam_3'] or '-':>7} {row['asam_4'] or '-':>7} {row['locus'] or '-':>6}"
-        out.write(
-            f"{row['label']:<52} {codes}  {row['setting']:<12} {row['adult_hours'] or ''}\n"
-        )
+    # Column widths from the data, so the longest level name still lines up.
+    columns = [
+        ("level", "label", "<"),
+        ("ASAM 3", "asam_3", ">"),
+        ("ASAM 4", "asam_4", ">"),
+        ("LOCUS", "locus", ">"),
+        ("setting", "setting", "<"),
+        ("adult hours", "adult_hours", "<"),
+    ]
+    cells = [[str(row[key] or "-") for _, key, _ in columns] for row in rows]
+    for line in cells:
+        if line[-1] == "-":
+            line[-1] = ""
+    widths = [
+        max(len(title), *(len(line[i]) for line in cells))
+        for i, (title, _, _) in enumerate(columns)
+    ]
+
+    def render(values: list[str]) -> str:
+        return "  ".join(
+            f"{value:{align}{width}}"
+            for value, width, (_, _, align) in zip(values, widths, columns, strict=True)
+        ).rstrip()
+
+    header = render([title for title, _, _ in columns])
+    out.write(header + "\n" + "-" * sum(widths, 2 * (len(widths) - 1)) + "\n")
+    for line in cells:
+        out.write(render(line) + "\n")
     out.write(
         "\nCodes are mappings; the same number can mean different levels in "
         "different frameworks.\n"

@@ -1,27 +1,40 @@
-"""Plots for notebooks: weekly hours against the rule's band, episode timelines.
+"""Plots for notebooks and papers.
 
-matplotlib is an optional extra (``pip install "iopmodel[plot]"``), imported
-only when a function runs. Every function returns the matplotlib ``Axes`` so
-you can restyle it, and draws on the ``ax`` you pass if you pass one.
+Weekly hours against every standard's band, episode timelines, waits against
+capacity. matplotlib is an optional extra (``pip install "iopmodel[plot]"``), imported
+only when a function runs. Every function returns the matplotlib
+:class:`~matplotlib.axes.Axes` so you can restyle it, and draws on the ``ax``
+you pass if you pass one. Colours are the colour-blind-safe Okabe-Ito palette,
+shared with the notebook HTML displays. Each plot has one legend; reference
+lines are labelled where they are drawn.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import importlib
+import textwrap
+from collections import defaultdict
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
+from iopmodel import _palette
+from iopmodel._format import hours_text
 from iopmodel.errors import MissingExtraError
 from iopmodel.plans import TreatmentPlan
 from iopmodel.programs import Program
 from iopmodel.rules import DEFAULT_RULES, RuleSet, Subject
+from iopmodel.sessions import Attendance
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterable, Sequence
 
+    from iopmodel.cycles import WeekCycle
     from iopmodel.episodes import Episode
     from iopmodel.measures import Measure
     from iopmodel.simulation import SimulationResult
+    from iopmodel.standards import HoursBand, Standard
+    from iopmodel.weeks import WeekSummary
 
 __all__ = [
     "plot_episode",
@@ -29,6 +42,14 @@ __all__ = [
     "plot_wait_vs_capacity",
     "plot_weekly_hours",
 ]
+
+# Session outcomes, bottom to top of each week's bar: (label, colour, hatch).
+_OUTCOMES = {
+    "attended": ("attended", _palette.ATTENDED, ""),
+    "absent": ("absent or excused", _palette.ABSENT, ""),
+    "pending": ("scheduled, not yet recorded", _palette.PENDING, ""),
+    "cancelled": ("cancelled (not counted)", "white", "////"),
+}
 
 
 def _pyplot() -> Any:
@@ -38,21 +59,182 @@ def _pyplot() -> Any:
         raise MissingExtraError("plot", "matplotlib") from None
 
 
+def _outcome(attendance: Attendance) -> str:
+    if attendance is Attendance.ATTENDED:
+        return "attended"
+    if attendance in {Attendance.ABSENT, Attendance.EXCUSED}:
+        return "absent"
+    if attendance is Attendance.CANCELLED:
+        return "cancelled"
+    return "pending"
+
+
+def _hours_by_outcome(
+    subject: Subject, weeks: Sequence[WeekSummary]
+) -> dict[str, list[float]]:
+    """Counted hours of each week, split by session outcome."""
+    minutes: dict[str, list[int]] = {key: [0] * len(weeks) for key in _OUTCOMES}
+    if subject.plan is None:  # a design: every session is scheduled
+        minutes["pending"] = [w.scheduled_minutes for w in weeks]
+        return {k: [m / 60 for m in v] for k, v in minutes.items()}
+    index = {w.start: i for i, w in enumerate(weeks)}
+    timezone = subject.plan.program.timezone
+    for session in subject.plan.sessions:
+        if session.kind not in subject.standard.counted_kinds:
+            continue
+        day = session.start.astimezone(timezone).date()
+        week = day - dt.timedelta(days=(day.weekday() - subject.week_start) % 7)
+        if week in index:
+            minutes[_outcome(session.attendance)][index[week]] += session.minutes
+    return {k: [m / 60 for m in v] for k, v in minutes.items()}
+
+
+def _bound_text(band: HoursBand, *, floor: bool) -> str:
+    if floor:
+        sign = "\u2265" if band.include_minimum else ">"
+        return f"{sign} {hours_text(band.minimum)} h"
+    sign = "\u2264" if band.include_maximum else "<"
+    return f"{sign} {hours_text(Fraction(band.maximum or 0))} h"
+
+
+def _draw_bands(ax: Any, subject: Subject, standards: Sequence[Standard]) -> float:
+    """Each standard's band for the subject's level as labelled lines; the top."""
+    from matplotlib.transforms import blended_transform_factory  # noqa: PLC0415
+
+    from iopmodel.standards import STANDARDS  # noqa: PLC0415
+
+    level, population = subject.level, subject.population
+    if level is None or population is None:
+        return 0.0
+    # value -> [(standard index, name, text, is floor)]
+    bounds: dict[Fraction, list[tuple[int, str, str, bool]]] = defaultdict(list)
+    drawn = 0
+    shipped = list(STANDARDS)
+    for index, standard in enumerate(standards):
+        # a shipped standard keeps its colour in every plot
+        position = (
+            shipped.index(standard.name)
+            if standard.name in shipped
+            else len(shipped) + index
+        )
+        band = standard.band(level, population)
+        if band is None:
+            continue
+        drawn += 1
+        if band.minimum > 0:
+            text = _bound_text(band, floor=True)
+            bounds[band.minimum].append((position, standard.name, text, True))
+        if band.maximum is not None:
+            text = _bound_text(band, floor=False)
+            bounds[band.maximum].append((position, standard.name, text, False))
+    transform = blended_transform_factory(ax.transAxes, ax.transData)
+    for value, entries in sorted(bounds.items()):
+        texts = {text for _, _, text, _ in entries}
+        names = ", ".join(name for _, name, _, _ in entries)
+        if len(texts) == 1:
+            label = f"{texts.pop()}\n{names}"
+        else:
+            label = "\n".join(f"{text} {name}" for _, name, text, _ in entries)
+        shared = drawn > 1 and len(entries) == drawn
+        colours = _palette.STANDARD_COLOURS
+        colour = _palette.SHARED if shared else colours[entries[0][0] % len(colours)]
+        style = "-" if all(floor for *_, floor in entries) else "--"
+        ax.axhline(float(value), color=colour, linestyle=style, linewidth=1.2, zorder=3)
+        ax.text(1.01, float(value), label, transform=transform, ha="left",
+                va="center", color=colour, fontsize="small", clip_on=False)  # fmt: skip
+    return float(max(bounds, default=0))
+
+
+def _outcome_bars(
+    ax: Any,
+    xs: list[Any],
+    width: float,
+    weeks: Sequence[WeekSummary],
+    hours: dict[str, list[float]],
+    *,
+    design: bool,
+) -> tuple[list[float], list[Any]]:
+    """Stack each week's hours by outcome; the bar tops and the legend handles."""
+    patches: Any = importlib.import_module("matplotlib.patches")
+    alphas = [1.0 if w.full else 0.45 for w in weeks]
+    bottom = [0.0] * len(weeks)
+    handles = []
+    for key, (plan_label, colour, hatch) in _OUTCOMES.items():
+        heights = hours[key]
+        label = "scheduled" if design else plan_label
+        if not any(heights):
+            continue
+        edge = _palette.CANCELLED if hatch else colour
+        bars = ax.bar(xs, heights, width, bottom=bottom, color=colour, hatch=hatch,
+                      edgecolor=edge, linewidth=0.6, label=label, zorder=2)  # fmt: skip
+        for bar, alpha in zip(bars, alphas, strict=True):
+            bar.set_alpha(alpha)
+        handles.append(
+            patches.Patch(facecolor=colour, hatch=hatch, label=label, edgecolor=edge)
+        )
+        bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
+    if any(alpha < 1 for alpha in alphas):
+        partial = "partial week (lighter)"
+        handles.append(
+            patches.Patch(facecolor=_palette.PENDING, alpha=0.45, label=partial)
+        )
+    return bottom, handles
+
+
+def _week_axis(
+    ax: Any, subject: Subject, xs: list[Any], cycle: WeekCycle | None
+) -> None:
+    """Dates with the year for a plan; weeks of the cycle for a design."""
+    mdates: Any = importlib.import_module("matplotlib.dates")  # untyped helpers
+    if cycle is None:
+        step = max(1, -(-len(xs) // 7))  # at most 7 dates
+        ax.xaxis.set_major_locator(
+            mdates.WeekdayLocator(byweekday=subject.week_start, interval=step)
+        )
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%-d %b %Y"))
+        ax.tick_params(axis="x", labelrotation=30)
+        for label in ax.get_xticklabels():
+            label.set_horizontalalignment("right")
+        ax.set_xlabel("week starting")
+        return
+    ax.set_xticks(xs, [str(x) for x in xs])
+    margin = 0.5 * (len(xs) < 3)  # a lone bar is not as wide as the plot
+    ax.set_xlim(0.5 - margin, len(xs) + 0.5 + margin)
+    ax.set_xlabel(
+        f"week of the {cycle.length}-week cycle"
+        if cycle.exact
+        else "each distinct week of the design (reference calendar)"
+    )
+
+
 def plot_weekly_hours(
     target: Program | TreatmentPlan,
     rules: RuleSet = DEFAULT_RULES,
     *,
+    standards: Iterable[Standard] | None = None,
     as_of: dt.date | None = None,
     ax: Any = None,
 ) -> Any:
-    """Bars of weekly scheduled (and attended) hours, with the rule's band shaded.
+    """Weekly hours over a whole plan or design cycle, against every standard's band.
 
-    The band is the HRS001 band of *rules* for the program's population, labelled
-    with its source. Partial weeks are drawn lighter.
+    Each week is a bar of the hours that count, split by what happened to the
+    sessions: attended, absent (or excused), scheduled with nothing recorded
+    yet, and cancelled sessions stacked on top, hatched (they do not count).
+    Partial weeks at the ends of a plan are drawn lighter. The band of the
+    target's level and population under each standard is drawn as labelled
+    lines: floors solid, ceilings dashed, a bound shared by every standard in
+    black. A plan's weeks are dated (with the year); a design's weeks are the
+    weeks of its cycle (week 1 starts on the first weekday of the rule set's
+    week).
 
     Args:
-        target: A program (its typical week) or a plan (every week).
-        rules: The rule set whose band is shaded.
+        target: A program design (the weeks of its cycle) or a plan (every week
+            of it).
+        rules: The rule set whose weeks and counted session kinds are used;
+            its standard is drawn too.
+        standards: The standards whose bands are drawn (by default every
+            shipped standard, :data:`iopmodel.standards.STANDARDS`, and the
+            standard of *rules*).
         as_of: For an ongoing plan, the day to stop at.
         ax: A matplotlib Axes to draw on (a new figure by default).
 
@@ -65,56 +247,45 @@ def plot_weekly_hours(
         >>> from iopmodel.examples import evening_iop
         >>> from iopmodel.plotting import plot_weekly_hours
         >>> ax = plot_weekly_hours(evening_iop())
-        >>> ax.get_ylabel()
-        'hours per week'
+        >>> ax.get_ylabel(), ax.get_xlabel()
+        ('hours per week', 'week of the 1-week cycle')
+        >>> [t.get_text().splitlines() for t in ax.texts]
+        [['≥ 9 h', 'default, medicare-2024'], ['≤ 20 h default', '< 20 h medicare-2024']]
     """
+    from iopmodel.standards import STANDARDS  # noqa: PLC0415
+
     plt = _pyplot()
-    created = ax is None
+    mdates: Any = importlib.import_module("matplotlib.dates")  # untyped helpers
     if ax is None:
-        _, ax = plt.subplots(figsize=(8, 3.8))
+        _, ax = plt.subplots(figsize=(7.5, 3.6), layout="constrained")
     subject = Subject.of(target, rules, as_of=as_of)
     cycle = subject.cycle
-    if cycle is None:
-        weeks = subject.weeks
-        labels = [f"{w.start:%m-%d}" for w in weeks]
-    else:  # a design: every week of an exact cycle, else each distinct week
-        weeks = cycle.weeks if cycle.exact else subject.weeks
-        labels = [f"week {cycle.position(w)}" for w in weeks]
-    positions = list(range(len(weeks)))
-    scheduled = [float(w.scheduled_hours) for w in weeks]
-    alphas = [1.0 if w.full else 0.45 for w in weeks]
-    bars = ax.bar(positions, scheduled, color="#4c78a8", label="scheduled")
-    for bar, alpha in zip(bars, alphas, strict=True):
-        bar.set_alpha(alpha)
-    recorded = [
-        (position, float(w.attended_hours))
-        for position, w in zip(positions, weeks, strict=True)
-        if subject.target == "plan" and not w.pending_sessions and w.scheduled_minutes
-    ]
-    if recorded:  # attendance only where every outcome is recorded
-        xs, ys = zip(*recorded, strict=True)
-        ax.plot(xs, ys, "o", color="#e45756", label="attended")
-    level, population = subject.level, subject.population
-    band = (
-        None
-        if level is None or population is None
-        else rules.standard.band(level, population)
+    if cycle is None:  # a plan: every dated week
+        weeks = list(subject.weeks)
+        xs: list[Any] = [mdates.date2num(w.start + dt.timedelta(days=3)) for w in weeks]
+        width = 5.5
+    else:  # a design: one block of an exact cycle, else each distinct week
+        weeks = list(cycle.block(0) if cycle.exact else subject.weeks)
+        xs = list(range(1, len(weeks) + 1))
+        width = 0.7
+    hours = _hours_by_outcome(subject, weeks)
+    bottom, handles = _outcome_bars(
+        ax, xs, width, weeks, hours, design=cycle is not None
     )
-    if band is not None:
-        top = (
-            float(band.maximum)
-            if band.maximum is not None
-            else max([*scheduled, 0]) + 5
-        )
-        ax.axhspan(float(band.minimum), top, color="#54a24b", alpha=0.15,
-                   label=f"{band} ({band.minimum_source.short})")  # fmt: skip
-    ax.set_xticks(positions, labels, rotation=45 if len(weeks) > 6 else 0)
+    drawn = list(STANDARDS.values()) if standards is None else list(standards)
+    if standards is None and rules.standard not in drawn:
+        drawn.append(rules.standard)
+    top = max([_draw_bands(ax, subject, drawn), *bottom, 1.0])
+    rows = -(-len(handles) // 3)  # the legend, three entries a row, above the bars
+    ax.set_ylim(0, top * (1.22 + 0.12 * rows))
     ax.set_ylabel("hours per week")
-    ax.set_title(subject.name)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=3, fontsize="small",
-              frameon=False)  # fmt: skip
-    if created:
-        ax.figure.tight_layout()
+    _week_axis(ax, subject, xs, cycle)
+    ax.set_title(f"{subject.name}: {subject.level.label if subject.level else ''}, "
+                 f"{subject.population.value if subject.population else ''}",
+                 loc="left", fontsize="medium")  # fmt: skip
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.legend(handles=handles, loc="upper left", ncol=3, fontsize="small",
+              frameon=False, handlelength=1.2, columnspacing=1.2)  # fmt: skip
     return ax
 
 
@@ -151,27 +322,33 @@ def plot_episode(
 
     created = ax is None
     if ax is None:
-        _, ax = plt.subplots(figsize=(8, 2.8))
+        _, ax = plt.subplots(figsize=(7.5, 2.8), layout="constrained")
     levels = sorted({p.level for p in episode.placements})
     rows = {level: index for index, level in enumerate(levels)}
-    colours = ("#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#b279a2")
-    for placement in episode.placements:
-        end = placement.end or as_of
+    ends = [p.end or as_of for p in episode.placements]
+    known = [end for end in ends if end is not None]
+    span = max(((max(known) - episode.placements[0].start).days if known else 1), 1)
+    for placement, end in zip(episode.placements, ends, strict=True):
         if end is None:
             continue
         start_num = mdates.date2num(placement.start)
         width = mdates.date2num(end) - start_num
         row = rows[placement.level]
         ax.broken_barh([(start_num, width)], (row - 0.4, 0.8),
-                       color=colours[row % len(colours)])  # fmt: skip
-        ax.text(start_num + width / 2, row, f"{(end - placement.start).days} d",
-                ha="center", va="center", color="white", fontsize="small")  # fmt: skip
-    labels = [level.label for level in rows]
+                       color=_palette.level_colour(placement.level))  # fmt: skip
+        days = f"{(end - placement.start).days} d"
+        if width / span < 0.1:  # too narrow to hold its label: beside it
+            ax.text(start_num + width + span * 0.01, row, days, ha="left",
+                    va="center", fontsize="small")  # fmt: skip
+        else:
+            ax.text(start_num + width / 2, row, days, ha="center", va="center",
+                    color="white", fontsize="small")  # fmt: skip
+    labels = [textwrap.fill(level.label, 24) for level in rows]
     # concurrent services run beside the level: one thinner row each, on top
     services = list(dict.fromkeys(item.service for item in episode.services))
     for service in services:
         row = len(labels)
-        labels.append(f"+ {service.label}")
+        labels.append(textwrap.fill(f"+ {service.label}", 24))
         for item in episode.services:
             end = item.end or as_of
             if item.service is not service or end is None:
@@ -185,11 +362,12 @@ def plot_episode(
             ax.axvspan(mdates.date2num(hold.start), mdates.date2num(end),
                        color="#dddddd", zorder=0)  # fmt: skip
     ax.set_yticks(list(range(len(labels))), labels)
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m-%d"))
-    ax.set_title(f"Episode {episode.patient_id}: levels of care")
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%-d %b %Y"))
+    ax.set_title(f"Episode {episode.patient_id}: levels of care", loc="left",
+                 fontsize="medium")  # fmt: skip
+    ax.spines[["top", "right"]].set_visible(False)
     if created:
         ax.figure.autofmt_xdate()
-        ax.figure.tight_layout()
     return ax
 
 
@@ -200,7 +378,13 @@ def plot_wait_vs_capacity(
     target_days: float | None = None,
     ax: Any = None,
 ) -> Any:
-    """Waits (mean over replications, with 95 % intervals) against total slots.
+    """Waits against total slots: the mean over replications with its 95 % interval.
+
+    Each point is the mean, over a scenario's replications, of each
+    replication's wait; the error bar is the 95 % confidence interval of that
+    mean (Student's t over replications; its lower end cut at 0, as waits
+    cannot be negative; no bar with one replication). The plot says so in a
+    caption under the axes.
 
     Args:
         results: Simulation results of scenarios that differ in capacity.
@@ -226,9 +410,8 @@ def plot_wait_vs_capacity(
         'slots'
     """
     plt = _pyplot()
-    created = ax is None
     if ax is None:
-        _, ax = plt.subplots(figsize=(6, 3.5))
+        _, ax = plt.subplots(figsize=(6, 3.8), layout="constrained")
     points = sorted(
         (result.scenario.capacity or 0, result.summary()[measure]) for result in results
     )
@@ -243,17 +426,26 @@ def plot_wait_vs_capacity(
         summary.high - summary.mean if summary.replications > 1 else 0.0
         for _, summary in points
     ]
-    ax.errorbar(xs, means, yerr=[lows, highs], marker="o", capsize=3, color="#4c78a8")
+    replications = sorted({summary.replications for _, summary in points})
+    ax.errorbar(xs, means, yerr=[lows, highs], marker="o", capsize=3,
+                color=_palette.BLUE, label="mean with 95 % CI")  # fmt: skip
     if target_days is not None:
-        ax.axhline(
-            target_days, color="#e45756", linestyle="--", label=f"{target_days:g} days"
-        )
-        ax.legend(fontsize="small", frameon=False)
+        ax.axhline(target_days, color=_palette.VERMILLION, linestyle="--",
+                   label=f"target: {target_days:g} days")  # fmt: skip
+    ax.legend(fontsize="small", frameon=False)
     ax.set_xlabel("slots")
     ax.set_ylabel(measure.replace("_", " "))
-    ax.set_title("Wait for a slot against capacity")
-    if created:
-        ax.figure.tight_layout()
+    ax.set_ylim(bottom=0)
+    ax.set_title("Wait for a slot against capacity", loc="left", fontsize="medium")
+    ax.spines[["top", "right"]].set_visible(False)
+    counts = "/".join(str(n) for n in replications)
+    ax.annotate(
+        f"Points: mean of the {measure.replace('_', ' ')} over {counts} replications "
+        "of each scenario.\nBars: 95 % confidence interval of that mean (Student's t; "
+        "lower end cut at 0).",
+        xy=(0, 0), xycoords="axes fraction", xytext=(0, -38),
+        textcoords="offset points", va="top", fontsize="x-small", color="#444444",
+    )  # fmt: skip
     return ax
 
 

@@ -213,7 +213,7 @@ class ValidationReport:
             >>> from iopmodel import validate
             >>> from iopmodel.examples import evening_iop
             >>> validate(evening_iop()).to_dataframe().shape
-            (0, 7)
+            (0, 8)
         """
         from iopmodel.tables import findings_frame  # noqa: PLC0415
 

@@ -70,6 +70,10 @@ class Citation:
         note: Anything a reader must know, such as where sources disagree.
         url: Where a reader can find the source, if it is online.
 
+    Where iopmodel relies on one secondary source alone (the article it grew
+    from), :attr:`sole_source` says so; docs and reports list primary sources
+    first (:attr:`rank`).
+
     Example:
         >>> from iopmodel.sources import MEDICARE_IOP_2024
         >>> MEDICARE_IOP_2024.short, MEDICARE_IOP_2024.effective
@@ -100,6 +104,34 @@ class Citation:
         """
         return self.confidence == "library"
 
+    @property
+    def sole_source(self) -> bool:
+        """Whether iopmodel relies on this source alone for some rules or numbers.
+
+        True for :data:`SOURCE_ARTICLE`, a treatment centre's web page: for the
+        rules and thresholds that cite it (weekly individual therapy, the visit
+        pattern, aftercare at discharge, the 30-60 day step-down window) no
+        primary source is cited. The docs flag each of them.
+
+        Example:
+            >>> from iopmodel.sources import NIDA_PRINCIPLES, SOURCE_ARTICLE
+            >>> SOURCE_ARTICLE.sole_source, NIDA_PRINCIPLES.sole_source
+            (True, False)
+        """
+        return self.key in _SOLE_SOURCES
+
+    @property
+    def rank(self) -> int:
+        """Sort key putting primary sources first, then secondary, then defaults.
+
+        Example:
+            >>> from iopmodel.sources import LIBRARY_DEFAULT, MEDICARE_PHP, SOURCE_ARTICLE
+            >>> [c.short for c in sorted([LIBRARY_DEFAULT, SOURCE_ARTICLE, MEDICARE_PHP],
+            ...                          key=lambda c: c.rank)]
+            ['42 CFR 410.43', 'source article', 'library default']
+        """
+        return {"primary": 0, "secondary": 1, "library": 2}[self.confidence]
+
     def __str__(self) -> str:
         if self.effective is None:
             return self.title
@@ -112,12 +144,19 @@ SOURCE_ARTICLE: Final = Citation(
     "grew from), quoting SAMHSA and NIDA",
     short="source article",
     confidence="secondary",
-    note="A treatment centre's web page, not a primary source. iopmodel relies on "
-    "it alone for the visit pattern and weekly individual therapy. Describes "
-    "visits of about 3 hours, 3-4 days a week, 9-20 hours a week, "
-    "group therapy as central and individual therapy at least weekly.",
+    note="A treatment centre's web page, not a primary source, and no stable "
+    "address of it is recorded. iopmodel relies on it alone for individual "
+    "therapy at least weekly (IND001), the visit pattern of 3-4 days of about 3 "
+    "hours (PAT001), an aftercare plan at discharge (AFT001) and the 30-60 day "
+    "step-down window: no primary source is cited for these, so check them "
+    "against your own standard. Its 9-20 hours a week is SAMHSA's figure as the "
+    "article states it; the rules cite SAMHSA for that.",
 )
-"""The plain-language article the project models, quoting SAMHSA and NIDA."""
+"""The plain-language article the project models, quoting SAMHSA and NIDA.
+
+iopmodel relies on it alone for some rules (see its ``note`` and
+:attr:`Citation.sole_source`).
+"""
 
 SAMHSA_TIP_47: Final = Citation(
     key="SAMHSA-TIP-47",
@@ -136,6 +175,8 @@ SAMHSA_ADVISORY_2021: Final = Citation(
     "Substance Use Disorders (2021)",
     short="SAMHSA Advisory 2021",
     note="IOP: at least 9 h/week for adults, at least 6 h/week for adolescents.",
+    url="https://store.samhsa.gov/product/advisory-clinical-issues-intensive-"
+    "outpatient-treatment-substance-use-disorders/pep20-02-01-021",
 )
 """The SAMHSA 2021 advisory, source of the adult (9 h) and adolescent (6 h) IOP floors."""
 
@@ -146,6 +187,7 @@ MEDICARE_IOP_2024: Final = Citation(
     effective=dt.date(2024, 1, 1),
     note="IOP needs at least 9 h/week; plans show a need for 9-19 h/week; "
     "partial hospitalization starts at 20 h/week.",
+    url="https://www.federalregister.gov/d/2023-24293",
 )
 """Medicare's intensive outpatient benefit, in force from 1 January 2024."""
 
@@ -192,6 +234,7 @@ ASAM_3RD_EDITION: Final = Citation(
     short="ASAM 3rd ed.",
     confidence="secondary",
     note="Level codes and names only; criteria text is copyrighted and not used.",
+    url="https://www.asam.org/asam-criteria",
 )
 """The ASAM Criteria (3rd edition), for level-of-care codes and names."""
 
@@ -201,6 +244,7 @@ ASAM_4TH_EDITION: Final = Citation(
     short="ASAM 4th ed.",
     confidence="secondary",
     note="Level codes and names only; criteria text is copyrighted and not used.",
+    url="https://www.asam.org/asam-criteria",
 )
 """The ASAM Criteria (4th edition), for level-of-care codes and names."""
 
@@ -211,6 +255,7 @@ LOCUS_2016: Final = Citation(
     confidence="secondary",
     note="Level numbers and names only; the LOCUS-to-ASAM correspondences used "
     "here are approximate equivalents, not part of LOCUS.",
+    url="https://assets.documentcloud.org/documents/6165436/2-LOCUS-20-2016.txt",
 )
 """LOCUS (AACP), for level numbers 0-6 and their names."""
 
@@ -412,3 +457,4 @@ LIBRARY_POLICY: Final = Citation(
     "with RecommendationPolicy.",
 )
 """Marks a recommendation reason that is iopmodel's policy choice, not a cited fact."""
+_SOLE_SOURCES: Final = frozenset({SOURCE_ARTICLE.key})

@@ -344,7 +344,6 @@ def _check_ladder(
 ) -> None:
     """The ladder's bands partition [0, inf) for every population."""
     for population in Population:
-        where = f"bands[*][{population.value}]"
         ladder = []
         for level in HOURS_LADDER:
             band = bands.get(level, {}).get(population)
@@ -356,20 +355,34 @@ def _check_ladder(
                     "partial hospitalization bands",
                 )
             ladder.append(band)
-        if ladder[0].minimum != 0 or not ladder[0].include_minimum:
-            raise InvalidValueError(where, str(ladder[0]), "must start at 0 hours")
-        for lower, upper in itertools.pairwise(ladder):
+
+        def place(level: LevelOfCare) -> str:
+            return f"bands[{level.key}][{population.value}]"  # noqa: B023 - used at once
+
+        first, last = ladder[0], ladder[-1]
+        if first.minimum != 0 or not first.include_minimum:
+            raise InvalidValueError(
+                place(HOURS_LADDER[0]),
+                hours_text(first.minimum),
+                f"must start at 0 hours (the band is {first})",
+            )
+        for index, (lower, upper) in enumerate(itertools.pairwise(ladder)):
             if (
                 lower.maximum != upper.minimum
                 or lower.include_maximum == upper.include_minimum
             ):
                 raise InvalidValueError(
-                    where,
-                    f"{lower} / {upper}",
-                    "consecutive bands must meet with no gap and no overlap",
+                    place(HOURS_LADDER[index + 1]),
+                    hours_text(upper.minimum),
+                    f"must begin where {HOURS_LADDER[index].label.lower()} ends, "
+                    f"with no gap and no overlap ({lower}, then {upper})",
                 )
-        if ladder[-1].maximum is not None:
-            raise InvalidValueError(where, str(ladder[-1]), "must have no upper bound")
+        if last.maximum is not None:
+            raise InvalidValueError(
+                place(HOURS_LADDER[-1]),
+                hours_text(last.maximum),
+                f"must have no upper bound (the band is {last})",
+            )
 
 
 def _kinds(value: Iterable[SessionKind]) -> frozenset[SessionKind]:

@@ -135,10 +135,22 @@ def findings_frame(report: ValidationReport) -> Any:
         >>> from iopmodel.examples import evening_iop
         >>> from iopmodel.tables import findings_frame
         >>> list(findings_frame(validate(evening_iop())).columns)
-        ['rule_id', 'severity', 'message', 'week', 'path', 'source', 'citation']
+        ['rule_id', 'severity', 'message', 'week', 'cycle_week', 'path', 'source', 'citation']
+
+    ``week`` is the dated week of a plan's finding; ``cycle_week`` the week of
+    a design's cycle (1-based; designs have no dates).
     """
     pd = _pandas()
-    columns = ["rule_id", "severity", "message", "week", "path", "source", "citation"]
+    columns = [
+        "rule_id",
+        "severity",
+        "message",
+        "week",
+        "cycle_week",
+        "path",
+        "source",
+        "citation",
+    ]
     frame = pd.DataFrame(report.to_records(), columns=columns)
     frame["severity"] = pd.Categorical(
         frame["severity"], categories=["info", "warning", "error"], ordered=True
