@@ -88,7 +88,7 @@ MAX_CYCLE_WEEKS: Final = 52
 #: First day of the reference calendar (a Monday) for calendar-dependent designs.
 REFERENCE_START: Final = dt.date(2001, 1, 1)
 
-#: Weeks in the reference calendar: as many as the schedule budget allows.
+#: Weeks in the reference calendar (as many as the schedule budget allows).
 REFERENCE_WEEKS: Final = MAX_SCHEDULE_DAYS // 7
 
 

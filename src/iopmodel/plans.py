@@ -358,7 +358,7 @@ class TreatmentPlan:
     Raises:
         InvalidValueError: Dates out of order, sessions before *start* or
             recorded after discharge, a discharge date without a reason, or
-            dates more than :data:`~iopmodel.MAX_SCHEDULE_DAYS` days after
+            dates more than :data:`~iopmodel.programs.MAX_SCHEDULE_DAYS` days after
             *start* (the window a plan is validated over is bounded like a
             schedule).
         InvalidTypeError: Values of the wrong type.

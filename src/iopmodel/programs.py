@@ -251,7 +251,7 @@ class Program:
 
         Raises:
             InvalidValueError: ``end <= start``, a window over
-                :data:`MAX_SCHEDULE_DAYS` or able to hold more than
+                :data:`~iopmodel.programs.MAX_SCHEDULE_DAYS` or able to hold more than
                 :data:`MAX_SCHEDULE_SESSIONS` sessions, or a *cancel* or *move*
                 entry that matches no session (so a typo never passes silently).
 
