@@ -122,6 +122,22 @@ def to_tuple(value: Iterable[T]) -> tuple[T, ...]:
         ) from None
 
 
+def collection_of(
+    types: type | tuple[type, ...], name: str, value: object
+) -> tuple[Any, ...]:
+    """A function argument *name* that must be a collection of *types*, as a tuple.
+
+    A string or bytes is refused as a whole (it is never a collection of
+    records), as is anything not iterable; the first item of the wrong type is
+    named by its index (``plans[2]``).
+    """
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        raise InvalidTypeError(name, value, f"a collection of {type_name(types)}")
+    items = tuple(value)
+    check_arg(tuple_of(types), name, items)
+    return items
+
+
 def check_tzinfo(field: str, tzinfo: dt.tzinfo | None, value: object) -> None:
     """Reject missing and pytz time zones, which break wall-time arithmetic."""
     if tzinfo is None:

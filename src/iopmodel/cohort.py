@@ -44,13 +44,20 @@ on each partition of a Dask DataFrame partitioned by patient.
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
-from collections.abc import Iterable, Mapping, Sequence
+import os
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Final
 
 from iopmodel._progress import progress as _progress
-from iopmodel.errors import InvalidValueError, MissingExtraError
+from iopmodel._validators import (
+    check_arg,
+    collection_of,
+    instance_of,
+    non_empty_str,
+    optional_instance_of,
+)
+from iopmodel.errors import InvalidTypeError, InvalidValueError, MissingExtraError
 from iopmodel.plans import TreatmentPlan
 from iopmodel.programs import Program
 from iopmodel.reports import Finding
@@ -264,11 +271,17 @@ def load_programs(
         >>> sorted(load_programs([evening_iop(), adolescent_iop()]))
         ['Adolescent IOP', 'Evening IOP']
     """
-    if isinstance(source, str | Path):
-        from iopmodel.serialization import from_dict  # noqa: PLC0415
+    check_arg(instance_of((Mapping, Iterable, os.PathLike)), "programs", source)
+    if isinstance(source, str | os.PathLike):
+        from iopmodel.serialization import (  # noqa: PLC0415
+            DEFAULT_LIMITS,
+            _toml_file,
+            from_dict,
+        )
 
-        with Path(source).open("rb") as handle:
-            document = tomllib.load(handle)
+        if isinstance(source, str):
+            check_arg(non_empty_str, "programs", source)
+        document = _toml_file(source, DEFAULT_LIMITS)
         entries = document.get("programs")
         if not isinstance(entries, list):
             raise InvalidValueError(
@@ -276,6 +289,9 @@ def load_programs(
             )
         source = [from_dict(entry, Program) for entry in entries]
     if isinstance(source, Mapping):
+        for name, program in source.items():
+            check_arg(instance_of(str), "programs", name)
+            check_arg(instance_of(Program), "programs", program)
         return dict(source)
     programs: dict[str, Program] = {}
     for index, program in enumerate(source):
@@ -292,7 +308,7 @@ def load_programs(
 # -- the object path ------------------------------------------------------------------
 
 
-def sessions_table(plans: Sequence[TreatmentPlan]) -> Any:
+def sessions_table(plans: Iterable[TreatmentPlan]) -> Any:
     """The sessions of *plans* as a sessions table (the inverse of :func:`cohort_plans`).
 
     Example:
@@ -305,10 +321,11 @@ def sessions_table(plans: Sequence[TreatmentPlan]) -> Any:
         >>> sessions_table([plan]).num_rows
         4
     """
+    found: tuple[TreatmentPlan, ...] = collection_of(TreatmentPlan, "plans", plans)
     pa = _arrow()
     rows: dict[str, list[Any]] = {name: [] for name in (
         "patient_id", "program", "start", "minutes", "kind", "attendance")}  # fmt: skip
-    for plan in plans:
+    for plan in found:
         for session in plan.sessions:
             rows["patient_id"].append(plan.patient_id)
             rows["program"].append(plan.program.name)
@@ -391,7 +408,7 @@ def _program(known: Mapping[str, Program], name: str, row: int) -> Program:
     return program
 
 
-def findings_table(plans: Sequence[TreatmentPlan], rules: RuleSet | None = None) -> Any:
+def findings_table(plans: Iterable[TreatmentPlan], rules: RuleSet | None = None) -> Any:
     """The object path's findings as a findings table (what :func:`validate_cohort` returns).
 
     Example:
@@ -404,8 +421,9 @@ def findings_table(plans: Sequence[TreatmentPlan], rules: RuleSet | None = None)
         >>> findings_table([plan]).column("rule_id").to_pylist()
         ['HRS001', 'LEN001']
     """
+    found: tuple[TreatmentPlan, ...] = collection_of(TreatmentPlan, "plans", plans)
     rows: list[tuple[str, Finding]] = []
-    for plan, report in zip(plans, validate_many(plans, rules), strict=True):
+    for plan, report in zip(found, validate_many(found, rules), strict=True):
         rows.extend((plan.patient_id, finding) for finding in report)
     return _table_of([p for p, _ in rows], [f for _, f in rows])
 
@@ -923,6 +941,9 @@ def validate_cohort_dask(
         >>> len(found) == validate_cohort(sessions_table(plans), [evening_iop()]).num_rows
         True
     """
+    if not callable(getattr(sessions, "map_partitions", None)):
+        raise InvalidTypeError("sessions", sessions, "a Dask DataFrame")
+    check_arg(optional_instance_of(RuleSet), "rules", rules)
     known = load_programs(programs)
     empty = _table_of([], []).to_pandas()
 

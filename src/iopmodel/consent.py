@@ -56,6 +56,7 @@ from iopmodel._validators import (
     non_empty_str,
     optional_plain_date,
     plain_date,
+    to_tuple,
 )
 from iopmodel.episodes import Episode
 from iopmodel.errors import ConsentRequiredError, InvalidTypeError, InvalidValueError
@@ -152,10 +153,11 @@ E = TypeVar("E", bound=enum.Enum)
 
 def _members(field: str, kind: type[E], value: Iterable[E]) -> frozenset[E]:
     """A non-empty set of *kind* members for *field* (internal)."""
-    items = frozenset(value)
-    for item in items:
+    given = to_tuple(value)
+    for item in given:
         if not isinstance(item, kind):
             raise InvalidTypeError(field, item, kind.__name__)
+    items = frozenset(given)
     if not items:
         raise InvalidValueError(field, 0, f"must name at least one {field[:-1]}")
     return items
@@ -384,6 +386,7 @@ def sections_of(record: TreatmentPlan | Episode) -> frozenset[RecordSection]:
         >>> sorted(s.value for s in sections_of(plan))
         ['enrollment', 'schedule']
     """
+    check_arg(instance_of((TreatmentPlan, Episode)), "record", record)
     found = {RecordSection.ENROLLMENT}
     if isinstance(record, Episode):
         if record.discharge_date is not None:

@@ -38,7 +38,12 @@ from typing import Any, Final
 
 import attrs
 
-from iopmodel._validators import optional_non_empty_str, optional_plain_date
+from iopmodel._validators import (
+    check_arg,
+    collection_of,
+    optional_non_empty_str,
+    optional_plain_date,
+)
 from iopmodel.errors import InvalidTypeError, InvalidValueError, UnknownCodeError
 
 __all__ = [
@@ -320,7 +325,9 @@ def co_occurring(diagnoses: Iterable[Diagnosis], on: dt.date | None = None) -> b
         >>> co_occurring(record), co_occurring(record, on=dt.date(2026, 2, 1))
         (True, False)
     """
-    categories = {d.category for d in diagnoses if on is None or d.active_on(on)}
+    items = collection_of(Diagnosis, "diagnoses", diagnoses)
+    check_arg(optional_plain_date, "on", on)
+    categories = {d.category for d in items if on is None or d.active_on(on)}
     return {
         DiagnosisCategory.SUBSTANCE_USE,
         DiagnosisCategory.MENTAL_HEALTH,

@@ -44,6 +44,7 @@ from iopmodel._validators import (
     optional_plain_date,
     plain_date,
     to_tuple,
+    tuple_of,
 )
 from iopmodel.care import LevelOfCare
 from iopmodel.errors import InvalidValueError, TransitionError
@@ -130,7 +131,9 @@ class LevelChange(enum.Enum):
 
 
 def _statuses(value: Iterable[EpisodeStatus]) -> frozenset[EpisodeStatus]:
-    return frozenset(value)
+    items = to_tuple(value)
+    check_arg(tuple_of(EpisodeStatus), "sources", items)
+    return frozenset(items)
 
 
 @attrs.frozen
@@ -153,8 +156,10 @@ class Transition:
     """
 
     sources: frozenset[EpisodeStatus] = attrs.field(converter=_statuses)
-    target: EpisodeStatus | None
-    level_change: LevelChange
+    target: EpisodeStatus | None = attrs.field(
+        validator=optional_instance_of(EpisodeStatus)
+    )
+    level_change: LevelChange = attrs.field(validator=instance_of(LevelChange))
 
 
 _PENDING, _ACTIVE, _ON_HOLD, _DISCHARGED = (

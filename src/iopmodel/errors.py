@@ -38,6 +38,7 @@ __all__ = [
     "InvalidValueError",
     "IopModelError",
     "MissingExtraError",
+    "OutputError",
     "TransitionError",
     "UnknownCodeError",
 ]
@@ -377,4 +378,31 @@ class ConsentRequiredError(IopModelError, PermissionError):
         self.reason = reason
 
     def __reduce__(self) -> tuple[type[ConsentRequiredError], tuple[str, str]]:
+        return (type(self), (self.what, self.reason))
+
+
+class OutputError(IopModelError, OSError):
+    """Something iopmodel was asked to write could not be written.
+
+    It is an :class:`OSError`, so ``except OSError`` keeps working. The
+    message gives the operating system's reason in plain words and names only
+    the kind of path, never the path itself, which might be long or free text.
+
+    Attributes:
+        what: What was being written (``"schema directory"``).
+        reason: The operating system's reason, in plain words.
+
+    Example:
+        >>> from iopmodel.errors import OutputError
+        >>> error = OutputError("schema directory", "permission denied")
+        >>> str(error), isinstance(error, OSError)
+        ('cannot write the schema directory: permission denied', True)
+    """
+
+    def __init__(self, what: str, reason: str) -> None:
+        super().__init__(f"cannot write the {what}: {reason}")
+        self.what = what
+        self.reason = reason
+
+    def __reduce__(self) -> tuple[type[OutputError], tuple[str, str]]:
         return (type(self), (self.what, self.reason))

@@ -1619,7 +1619,12 @@ def _load(bundle: Mapping[str, Any] | str | bytes) -> dict[str, Any]:
     from iopmodel.serialization import DEFAULT_LIMITS  # noqa: PLC0415
 
     if isinstance(bundle, str | bytes):
-        size = len(bundle.encode() if isinstance(bundle, str) else bundle)
+        try:
+            size = len(bundle.encode("utf-8") if isinstance(bundle, str) else bundle)
+        except UnicodeEncodeError:  # a lone surrogate: no JSON text holds one raw
+            raise DocumentError(
+                [("$", "the document is not UTF-8 text (a lone surrogate)")]
+            ) from None
         if size > DEFAULT_LIMITS.max_bytes:
             raise DocumentError(
                 [

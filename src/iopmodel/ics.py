@@ -26,7 +26,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
-from iopmodel._validators import check_arg, non_empty_str
+from iopmodel._validators import check_arg, instance_of, non_empty_str
 from iopmodel.errors import InvalidTypeError, MissingExtraError
 from iopmodel.programs import Program
 from iopmodel.schedules import SessionTemplate, expand_template
@@ -115,6 +115,7 @@ def program_to_ics(
         SUMMARY:Individual therapy
         RRULE:FREQ=WEEKLY;UNTIL=20260324T210000Z;BYDAY=TU
     """
+    check_arg(instance_of(Program), "program", program)
     icalendar = _icalendar()
     sessions = program.schedule(start, end, skip=skip, cancel=cancel, move=move)
     skipped = frozenset(skip)

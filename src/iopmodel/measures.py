@@ -49,6 +49,7 @@ from iopmodel._validators import (
     non_negative_int,
     optional_instance_of,
     plain_date,
+    to_tuple,
 )
 from iopmodel.errors import InvalidTypeError, InvalidValueError, UnknownCodeError
 from iopmodel.sources import (
@@ -117,7 +118,7 @@ def _instrument_id(_instance: object, attribute: Any, value: Any) -> None:
 
 
 def _ids(value: Iterable[str]) -> tuple[str, ...]:
-    given: tuple[object, ...] = tuple(value) if not isinstance(value, str) else (value,)
+    given: tuple[object, ...] = to_tuple(value)
     for index, item in enumerate(given):
         if not isinstance(item, str) or not item:
             raise InvalidTypeError(f"items[{index}]", item, "a non-empty str")
@@ -138,10 +139,12 @@ def _subscales(value: Mapping[str, Iterable[str]]) -> Mapping[str, tuple[str, ..
 
 
 def _bands(value: Iterable[SeverityBand]) -> tuple[SeverityBand, ...]:
-    bands = tuple(sorted(value, key=lambda b: b.minimum))
-    for index, band in enumerate(bands):
+    given: list[SeverityBand] = []
+    for index, band in enumerate(to_tuple(value)):
         if not isinstance(band, SeverityBand):
             raise InvalidTypeError(f"bands[{index}]", band, "SeverityBand")
+        given.append(band)
+    bands = tuple(sorted(given, key=lambda b: b.minimum))
     for lower, upper in itertools.pairwise(bands):
         if upper.minimum != lower.maximum + 1:
             raise InvalidValueError(
@@ -475,6 +478,7 @@ def instrument(instrument_id: str) -> Instrument:
         >>> instrument("audit-c").name
         'AUDIT-C'
     """
+    check_arg(instance_of(str), "instrument_id", instrument_id)
     found = _REGISTRY.get(instrument_id)
     if found is None:
         raise UnknownCodeError("instrument", instrument_id, sorted(_REGISTRY))

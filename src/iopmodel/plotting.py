@@ -16,11 +16,18 @@ import importlib
 import textwrap
 from collections import defaultdict
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from iopmodel import _palette
 from iopmodel._format import hours_text
-from iopmodel.errors import MissingExtraError
+from iopmodel._validators import (
+    check_arg,
+    collection_of,
+    instance_of,
+    optional_instance_of,
+    optional_plain_date,
+)
+from iopmodel.errors import InvalidValueError, MissingExtraError
 from iopmodel.plans import TreatmentPlan
 from iopmodel.programs import Program
 from iopmodel.rules import DEFAULT_RULES, RuleSet, Subject
@@ -57,6 +64,12 @@ def _pyplot() -> Any:
         return importlib.import_module("matplotlib.pyplot")  # optional extra
     except ImportError:
         raise MissingExtraError("plot", "matplotlib") from None
+
+
+def _check_ax(ax: object) -> None:
+    """Refuse an *ax* that is not a matplotlib Axes (``None`` draws a new figure)."""
+    axes: Any = importlib.import_module("matplotlib.axes")
+    check_arg(optional_instance_of(axes.Axes), "ax", ax)
 
 
 def _outcome(attendance: Attendance) -> str:
@@ -255,6 +268,7 @@ def plot_weekly_hours(
     from iopmodel.standards import STANDARDS  # noqa: PLC0415
 
     plt = _pyplot()
+    _check_ax(ax)
     mdates: Any = importlib.import_module("matplotlib.dates")  # untyped helpers
     if ax is None:
         _, ax = plt.subplots(figsize=(7.5, 3.6), layout="constrained")
@@ -317,7 +331,12 @@ def plot_episode(
         >>> [t.get_text() for t in plot_episode(e, as_of=dt.date(2026, 6, 1)).get_yticklabels()]
         ['Outpatient', 'Intensive outpatient']
     """
+    from iopmodel.episodes import Episode  # noqa: PLC0415
+
+    check_arg(instance_of(Episode), "episode", episode)
+    check_arg(optional_plain_date, "as_of", as_of)
     plt = _pyplot()
+    _check_ax(ax)
     mdates: Any = importlib.import_module("matplotlib.dates")  # untyped helpers
 
     created = ax is None
@@ -409,11 +428,20 @@ def plot_wait_vs_capacity(
         >>> ax.get_xlabel()
         'slots'
     """
+    from iopmodel.simulation import SimulationResult  # noqa: PLC0415
+
+    found = collection_of(SimulationResult, "results", results)
+    if measure not in _WAIT_MEASURES:  # a tuple: unhashable values compare
+        raise InvalidValueError(
+            "measure", measure, "must be 'median_wait_days' or 'mean_wait_days'"
+        )
+    check_arg(optional_instance_of((int, float)), "target_days", target_days)
     plt = _pyplot()
+    _check_ax(ax)
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 3.8), layout="constrained")
     points = sorted(
-        (result.scenario.capacity or 0, result.summary()[measure]) for result in results
+        (result.scenario.capacity or 0, result.summary()[measure]) for result in found
     )
     xs = [capacity for capacity, _ in points]
     means = [summary.mean for _, summary in points]
@@ -448,6 +476,9 @@ def plot_wait_vs_capacity(
     )  # fmt: skip
     return ax
 
+
+#: The waits :func:`plot_wait_vs_capacity` can plot.
+_WAIT_MEASURES: Final = ("median_wait_days", "mean_wait_days")
 
 _BAND_COLOURS = ("#e8f4e8", "#fdf6d8", "#fde8cf", "#fbd5c9", "#f6c1c1", "#efadb8")
 
@@ -487,12 +518,18 @@ def plot_measures(
         >>> ax.get_title(), len(ax.patches), [int(y) for y in ax.lines[0].get_ydata()]
         ('PHQ-9 over time', 5, [19, 16, 12, 9, 7])
     """
+    from iopmodel.measures import Measure  # noqa: PLC0415
     from iopmodel.measures import instrument as lookup  # noqa: PLC0415
 
     known = lookup(instrument)
-    measures = record.measures if isinstance(record, TreatmentPlan) else tuple(record)
+    measures = (
+        record.measures
+        if isinstance(record, TreatmentPlan)
+        else collection_of(Measure, "record", record)
+    )
     points = sorted((m.on, m.total) for m in measures if m.instrument == instrument)
     plt = _pyplot()
+    _check_ax(ax)
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 3.2))
     bands = known.bands if known.higher_is_worse else tuple(reversed(known.bands))

@@ -44,6 +44,8 @@ from iopmodel._validators import (
     optional_plain_date,
     plain_date,
     to_hours,
+    to_tuple,
+    tuple_of,
 )
 from iopmodel.care import LevelOfCare, Population, Setting
 from iopmodel.episodes import Episode
@@ -161,7 +163,9 @@ def _hours(value: object) -> Fraction | None:
 
 
 def _services(value: Iterable[Service]) -> frozenset[Service]:
-    return frozenset(value)
+    items = to_tuple(value)
+    check_arg(tuple_of(Service), "services", items)
+    return frozenset(items)
 
 
 def _service_set(_instance: object, attribute: Any, value: frozenset[Service]) -> None:
@@ -1299,6 +1303,7 @@ def decision_table(
         >>> row.sources
         ('source article', 'library default')
     """
+    check_arg(instance_of(RecommendationPolicy), "policy", policy)
     return tuple(
         DecisionRow(
             order=index,

@@ -35,6 +35,7 @@ import datetime as dt
 import enum
 import functools
 import json
+import os
 import types
 import typing
 from collections.abc import Mapping
@@ -48,7 +49,7 @@ import attrs
 
 from iopmodel import _validators as v
 from iopmodel.care import Framework, LevelOfCare
-from iopmodel.errors import UnknownCodeError
+from iopmodel.errors import OutputError, UnknownCodeError
 from iopmodel.schedules import SessionTemplate
 from iopmodel.serialization import KINDS, SCHEMA_VERSION
 from iopmodel.sessions import MAX_SESSION_DURATION, Session
@@ -276,6 +277,12 @@ def write_schemas(directory: str | Path | None = None) -> list[Path]:
     Run it after changing a model class; the test suite fails until the
     shipped schemas match the classes again.
 
+    Raises:
+        InvalidTypeError: A *directory* that is not a path.
+        InvalidValueError: An empty *directory*.
+        OutputError: The directory or a file in it cannot be written (an
+            :class:`OSError` too); the message never repeats the path.
+
     Example:
         >>> import tempfile
         >>> from iopmodel.schema import write_schemas
@@ -283,11 +290,22 @@ def write_schemas(directory: str | Path | None = None) -> list[Path]:
         ...     sorted(p.name for p in write_schemas(folder))[:2]
         ['aftercare_plan.schema.json', 'authorization.schema.json']
     """
+    if isinstance(directory, str):
+        v.check_arg(v.non_empty_str, "directory", directory)  # "" would mean "here"
+    else:
+        v.check_arg(v.optional_instance_of(os.PathLike), "directory", directory)
     folder = Path(__file__).parent / "schemas" if directory is None else Path(directory)
-    folder.mkdir(parents=True, exist_ok=True)
+    texts = {model: _schema_text(generate_schema(model)) for model in KINDS}
     written = []
-    for model in KINDS:
-        path = folder / f"{model}.schema.json"
-        path.write_text(_schema_text(generate_schema(model)), encoding="utf-8")
-        written.append(path)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for model, text in texts.items():
+            path = folder / f"{model}.schema.json"
+            path.write_text(text, encoding="utf-8")
+            written.append(path)
+    except OSError as error:
+        reason = (error.strerror or type(error).__name__).lower()
+        raise OutputError("schema directory", reason) from None
+    except ValueError:  # a NUL character or a name the file system cannot encode
+        raise OutputError("schema directory", "the name is not a valid path") from None
     return written

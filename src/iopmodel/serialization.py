@@ -726,21 +726,44 @@ def from_toml(
     _check_limits(limits)
     if not isinstance(text, str):
         raise InvalidTypeError("text", text, "str")
+    data = _toml_data(text, limits)
+    data.setdefault("model", "program")
+    _restore_nulls(data, cls)
+    return from_dict(data, cls, limits=limits)
+
+
+def _toml_data(text: str, limits: Limits) -> dict[str, Any]:
+    """Parse TOML *text* within *limits*; every failure is a :class:`DocumentError`."""
     _check_size(len(text.encode("utf-8", "surrogatepass")), limits)
     problem = _toml_shape_problem(text, limits.max_depth)
     if problem is not None:
         raise DocumentError([("$", problem)])
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise DocumentError([("$", _toml_message(error))]) from None
     except RecursionError:
         raise DocumentError([("$", "not valid TOML: nested too deeply")]) from None
     except (ValueError, ArithmeticError):  # an integer too long to convert
         raise DocumentError([("$", "not valid TOML: a number too long")]) from None
-    data.setdefault("model", "program")
-    _restore_nulls(data, cls)
-    return from_dict(data, cls, limits=limits)
+
+
+def _toml_file(path: str | os.PathLike[str], limits: Limits) -> dict[str, Any]:
+    r"""The parsed TOML of a regular file, read as :func:`load` reads one.
+
+    Errors are :class:`DocumentError`\ s that start with the file name.
+    """
+    file = Path(path)
+    source = str(file)
+    raw = _read_file(file, limits, source)
+    try:
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise DocumentError([("$", "the document is not UTF-8 text")]) from None
+        return _toml_data(text, limits)
+    except DocumentError as error:
+        raise error.with_source(source) from None
 
 
 def load(

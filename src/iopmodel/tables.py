@@ -10,11 +10,17 @@ and :meth:`Episode.to_dataframe() <iopmodel.episodes.Episode.to_dataframe>`.
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
+from iopmodel._validators import (
+    check_arg,
+    collection_of,
+    instance_of,
+    optional_instance_of,
+)
 from iopmodel.errors import MissingExtraError
 
 if TYPE_CHECKING:
@@ -43,7 +49,7 @@ def _pandas() -> Any:
 
 def sessions_frame(
     sessions: Iterable[Session],
-    zone: ZoneInfo | None = None,
+    zone: dt.tzinfo | None = None,
     counted_kinds: Iterable[SessionKind] | None = None,
 ) -> Any:
     """One row per session: start, end, local day, kind, minutes, attendance...
@@ -64,14 +70,19 @@ def sessions_frame(
         >>> frame[["weekday", "kind", "minutes"]].values.tolist()[:2]
         [['Mon', 'group_therapy', 180], ['Tue', 'individual_therapy', 60]]
     """
+    from iopmodel.sessions import Session, SessionKind  # noqa: PLC0415
     from iopmodel.standards import DEFAULT_STANDARD  # noqa: PLC0415
 
-    pd = _pandas()
+    items = collection_of(Session, "sessions", sessions)
+    check_arg(optional_instance_of(dt.tzinfo), "zone", zone)
     counted = frozenset(
-        DEFAULT_STANDARD.counted_kinds if counted_kinds is None else counted_kinds
+        DEFAULT_STANDARD.counted_kinds
+        if counted_kinds is None
+        else collection_of(SessionKind, "counted_kinds", counted_kinds)
     )
+    pd = _pandas()
     rows = []
-    for s in sessions:
+    for s in items:
         local = s.start if zone is None else s.start.astimezone(zone)
         rows.append(
             {
@@ -108,6 +119,9 @@ def weeks_frame(weeks: Iterable[WeekSummary]) -> Any:
         >>> weeks_frame(weeks)["scheduled_hours"].tolist()
         [10.0, 10.0]
     """
+    from iopmodel.weeks import WeekSummary  # noqa: PLC0415
+
+    items = collection_of(WeekSummary, "weeks", weeks)
     pd = _pandas()
     rows = [
         {
@@ -122,7 +136,7 @@ def weeks_frame(weeks: Iterable[WeekSummary]) -> Any:
             "visit_days": w.visit_days,
             "pending_sessions": w.pending_sessions,
         }
-        for w in weeks
+        for w in items
     ]
     return pd.DataFrame(rows)
 
@@ -140,6 +154,9 @@ def findings_frame(report: ValidationReport) -> Any:
     ``week`` is the dated week of a plan's finding; ``cycle_week`` the week of
     a design's cycle (1-based; designs have no dates).
     """
+    from iopmodel.reports import ValidationReport  # noqa: PLC0415
+
+    check_arg(instance_of(ValidationReport), "report", report)
     pd = _pandas()
     columns = [
         "rule_id",
@@ -178,7 +195,9 @@ def episode_frame(episode: Episode, *, disclosure: Disclosure | None = None) -> 
         [['intensive_outpatient', '2026-03-02']]
     """
     from iopmodel.consent import require_disclosure  # noqa: PLC0415
+    from iopmodel.episodes import Episode  # noqa: PLC0415
 
+    check_arg(instance_of(Episode), "episode", episode)
     used = require_disclosure(episode, disclosure, what="episode")
     frame = _pandas().DataFrame(episode.to_records())
     if used is not None:
@@ -209,7 +228,9 @@ def measures_frame(plan: TreatmentPlan, *, disclosure: Disclosure | None = None)
         [['phq-9', '2026-03-02', 16, 'moderately severe']]
     """
     from iopmodel.consent import RecordSection, require_disclosure  # noqa: PLC0415
+    from iopmodel.plans import TreatmentPlan  # noqa: PLC0415
 
+    check_arg(instance_of(TreatmentPlan), "plan", plan)
     used = require_disclosure(
         plan, disclosure, what="treatment plan", sections=[RecordSection.MEASURES]
     )

@@ -35,6 +35,7 @@ import attrs
 from iopmodel._progress import progress as _progress
 from iopmodel._validators import check_arg, instance_of, optional_plain_date
 from iopmodel.episodes import Episode
+from iopmodel.errors import InvalidTypeError
 from iopmodel.plans import TreatmentPlan
 from iopmodel.programs import Program
 from iopmodel.reports import Finding, Severity, SkippedRule, ValidationReport
@@ -54,15 +55,15 @@ from iopmodel.rules.engine import (
 )
 from iopmodel.rules.hours import (
     _level_band_applies,
+    _step_down_allowed,
     check_excluded_hours,
     check_weekly_hours,
-    step_down_allowed,
     weekly_hours_observations,
 )
 from iopmodel.rules.mix import (
+    _pattern_fits,
     check_visit_pattern,
     check_weekly_sessions,
-    pattern_fits,
     visit_pattern_observations,
     weekly_sessions_observations,
 )
@@ -133,6 +134,12 @@ def validate_many(
         rules = DEFAULT_RULES
     check_arg(instance_of(RuleSet), "rules", rules)
     check_arg(optional_plain_date, "as_of", as_of)
+    check_arg(instance_of(bool), "progress", progress)
+    given: object = targets  # annotations do not bind callers
+    if isinstance(given, str | bytes) or not isinstance(given, Iterable):
+        # Targets are read lazily (a progress bar over a generator), so only
+        # the collection is checked here; each target is checked as it comes.
+        raise InvalidTypeError("targets", targets, "a collection of targets")
     batch = _Batch(rules, as_of)
     items = _progress(targets, enabled=progress, desc="validating")
     return [batch.validate(target) for target in items]
@@ -380,7 +387,7 @@ class _PlanRun:
             for week in range(self.count)
             if self.inside[week] == 7  # days in a week
         ]
-        allowed = step_down_allowed(self.plan, starts, count)
+        allowed = _step_down_allowed(self.plan, starts, count)
         return dt.date.fromordinal(self.base + 7 * index) in allowed
 
     def observe(self, rule: Rule[Any], kind: int) -> list[Observation]:
@@ -448,7 +455,7 @@ class _PlanRun:
             if not days or inside[index] != 7:  # days in a week
                 continue
             minutes = scheduled[index]
-            if not pattern_fits(
+            if not _pattern_fits(
                 days, minutes, min_days=min_days, max_days=max_days, low=low, high=high
             ):
                 flagged.append((index, (days, minutes)))

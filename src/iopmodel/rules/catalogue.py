@@ -44,7 +44,13 @@ from iopmodel.rules.mix import (
     check_weekly_sessions,
 )
 from iopmodel.rules.record import (
-    authorizations_precondition,
+    _authorizations_precondition,
+    _co_occurring_precondition,
+    _diagnoses_precondition,
+    _ending_precondition,
+    _measures_precondition,
+    _program_measures_precondition,
+    _screens_precondition,
     check_authorization_coverage,
     check_authorization_ending,
     check_authorization_units,
@@ -53,12 +59,6 @@ from iopmodel.rules.record import (
     check_measure_worsening,
     check_screen_cadence,
     check_unknown_codes,
-    co_occurring_precondition,
-    diagnoses_precondition,
-    ending_precondition,
-    measures_precondition,
-    program_measures_precondition,
-    screens_precondition,
 )
 from iopmodel.sessions import SessionKind
 from iopmodel.standards import DEFAULT_STANDARD, MEDICARE_2024_STANDARD, Standard
@@ -255,7 +255,7 @@ UNKNOWN_DIAGNOSIS_CODE: Final = Rule(
     params=None,
     citation=sources.ICD10CM,
     targets=_PLANS,
-    precondition=diagnoses_precondition,
+    precondition=_diagnoses_precondition,
     description="Any well-formed ICD-10-CM code is accepted; codes outside the "
     "shipped table of substance-use (F10-F19) and common mental-health codes are "
     "reported, so that someone checks them against the current code set.",
@@ -270,7 +270,7 @@ CO_OCCURRING_FIT: Final = Rule(
     params=None,
     citation=sources.NIDA_PRINCIPLES,
     targets=_PLANS,
-    precondition=co_occurring_precondition,
+    precondition=_co_occurring_precondition,
     description="A plan with active substance-use (F10-F19) and mental-health "
     "diagnoses is in a co-occurring program, or one recorded as co-occurring "
     "capable or enhanced. NIDA: co-occurring mental disorders should be "
@@ -286,7 +286,7 @@ MEASURE_CADENCE: Final = Rule(
     params=None,
     citation=sources.LIBRARY_DEFAULT,
     targets=_PLANS,
-    precondition=program_measures_precondition,
+    precondition=_program_measures_precondition,
     description="Each outcome measure the program names is given within the "
     "standard's intake window (7 days, a library default) and then at least every "
     "measure_every_days (30 days, a library default: no national standard sets a "
@@ -302,7 +302,7 @@ MEASURE_WORSENING: Final = Rule(
     params=None,
     citation=sources.LOWE_2004,
     targets=_PLANS,
-    precondition=measures_precondition,
+    precondition=_measures_precondition,
     description="A score worse than the same instrument's previous score by at "
     "least the minimal clinically important difference in the standard: PHQ-9 5 "
     "points (Lowe 2004), GAD-7 4 points (Toussaint 2020). Each finding cites its "
@@ -318,7 +318,7 @@ SCREEN_CADENCE: Final = Rule(
     params=None,
     citation=sources.NIDA_PRINCIPLES,
     targets=_PLANS,
-    precondition=screens_precondition,
+    precondition=_screens_precondition,
     description="NIDA: drug use during treatment must be monitored continuously. "
     "No interval between drug screens, from the start, is longer than the "
     "standard's screen_every_days (7 days, a library default: NIDA gives no "
@@ -334,7 +334,7 @@ AUTHORIZATION_COVERAGE: Final = Rule(
     params=None,
     citation=sources.LIBRARY_DEFAULT,
     targets=_PLANS,
-    precondition=authorizations_precondition,
+    precondition=_authorizations_precondition,
     description="Every scheduled program session falls inside an authorization "
     "for the program's level of care. Payer policy, not a clinical source: "
     "unauthorized days are usually not paid.",
@@ -349,7 +349,7 @@ AUTHORIZATION_UNITS: Final = Rule(
     params=None,
     citation=sources.LIBRARY_DEFAULT,
     targets=_PLANS,
-    precondition=authorizations_precondition,
+    precondition=_authorizations_precondition,
     description="The visit days (or sessions) scheduled inside each authorization "
     "are no more than it grants.",
 )
@@ -363,7 +363,7 @@ AUTHORIZATION_ENDING: Final = Rule(
     params=None,
     citation=sources.LIBRARY_DEFAULT,
     targets=_PLANS,
-    precondition=ending_precondition,
+    precondition=_ending_precondition,
     description="An authorization of the program's level ends within the "
     "standard's authorization_warning_days (7 days, a library default) of the "
     "check (as_of), and no later authorization covers the next day.",

@@ -68,6 +68,8 @@ _RULE_ID: Final = re.compile(r"[A-Z][A-Z0-9_-]*")
 
 
 def _target(_instance: object, attribute: Any, value: Any) -> None:
+    if not isinstance(value, str):  # a list or dict cannot be looked up in a set
+        raise InvalidTypeError(attribute.name, value, "str")
     if value not in ALL_TARGETS:
         raise InvalidValueError(
             attribute.name, value, "must be 'program', 'plan' or 'episode'"

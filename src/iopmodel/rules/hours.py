@@ -29,7 +29,6 @@ __all__ = [
     "WeeklyHoursParams",
     "check_excluded_hours",
     "check_weekly_hours",
-    "step_down_allowed",
     "weekly_hours_observations",
 ]
 
@@ -93,10 +92,12 @@ def _level_band_applies(subject: Subject, _params: object) -> str | None:
 
 
 def _step_down_weeks(subject: Subject, count: int) -> frozenset[dt.date]:
-    return step_down_allowed(subject.plan, [w.start for w in subject.full_weeks], count)
+    return _step_down_allowed(
+        subject.plan, [w.start for w in subject.full_weeks], count
+    )
 
 
-def step_down_allowed(
+def _step_down_allowed(
     plan: TreatmentPlan | None, full_week_starts: Sequence[dt.date], count: int
 ) -> frozenset[dt.date]:
     """The full weeks (by first day) allowed below the floor while stepping down.
@@ -108,11 +109,11 @@ def step_down_allowed(
         >>> import datetime as dt
         >>> from iopmodel import TreatmentPlan
         >>> from iopmodel.examples import evening_iop
-        >>> from iopmodel.rules.hours import step_down_allowed
+        >>> from iopmodel.rules.hours import _step_down_allowed
         >>> plan = TreatmentPlan.from_program(evening_iop(), patient_id="p",
         ...                                   start=dt.date(2026, 3, 2), days=28)
         >>> weeks = [dt.date(2026, 3, 2) + dt.timedelta(weeks=n) for n in range(4)]
-        >>> sorted(d.isoformat() for d in step_down_allowed(plan, weeks, 2))
+        >>> sorted(d.isoformat() for d in _step_down_allowed(plan, weeks, 2))
         ['2026-03-16', '2026-03-23']
     """
     if count == 0 or plan is None:

@@ -25,7 +25,6 @@ __all__ = [
     "WeeklySessionsParams",
     "check_visit_pattern",
     "check_weekly_sessions",
-    "pattern_fits",
     "visit_pattern_observations",
     "weekly_sessions_observations",
 ]
@@ -157,7 +156,7 @@ def visit_pattern_observations(
         if not days:
             continue
         minutes = week.scheduled_minutes
-        if pattern_fits(
+        if _pattern_fits(
             days, minutes, min_days=min_days, max_days=max_days, low=low, high=high
         ):
             continue
@@ -170,7 +169,7 @@ def visit_pattern_observations(
         )
 
 
-def pattern_fits(
+def _pattern_fits(
     days: int,
     minutes: int,
     *,
@@ -186,9 +185,9 @@ def pattern_fits(
 
     Example:
         >>> from fractions import Fraction
-        >>> from iopmodel.rules.mix import pattern_fits
+        >>> from iopmodel.rules.mix import _pattern_fits
         >>> typical = {"min_days": 3, "max_days": 4, "low": Fraction(2), "high": Fraction(4)}
-        >>> pattern_fits(3, 540, **typical), pattern_fits(2, 540, **typical)
+        >>> _pattern_fits(3, 540, **typical), _pattern_fits(2, 540, **typical)
         (True, False)
     """
     return (

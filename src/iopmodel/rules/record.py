@@ -21,7 +21,6 @@ from iopmodel.rules.engine import Observation, Subject
 from iopmodel.sessions import Session
 
 __all__ = [
-    "authorizations_precondition",
     "check_authorization_coverage",
     "check_authorization_ending",
     "check_authorization_units",
@@ -30,19 +29,13 @@ __all__ = [
     "check_measure_worsening",
     "check_screen_cadence",
     "check_unknown_codes",
-    "co_occurring_precondition",
-    "diagnoses_precondition",
-    "ending_precondition",
-    "measures_precondition",
-    "program_measures_precondition",
-    "screens_precondition",
 ]
 
 
 # -- diagnoses ---------------------------------------------------------------------
 
 
-def diagnoses_precondition(subject: Subject, _params: None) -> str | None:
+def _diagnoses_precondition(subject: Subject, _params: None) -> str | None:
     """Diagnosis rules apply to plans that record diagnoses.
 
     Example:
@@ -50,9 +43,9 @@ def diagnoses_precondition(subject: Subject, _params: None) -> str | None:
         >>> from iopmodel import TreatmentPlan
         >>> from iopmodel.examples import evening_iop
         >>> from iopmodel.rules import DEFAULT_RULES, Subject
-        >>> from iopmodel.rules.record import diagnoses_precondition
+        >>> from iopmodel.rules.record import _diagnoses_precondition
         >>> plan = TreatmentPlan(patient_id="p", program=evening_iop(), start=dt.date(2026, 3, 2))
-        >>> diagnoses_precondition(Subject.of(plan, DEFAULT_RULES), None)
+        >>> _diagnoses_precondition(Subject.of(plan, DEFAULT_RULES), None)
         'the plan records no diagnoses'
     """
     if subject.plan is None or not subject.plan.diagnoses:
@@ -88,7 +81,7 @@ def check_unknown_codes(subject: Subject, _params: None) -> Iterator[Observation
             )
 
 
-def co_occurring_precondition(subject: Subject, _params: None) -> str | None:
+def _co_occurring_precondition(subject: Subject, _params: None) -> str | None:
     """DX002 needs diagnoses and a program whose focus is recorded.
 
     Example:
@@ -97,13 +90,13 @@ def co_occurring_precondition(subject: Subject, _params: None) -> str | None:
         >>> from iopmodel.diagnoses import Diagnosis
         >>> from iopmodel.examples import evening_iop
         >>> from iopmodel.rules import DEFAULT_RULES, Subject
-        >>> from iopmodel.rules.record import co_occurring_precondition
+        >>> from iopmodel.rules.record import _co_occurring_precondition
         >>> plan = TreatmentPlan(patient_id="p", program=evening_iop(), start=dt.date(2026, 3, 2),
         ...                      diagnoses=[Diagnosis(code="F10.20")])
-        >>> co_occurring_precondition(Subject.of(plan, DEFAULT_RULES), None)
+        >>> _co_occurring_precondition(Subject.of(plan, DEFAULT_RULES), None)
         "the program's focus is not recorded"
     """
-    reason = diagnoses_precondition(subject, None)
+    reason = _diagnoses_precondition(subject, None)
     if reason is not None:
         return reason
     if subject.program is None or subject.program.focus is None:
@@ -148,7 +141,7 @@ def check_co_occurring_fit(subject: Subject, _params: None) -> Iterator[Observat
 # -- outcome measures --------------------------------------------------------------
 
 
-def program_measures_precondition(subject: Subject, _params: None) -> str | None:
+def _program_measures_precondition(subject: Subject, _params: None) -> str | None:
     """MSR001 applies to plans in programs that name their outcome measures.
 
     Example:
@@ -156,9 +149,9 @@ def program_measures_precondition(subject: Subject, _params: None) -> str | None
         >>> from iopmodel import TreatmentPlan
         >>> from iopmodel.examples import evening_iop
         >>> from iopmodel.rules import DEFAULT_RULES, Subject
-        >>> from iopmodel.rules.record import program_measures_precondition
+        >>> from iopmodel.rules.record import _program_measures_precondition
         >>> plan = TreatmentPlan(patient_id="p", program=evening_iop(), start=dt.date(2026, 3, 2))
-        >>> program_measures_precondition(Subject.of(plan, DEFAULT_RULES), None)
+        >>> _program_measures_precondition(Subject.of(plan, DEFAULT_RULES), None)
         'the program names no outcome measures'
     """
     if subject.program is None or not subject.program.measures:
@@ -218,7 +211,7 @@ def check_measure_cadence(subject: Subject, _params: None) -> Iterator[Observati
         )
 
 
-def measures_precondition(subject: Subject, _params: None) -> str | None:
+def _measures_precondition(subject: Subject, _params: None) -> str | None:
     """MSR002 applies to plans that record measures.
 
     Example:
@@ -226,9 +219,9 @@ def measures_precondition(subject: Subject, _params: None) -> str | None:
         >>> from iopmodel import TreatmentPlan
         >>> from iopmodel.examples import evening_iop
         >>> from iopmodel.rules import DEFAULT_RULES, Subject
-        >>> from iopmodel.rules.record import measures_precondition
+        >>> from iopmodel.rules.record import _measures_precondition
         >>> plan = TreatmentPlan(patient_id="p", program=evening_iop(), start=dt.date(2026, 3, 2))
-        >>> measures_precondition(Subject.of(plan, DEFAULT_RULES), None)
+        >>> _measures_precondition(Subject.of(plan, DEFAULT_RULES), None)
         'the plan records no outcome measures'
     """
     if subject.plan is None or not subject.plan.measures:
@@ -291,7 +284,7 @@ def check_measure_worsening(subject: Subject, _params: None) -> Iterator[Observa
 # -- drug screens ------------------------------------------------------------------
 
 
-def screens_precondition(subject: Subject, _params: None) -> str | None:
+def _screens_precondition(subject: Subject, _params: None) -> str | None:
     """TOX001 applies to substance-use treatment: the program's focus, or a diagnosis.
 
     Example:
@@ -299,9 +292,9 @@ def screens_precondition(subject: Subject, _params: None) -> str | None:
         >>> from iopmodel import TreatmentPlan
         >>> from iopmodel.examples import evening_iop
         >>> from iopmodel.rules import DEFAULT_RULES, Subject
-        >>> from iopmodel.rules.record import screens_precondition
+        >>> from iopmodel.rules.record import _screens_precondition
         >>> plan = TreatmentPlan(patient_id="p", program=evening_iop(), start=dt.date(2026, 3, 2))
-        >>> screens_precondition(Subject.of(plan, DEFAULT_RULES), None)
+        >>> _screens_precondition(Subject.of(plan, DEFAULT_RULES), None)
         'neither the program nor the diagnoses show substance-use treatment'
     """
     plan, program = subject.plan, subject.program
@@ -351,7 +344,7 @@ def check_screen_cadence(subject: Subject, _params: None) -> Iterator[Observatio
 # -- authorizations ----------------------------------------------------------------
 
 
-def authorizations_precondition(subject: Subject, _params: None) -> str | None:
+def _authorizations_precondition(subject: Subject, _params: None) -> str | None:
     """Authorization rules apply to plans that record authorizations.
 
     Example:
@@ -359,9 +352,9 @@ def authorizations_precondition(subject: Subject, _params: None) -> str | None:
         >>> from iopmodel import TreatmentPlan
         >>> from iopmodel.examples import evening_iop
         >>> from iopmodel.rules import DEFAULT_RULES, Subject
-        >>> from iopmodel.rules.record import authorizations_precondition
+        >>> from iopmodel.rules.record import _authorizations_precondition
         >>> plan = TreatmentPlan(patient_id="p", program=evening_iop(), start=dt.date(2026, 3, 2))
-        >>> authorizations_precondition(Subject.of(plan, DEFAULT_RULES), None)
+        >>> _authorizations_precondition(Subject.of(plan, DEFAULT_RULES), None)
         'the plan records no authorizations'
     """
     if subject.plan is None or not subject.plan.authorizations:
@@ -479,7 +472,7 @@ def check_authorization_units(subject: Subject, _params: None) -> Iterator[Obser
             )
 
 
-def ending_precondition(subject: Subject, _params: None) -> str | None:
+def _ending_precondition(subject: Subject, _params: None) -> str | None:
     """AUTH003 needs authorizations and the day of the check (*as_of*).
 
     Example:
@@ -488,16 +481,16 @@ def ending_precondition(subject: Subject, _params: None) -> str | None:
         >>> from iopmodel.authorizations import Authorization
         >>> from iopmodel.examples import evening_iop
         >>> from iopmodel.rules import DEFAULT_RULES, Subject
-        >>> from iopmodel.rules.record import ending_precondition
+        >>> from iopmodel.rules.record import _ending_precondition
         >>> plan = TreatmentPlan(patient_id="p", program=evening_iop(), start=dt.date(2026, 3, 2),
         ...                      authorizations=[Authorization(
         ...                          payer="Acme", level=LevelOfCare.INTENSIVE_OUTPATIENT,
         ...                          start=dt.date(2026, 3, 2), end=dt.date(2026, 3, 31),
         ...                          units=12)])
-        >>> ending_precondition(Subject.of(plan, DEFAULT_RULES), None)
+        >>> _ending_precondition(Subject.of(plan, DEFAULT_RULES), None)
         'needs the day of the check (as_of)'
     """
-    reason = authorizations_precondition(subject, None)
+    reason = _authorizations_precondition(subject, None)
     if reason is not None:
         return reason
     if subject.as_of is None:
