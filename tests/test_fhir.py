@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -277,17 +276,15 @@ class TestRoundTrip:
     def test_episodes(self, episode: Episode) -> None:
         """from_fhir(to_fhir(episode)) == episode: one Encounter per placement.
 
-        Episodes with concurrent services or holds are refused (not dropped).
+        Concurrent services are Encounters ``partOf`` the placement they began
+        in; holds are ``onhold`` entries of the status history.
         """
-        if episode.services or episode.holds:
-            with pytest.raises(InvalidValueError, match="not exported to FHIR yet"):
-                to_fhir(episode)
-            episode = attrs.evolve(episode, services=(), holds=())
         bundle = to_fhir(episode)
         check_bundle(bundle)
         assert from_fhir(bundle) == episode
         encounters = [r for r in resources(bundle) if r["resourceType"] == "Encounter"]
-        assert len(encounters) == len(episode.placements)
+        assert len(encounters) == len(episode.placements) + len(episode.services)
+        assert sum("partOf" in e for e in encounters) == len(episode.services)
 
     def test_episode_with_programs(self) -> None:
         """Placements keep their programs (PlanDefinitions in the bundle)."""

@@ -62,7 +62,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from iopmodel.care import Framework, LevelOfCare, Population
 from iopmodel.diagnoses import CoOccurringCapability, ProgramFocus
-from iopmodel.episodes import Episode, Move, Placement
+from iopmodel.episodes import ConcurrentService, Episode, Hold, Move, Placement
 from iopmodel.errors import (
     DocumentError,
     InvalidTypeError,
@@ -84,6 +84,7 @@ from iopmodel.plans import (
 )
 from iopmodel.programs import Program
 from iopmodel.schedules import SessionTemplate, localize
+from iopmodel.services import Service
 from iopmodel.sessions import Attendance, DeliveryMode, Session, SessionKind
 from iopmodel.standards import DEFAULT_STANDARD
 
@@ -116,6 +117,9 @@ EXTENSION: Final[Mapping[str, str]] = {
         "part2-notice",
         "episode-id",
         "readmission-of",
+        "service",
+        "service-level",
+        "hold-reason",
         "capacity",
         "recommended-minimum-days",
         "program-focus",
@@ -138,6 +142,7 @@ _SYSTEMS: Final = {
     "population": f"{BASE_URL}/CodeSystem/population",
     "discharge-reason": f"{BASE_URL}/CodeSystem/discharge-reason",
     "move": f"{BASE_URL}/CodeSystem/move",
+    "service": f"{BASE_URL}/CodeSystem/concurrent-service",
 }
 _FRAMEWORK_SYSTEMS: Final = {
     Framework.ASAM_3: f"{BASE_URL}/CodeSystem/asam-3rd-edition",
@@ -683,22 +688,17 @@ def _revision_note(revision: PlanRevision) -> dict[str, Any]:
 
 
 def _episode_resources(episode: Episode) -> list[dict[str, Any]]:
-    if episode.services or episode.holds:
-        # FHIR could carry them (Encounters partOf the placement's, statusHistory
-        # "onhold"); until iopmodel maps them, refuse rather than drop them.
-        raise InvalidValueError(
-            "episode",
-            f"{len(episode.services)} service(s), {len(episode.holds)} hold(s)",
-            "concurrent services and holds are not exported to FHIR yet",
-        )
     key = f"{episode.patient_id}|" + "|".join(
         f"{p.level.key}:{p.start}" for p in episode.placements
     )
     episode_id = _id("EpisodeOfCare", key)
     patient = _patient(episode.patient_id)
-    status = {"pending": "planned", "active": "active", "discharged": "finished"}[
-        episode.status.value
-    ]
+    status = {
+        "pending": "planned",
+        "active": "active",
+        "on_hold": "onhold",
+        "discharged": "finished",
+    }[episode.status.value]
     encounters: list[dict[str, Any]] = []
     programs: dict[str, dict[str, Any]] = {}
     for index, placement in enumerate(episode.placements):
@@ -707,6 +707,10 @@ def _episode_resources(episode: Episode) -> list[dict[str, Any]]:
                 placement, _id("Encounter", key, index), episode_id, patient, programs
             )
         )
+    encounters += [
+        _service_encounter(episode, index, key, episode_id, patient, encounters)
+        for index in range(len(episode.services))
+    ]
     extensions = _discharge_extensions(episode.discharge_reason, episode.aftercare)
     if episode.episode_id is not None:
         extensions.append(_ext("episode-id", valueString=episode.episode_id))
@@ -728,9 +732,54 @@ def _episode_resources(episode: Episode) -> list[dict[str, Any]]:
         resource["statusHistory"] = [
             {"status": "active", "period": _date_period(p.start, p.end)}
             for p in episode.placements
-        ]
+        ] + [_hold_history(hold) for hold in episode.holds]
     definitions = [r for rs in programs.values() for r in _flatten(rs)]
     return [resource, *encounters, *definitions]
+
+
+def _service_encounter(  # noqa: PLR0917 - one call site, positional by design
+    episode: Episode,
+    index: int,
+    key: str,
+    episode_id: str,
+    patient: dict[str, Any],
+    placements: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """A concurrent service: an Encounter ``partOf`` the placement it began in."""
+    item = episode.services[index]
+    host = max(
+        (i for i, p in enumerate(episode.placements) if p.start <= item.start),
+        default=0,
+    )
+    extensions = [
+        _ext("service", valueCoding=_coding(_SYSTEMS["service"], item.service.value))
+    ]
+    if item.level is not None:
+        extensions.append(_ext("service-level", valueCode=item.level.key))
+    encounter: dict[str, Any] = {
+        "resourceType": "Encounter",
+        "id": _id("Encounter", key, "service", index),
+        "extension": extensions,
+        "status": "in-progress" if item.end is None else "finished",
+        "class": _coding(_ACT_CODE, _ENCOUNTER_CLASS["outpatient"]),
+        "subject": patient,
+        "episodeOfCare": [_ref(episode_id)],
+        "partOf": _ref(placements[host]["id"]),
+        "period": _date_period(item.start, item.end),
+    }
+    if item.reason:
+        encounter["reasonCode"] = [{"text": item.reason}]
+    return encounter
+
+
+def _hold_history(hold: Hold) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "status": "onhold",
+        "period": _date_period(hold.start, hold.end),
+    }
+    if hold.reason:
+        entry["extension"] = [_ext("hold-reason", valueString=hold.reason)]
+    return entry
 
 
 def _flatten(value: dict[str, Any]) -> list[dict[str, Any]]:
@@ -1575,6 +1624,54 @@ def _read_episode(reader: _Reader, resource: Mapping[str, Any]) -> Episode:
         aftercare=_read_aftercare(resource, where),
         episode_id=_ext_value(resource, "episode-id", "valueString"),
         readmission_of=_ext_value(resource, "readmission-of", "valueString"),
+        services=[
+            _read_service(reader, e)
+            for e in reader.by_type.get("Encounter", [])
+            if "partOf" in e
+            and any(ref.get("reference") == url for ref in e.get("episodeOfCare", []))
+        ],
+        holds=[
+            _read_hold(entry, f"{where}.statusHistory[{i}]")
+            for i, entry in enumerate(resource.get("statusHistory", []))
+            if isinstance(entry, dict) and entry.get("status") == "onhold"
+        ],
+    )
+
+
+def _read_service(reader: _Reader, encounter: Mapping[str, Any]) -> ConcurrentService:
+    where = reader.path(encounter)
+    coding = _ext_value(encounter, "service", "valueCoding") or {}
+    code = coding.get("code") if isinstance(coding, dict) else None
+    service = next((s for s in Service if s.value == code), None)
+    if service is None:
+        raise _ProblemError(f"{where}.extension", "unknown concurrent service code")
+    level_key = _ext_value(encounter, "service-level", "valueCode")
+    level = next((lv for lv in LevelOfCare if lv.key == level_key), None)
+    if level_key is not None and level is None:
+        raise _ProblemError(f"{where}.extension", "unknown level-of-care code")
+    period = encounter.get("period", {})
+    end = period.get("end")
+    reasons = encounter.get("reasonCode") or [{}]
+    return _build(
+        where,
+        ConcurrentService,
+        service=service,
+        start=_date(period.get("start"), f"{where}.period.start"),
+        end=None if end is None else _date(end, f"{where}.period.end"),
+        level=level,
+        reason=reasons[0].get("text", "") if isinstance(reasons[0], dict) else "",
+    )
+
+
+def _read_hold(entry: Mapping[str, Any], where: str) -> Hold:
+    period = entry.get("period", {})
+    end = period.get("end")
+    return _build(
+        where,
+        Hold,
+        start=_date(period.get("start"), f"{where}.period.start"),
+        end=None if end is None else _date(end, f"{where}.period.end"),
+        reason=_ext_value(entry, "hold-reason", "valueString", ""),
     )
 
 
