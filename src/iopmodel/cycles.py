@@ -134,12 +134,18 @@ class WeekCycle:
     )
     week_start: int = attrs.field(default=calendar.MONDAY)
 
+    # the distinct weeks, grouped once: validation and labels read them often
+    _groups: tuple[tuple[WeekSummary, tuple[int, ...]], ...] = attrs.field(
+        init=False, eq=False, repr=False
+    )
+
     def __attrs_post_init__(self) -> None:
         check_week_start(self.week_start)
         if not self.weeks or len(self.weeks) % self.length:
             raise InvalidValueError(
                 "weeks", len(self.weeks), f"must be whole blocks of {self.length} weeks"
             )
+        object.__setattr__(self, "_groups", _distinct(self.weeks))
 
     @property
     def blocks(self) -> int:
@@ -208,7 +214,7 @@ class WeekCycle:
             ...  for w, positions in evening_iop().cycle().distinct()]
             [(Fraction(10, 1), 7)]
         """
-        return _distinct(self.weeks)
+        return self._groups
 
     def label_positions(self, positions: tuple[int, ...]) -> str:
         """How reports name weeks of the cycle: ``"week 2 of the 2-week cycle"``.

@@ -120,24 +120,18 @@ class HoursBand:
     include_maximum: bool = attrs.field(default=False, validator=instance_of(bool))
     minimum_source: Citation = attrs.field(validator=instance_of(Citation))
     maximum_source: Citation | None = attrs.field(default=None)
-    # (minimum numerator, denominator, maximum numerator, denominator) as plain
-    # ints, so the per-week check does no Fraction attribute look-ups
-    _limits: tuple[int, int, int | None, int | None] = attrs.field(
-        init=False, eq=False, repr=False
-    )
+    # the fewest and most whole minutes inside the band, computed once: the
+    # per-week check is two integer comparisons
+    _minutes: tuple[int, int | None] = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
-        high = self.maximum
-        object.__setattr__(
-            self,
-            "_limits",
-            (
-                self.minimum.numerator,
-                self.minimum.denominator,
-                None if high is None else high.numerator,
-                None if high is None else high.denominator,
-            ),
-        )
+        low = self.minimum * 60
+        lo = math.ceil(low) if self.include_minimum else math.floor(low) + 1
+        hi = None
+        if self.maximum is not None:
+            high = self.maximum * 60
+            hi = math.floor(high) if self.include_maximum else math.ceil(high) - 1
+        object.__setattr__(self, "_minutes", (lo, hi))
         if self.maximum is None:
             return
         if self.maximum < self.minimum or (
@@ -161,7 +155,10 @@ class HoursBand:
             (False, True)
         """
         value = as_hours(hours)
-        return self._compare(value.numerator, value.denominator)
+        if value < self.minimum or (value == self.minimum and not self.include_minimum):
+            return False
+        high = self.maximum
+        return high is None or value < high or (value == high and self.include_maximum)
 
     def contains_minutes(self, minutes: int) -> bool:
         """Whether a whole number of *minutes* a week is in the band (fast, exact).
@@ -174,7 +171,8 @@ class HoursBand:
             >>> band.contains_minutes(540), band.contains_minutes(539)
             (True, False)
         """
-        return self._compare(minutes, 60)
+        lo, hi = self._minutes
+        return lo <= minutes and (hi is None or minutes <= hi)
 
     def minute_limits(self) -> tuple[int, int | None]:
         """The fewest and most whole minutes a week inside the band (``None``: no most).
@@ -189,24 +187,7 @@ class HoursBand:
             ...                             Population.ADULT).minute_limits()
             (540, 1199)
         """
-        low = self.minimum * 60
-        lo = math.ceil(low) if self.include_minimum else math.floor(low) + 1
-        if self.maximum is None:
-            return lo, None
-        high = self.maximum * 60
-        hi = math.floor(high) if self.include_maximum else math.ceil(high) - 1
-        return lo, hi
-
-    def _compare(self, numerator: int, denominator: int) -> bool:
-        # numerator / denominator against each bound, in exact integer arithmetic
-        low_num, low_den, high_num, high_den = self._limits
-        scaled, limit = numerator * low_den, denominator * low_num
-        if scaled < limit or (scaled == limit and not self.include_minimum):
-            return False
-        if high_num is None or high_den is None:
-            return True
-        scaled, limit = numerator * high_den, denominator * high_num
-        return scaled <= limit if self.include_maximum else scaled < limit
+        return self._minutes
 
     def is_below(self, hours: object) -> bool:
         """Whether *hours* is under the band (rather than over it).

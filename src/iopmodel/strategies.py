@@ -30,7 +30,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import itertools
-import math
 from collections.abc import Sequence
 from typing import Final
 from zoneinfo import ZoneInfo
@@ -466,13 +465,8 @@ def _band_minutes(standard: Standard, population: Population) -> tuple[int, int]
     """The whole minutes a week inside the standard's IOP band (first, last)."""
     band = standard.band(LevelOfCare.INTENSIVE_OUTPATIENT, population)
     assert band is not None  # noqa: S101 - a ladder band
-    assert band.maximum is not None  # noqa: S101 - IOP bands are bounded
-    low = math.ceil(band.minimum * 60)
-    high = math.floor(band.maximum * 60)
-    if not band.contains_minutes(low):
-        low += 1
-    if not band.contains_minutes(high):
-        high -= 1
+    low, high = band.minute_limits()
+    assert high is not None  # noqa: S101 - IOP bands are bounded
     return low, high
 
 
