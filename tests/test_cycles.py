@@ -23,7 +23,7 @@ from iopmodel import (
     validate,
 )
 from iopmodel.cycles import MAX_CYCLE_WEEKS, REFERENCE_WEEKS
-from iopmodel.errors import IopModelError
+from iopmodel.errors import InvalidValueError, IopModelError
 from iopmodel.examples import evening_iop
 from iopmodel.programs import MAX_SCHEDULE_DAYS
 from iopmodel.standards import DEFAULT_STANDARD
@@ -327,3 +327,21 @@ class TestStartDayDependence:
                 "Sunday: 6 h scheduled, below the 9 h floor (SAMHSA Advisory 2021)"
             ),
         ]
+
+
+class TestCycleBudget:
+    def test_a_design_too_big_for_its_cycle_is_refused_before_expanding(self) -> None:
+        """1,000 monthly templates over the five-year calendar: refused at once.
+
+        Bounded from the rules alone (at most a session a day each), the reference
+        calendar could hold far more than the 100,000-session budget.
+        """
+        monthly = [
+            template(f"FREQ=MONTHLY;BYMONTHDAY={1 + i % 28}", start=dt.time(i % 24))
+            for i in range(1000)
+        ]
+        design = program(*monthly)
+        with pytest.raises(InvalidValueError, match="over the limit of 100,000"):
+            design.cycle()
+        with pytest.raises(InvalidValueError, match="cycle of weeks"):
+            validate(design)

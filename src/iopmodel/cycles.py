@@ -69,7 +69,12 @@ from iopmodel._validators import (
     tuple_of,
 )
 from iopmodel.errors import InvalidValueError
-from iopmodel.schedules import MAX_SCHEDULE_DAYS, SessionTemplate, expand_template
+from iopmodel.schedules import (
+    MAX_SCHEDULE_DAYS,
+    MAX_SCHEDULE_SESSIONS,
+    SessionTemplate,
+    expand_template,
+)
 from iopmodel.sessions import DeliveryMode, Session, SessionKind
 from iopmodel.weeks import WeekSummary, check_week_start, summarize_weeks
 
@@ -341,7 +346,32 @@ def week_cycle(
     )
     if deliveries is not None:
         check_arg(tuple_of(DeliveryMode), "counted_deliveries", tuple(deliveries))
+    _check_size(chosen)
     return _week_cycle(chosen, zone, week_start, kinds, deliveries)
+
+
+def _shape(templates: tuple[SessionTemplate, ...]) -> tuple[int, bool]:
+    """Weeks in one block of the cycle, and whether the cycle is exact."""
+    periods = [t.period_weeks for t in templates]
+    length = math.lcm(*(p for p in periods if p is not None)) if periods else 1
+    if all(p is not None for p in periods) and length <= MAX_CYCLE_WEEKS:
+        return length, True
+    return REFERENCE_WEEKS, False
+
+
+def _check_size(templates: tuple[SessionTemplate, ...]) -> None:
+    """Refuse, before any expansion, a cycle over the schedule's session budget."""
+    length, exact = _shape(templates)
+    # exact: seven blocks of a cycle of warm-up and a cycle; else one calendar
+    days, blocks = (14 * length, 7) if exact else (7 * length, 1)
+    bound = blocks * sum(t.occurrence_bound(days) for t in templates)
+    if bound > MAX_SCHEDULE_SESSIONS:
+        raise InvalidValueError(
+            "templates",
+            len(templates),
+            f"the design's cycle of weeks could hold {bound:,} sessions, over the "
+            f"limit of {MAX_SCHEDULE_SESSIONS:,}",
+        )
 
 
 @functools.lru_cache(maxsize=256)  # arguments checked by week_cycle
@@ -353,11 +383,7 @@ def _week_cycle(
     counted_deliveries: frozenset[DeliveryMode] | None,
 ) -> WeekCycle:
     anchor = REFERENCE_START + dt.timedelta(days=week_start)
-    periods = [t.period_weeks for t in templates]
-    length = math.lcm(*(p for p in periods if p is not None)) if periods else 1
-    exact = all(p is not None for p in periods) and length <= MAX_CYCLE_WEEKS
-    if not exact:
-        length = REFERENCE_WEEKS
+    length, exact = _shape(templates)
     all_weeks: list[WeekSummary] = []
     all_sessions: list[Session] = []
     for offset in range(7 if exact else 1):

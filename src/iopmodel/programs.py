@@ -13,7 +13,6 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from fractions import Fraction
 from operator import attrgetter
-from typing import Final
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -37,18 +36,17 @@ from iopmodel.care import LevelOfCare, Population
 from iopmodel.cycles import WeekCycle, week_cycle
 from iopmodel.diagnoses import CoOccurringCapability, ProgramFocus
 from iopmodel.errors import InvalidValueError
-from iopmodel.schedules import MAX_SCHEDULE_DAYS, SessionTemplate, expand_template
+from iopmodel.schedules import (
+    MAX_SCHEDULE_DAYS,
+    MAX_SCHEDULE_SESSIONS,
+    SessionTemplate,
+    expand_template,
+)
 from iopmodel.sessions import Attendance, DeliveryMode, Session, SessionKind
 from iopmodel.standards import DEFAULT_STANDARD
 from iopmodel.weeks import check_week_start
 
 __all__ = ["MAX_SCHEDULE_DAYS", "MAX_SCHEDULE_SESSIONS", "Program"]
-
-#: The most sessions :meth:`Program.schedule` produces for one window, all
-#: templates together (100,000, the most sessions a document may hold; see
-#: :class:`iopmodel.serialization.Limits`). It is checked before expansion,
-#: from each template's :meth:`~iopmodel.SessionTemplate.occurrence_bound`.
-MAX_SCHEDULE_SESSIONS: Final = 100_000
 
 
 def _zone(value: ZoneInfo | str) -> ZoneInfo:

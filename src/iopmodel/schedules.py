@@ -59,6 +59,7 @@ __all__ = [
     "MAX_CACHED_SESSIONS",
     "MAX_RRULE_LENGTH",
     "MAX_SCHEDULE_DAYS",
+    "MAX_SCHEDULE_SESSIONS",
     "CacheInfo",
     "SessionTemplate",
     "expand_template",
@@ -527,6 +528,12 @@ MAX_CACHED_SESSIONS: Final = 200_000
 #: RRULE can never expand without bound. Re-exported by :mod:`iopmodel.programs`,
 #: which builds on this module.
 MAX_SCHEDULE_DAYS: Final = 5 * 366
+#: The most sessions one expansion of a design produces, all templates together
+#: (100,000, the most sessions a document may hold; see
+#: :class:`iopmodel.serialization.Limits`): :meth:`iopmodel.programs.Program.schedule`
+#: and a design's cycle of weeks check it before expanding, from each template's
+#: :meth:`SessionTemplate.occurrence_bound`. Re-exported by :mod:`iopmodel.programs`.
+MAX_SCHEDULE_SESSIONS: Final = 100_000
 
 
 class CacheInfo(NamedTuple):
