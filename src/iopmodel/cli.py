@@ -550,8 +550,10 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="iopmodel",
         description="Model addiction and mental-health treatment programs: validate "
-        "program designs and treatment plans, expand schedules, list levels of care.",
-        epilog="Exit status: 0 OK, 1 error findings, 2 bad input.",
+        "program designs, treatment plans and cohorts, expand schedules, export "
+        "FHIR, iCalendar, JSON or TOML, list levels of care.",
+        epilog="Exit status: 0 OK, 1 error findings, 2 bad input or output, "
+        "3 internal error, 130 interrupted.",
     )
     parser.add_argument(
         "--version", action="version", version=f"iopmodel {__version__}"
