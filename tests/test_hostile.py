@@ -554,6 +554,20 @@ class TestCommandLine:
         assert child.returncode == 130
         assert err == b"iopmodel: error: interrupted\n"
 
+    def test_far_planned_discharge_is_refused_with_exit_2(self, tmp_path: Path) -> None:
+        """A 1 KB plan with planned_discharge 9999-12-30: one line, exit 2, no work."""
+        document = to_dict(
+            TreatmentPlan.from_program(
+                evening_iop(), patient_id="p", start=dt.date(2026, 3, 2), days=7
+            )
+        )
+        document["sessions"] = []
+        document["planned_discharge"] = "9999-12-30"
+        path = tmp_path / "plan.json"
+        path.write_text(json.dumps(document))
+        assert path.stat().st_size < 2048
+        assert "planned_discharge" in one_line_error(cli("validate", str(path)))
+
     def test_devices_and_fifos_are_refused(self, tmp_path: Path) -> None:
         """Only regular files are read: /dev/zero and a FIFO with no writer are refused."""
         fifo = tmp_path / "plan.json"
