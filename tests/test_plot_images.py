@@ -37,7 +37,13 @@ from iopmodel import (
     TreatmentPlan,
 )
 from iopmodel.examples import adolescent_iop, evening_iop
-from iopmodel.plotting import plot_episode, plot_wait_vs_capacity, plot_weekly_hours
+from iopmodel.measures import Measure
+from iopmodel.plotting import (
+    plot_episode,
+    plot_measures,
+    plot_wait_vs_capacity,
+    plot_weekly_hours,
+)
 from iopmodel.simulation import Scenario, sweep
 
 BASELINES = Path(__file__).parent / "baseline_images"
@@ -104,11 +110,22 @@ def wait_vs_capacity() -> Any:
     return plot_wait_vs_capacity(sweep(designs, replications=3, seed=7), target_days=14)
 
 
+def measures_over_time() -> Any:
+    scores = [
+        Measure(
+            instrument="phq-9", on=dt.date(2026, 3, 2) + dt.timedelta(weeks=w), total=t
+        )
+        for w, t in enumerate([19, 16, 12, 14, 9, 7])
+    ]
+    return plot_measures(scores, "phq-9")
+
+
 PLOTS: dict[str, Callable[[], Any]] = {
     "weekly_hours_plan": weekly_hours_plan,
     "weekly_hours_design": weekly_hours_design,
     "episode_timeline": episode_timeline,
     "wait_vs_capacity": wait_vs_capacity,
+    "measures_over_time": measures_over_time,
 }
 
 

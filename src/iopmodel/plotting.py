@@ -530,6 +530,7 @@ def plot_measures(
     points = sorted((m.on, m.total) for m in measures if m.instrument == instrument)
     plt = _pyplot()
     _check_ax(ax)
+    created = ax is None
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 3.2))
     bands = known.bands if known.higher_is_worse else tuple(reversed(known.bands))
@@ -552,4 +553,6 @@ def plot_measures(
     ax.set_title(f"{known.name} over time")
     ax.set_ylabel("total score")
     ax.figure.autofmt_xdate()
+    if created:  # room for the band names right of the axes
+        ax.figure.tight_layout()
     return ax
