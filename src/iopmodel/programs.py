@@ -250,7 +250,7 @@ class Program:
         Raises:
             InvalidValueError: ``end <= start``, a window over
                 :data:`~iopmodel.programs.MAX_SCHEDULE_DAYS` or able to hold more than
-                :data:`MAX_SCHEDULE_SESSIONS` sessions, or a *cancel* or *move*
+                :data:`~iopmodel.schedules.MAX_SCHEDULE_SESSIONS` sessions, or a *cancel* or *move*
                 entry that matches no session (so a typo never passes silently).
 
         Example:

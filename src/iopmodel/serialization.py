@@ -179,7 +179,7 @@ class Limits:
     Args:
         max_bytes: Largest document accepted (default 10 MiB).
         max_sessions: Most sessions in any one ``sessions`` list (default
-            100,000, the same as :data:`iopmodel.programs.MAX_SCHEDULE_SESSIONS`).
+            100,000, the same as :data:`iopmodel.schedules.MAX_SCHEDULE_SESSIONS`).
         max_items: Most list items and object members in the whole document
             (default 1,000,000).
         max_depth: Deepest nesting of lists and objects, and of TOML dotted
