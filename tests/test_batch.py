@@ -31,7 +31,16 @@ from iopmodel.examples import evening_iop
 from iopmodel.rules import SCHEDULED_HOURS, Observation, Subject, rule
 from iopmodel.rules.batch import validate_many
 from iopmodel.standards import HoursBand
-from iopmodel.strategies import attendances, episodes, iop_programs, programs
+from iopmodel.strategies import (
+    attendances,
+    authorizations,
+    diagnoses,
+    episodes,
+    iop_programs,
+    measures,
+    programs,
+    screens,
+)
 
 POLICY = Citation(key="CLINIC-1", title="Clinic policy 1", short="policy 1")
 
@@ -102,6 +111,13 @@ def cohort_plans(draw: st.DrawFn) -> TreatmentPlan:
     )
     for day in reviews:
         plan = plan.review(day, recertification=draw(st.booleans()))
+    if draw(st.booleans()):  # a clinical record: the record rules apply
+        plan = plan.record(
+            *draw(st.lists(diagnoses(), max_size=2)),
+            *draw(st.lists(measures(), max_size=3)),
+            *draw(st.lists(screens(), max_size=3)),
+            *draw(st.lists(authorizations(), max_size=2)),
+        )
     if draw(st.booleans()):
         if draw(st.booleans()):
             plan = plan.with_aftercare(AFTERCARE)

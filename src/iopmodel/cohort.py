@@ -64,15 +64,17 @@ from iopmodel.reports import Finding
 from iopmodel.rules.batch import (
     _COURSE,
     _EXCLUDED,
-    _GENERIC,
     _HOURS,
+    _LIGHT_PRECONDITIONS,
     _PATTERN,
+    _PROGRAM_PRECONDITIONS,
+    _READS_SESSIONS,
+    _RECORD,
     _SESSIONS,
     _Batch,
     validate_many,
     week_template,
 )
-from iopmodel.rules.batch import _KINDS as _RULE_KINDS
 from iopmodel.rules.engine import RuleSet, Subject
 from iopmodel.sessions import MAX_SESSION_DURATION, Attendance, Session, SessionKind
 from iopmodel.weeks import WeekSummary
@@ -652,8 +654,8 @@ class _Cohort:
                 parts.append(self.weekly(position, rule, kind))
             elif kind == _EXCLUDED:
                 parts.append(self.objects(position, rule, self.excluded_patients))
-            elif kind == _COURSE:
-                parts.append(self.objects(position, rule, None))
+            elif kind in {_COURSE, _RECORD} and _on_window(rule):
+                parts.append(self.course_rows(position, rule))
             else:
                 generic.append(position)
         for position in generic:
@@ -801,8 +803,7 @@ class _Cohort:
         np = self.np
         chosen = [int(p) for p in (range(len(self.patient_names)) if patients is None
                                    else patients)]  # fmt: skip
-        course = _RULE_KINDS.get(rule.check, _GENERIC) == _COURSE
-        plans = None if course else self._plans(chosen)
+        plans = self._plans(chosen)
         single = _Batch(
             RuleSet(
                 name=self.rules.name,
@@ -815,8 +816,6 @@ class _Cohort:
         rows: list[int] = []
         seq: list[int] = []
         found: list[Finding] = []
-        if plans is None:  # a course rule reads the program and the window only
-            return self.course_rows(position, rule)
         for number, patient in enumerate(chosen):
             for index, finding in enumerate(single.validate(plans[number])):
                 rows.append(patient)
@@ -834,7 +833,11 @@ class _Cohort:
         }
 
     def course_rows(self, position: int, rule: Any) -> dict[str, Any]:
-        """A course rule, run once per distinct (program, first day, last day)."""
+        """A rule that reads the window, once per distinct (program, first day, last day).
+
+        Course rules read the program and the window; record rules read the
+        plan's record, and a cohort's plans keep none (see :func:`_on_window`).
+        """
         np, pa = self.np, self.pa
         key = (self.program_of << 40) | (self.first << 20) | (self.last - self.first)
         _, representatives, inverse = _distinct(np, key)
@@ -859,7 +862,7 @@ class _Cohort:
         }
 
     def course(self, rule: Any, patient: int) -> list[Finding]:
-        """A course rule on the patient's plan: it reads the window, not the sessions."""
+        """A window rule on the patient's plan: it reads the window, not the sessions."""
         program = self.program_list[int(self.program_of[patient])]
         first = dt.date.fromordinal(int(self.first[patient]))
         plan = TreatmentPlan._trusted(  # noqa: SLF001 - course rules read no sessions
@@ -891,6 +894,21 @@ class _Cohort:
         )
         by_name = {p.patient_id: p for p in cohort_plans(subset, self.programs)}
         return [by_name[self.patient_names[p]] for p in patients]
+
+
+def _on_window(rule: Any) -> bool:
+    """Whether a course or record rule judges a cohort plan from its window alone.
+
+    A cohort's plans keep no record (no diagnoses, measures, screens or
+    authorizations), so a record rule's finding depends only on the program
+    and the window, as a course rule's does; the record rules that read
+    sessions (AUTH001, AUTH002) never apply without authorizations. A
+    precondition of your own may read anything: such rules take the object path.
+    """
+    precondition = rule.precondition
+    if precondition is None or precondition in _PROGRAM_PRECONDITIONS:
+        return rule.check not in _READS_SESSIONS
+    return precondition in _LIGHT_PRECONDITIONS
 
 
 def _distinct(np: Any, values: Any) -> tuple[Any, Any, Any]:

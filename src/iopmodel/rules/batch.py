@@ -67,13 +67,30 @@ from iopmodel.rules.mix import (
     visit_pattern_observations,
     weekly_sessions_observations,
 )
+from iopmodel.rules.record import (
+    _authorizations_precondition,
+    _co_occurring_precondition,
+    _diagnoses_precondition,
+    _ending_precondition,
+    _measures_precondition,
+    _program_measures_precondition,
+    _screens_precondition,
+    check_authorization_coverage,
+    check_authorization_ending,
+    check_authorization_units,
+    check_co_occurring_fit,
+    check_measure_cadence,
+    check_measure_worsening,
+    check_screen_cadence,
+    check_unknown_codes,
+)
 from iopmodel.sessions import SessionKind
 from iopmodel.sources import Citation
 from iopmodel.weeks import WeekSummary, _week_arrays, _WeekArrays
 
 __all__ = ["validate_many"]
 
-_HOURS, _SESSIONS, _PATTERN, _EXCLUDED, _COURSE, _GENERIC = range(6)
+_HOURS, _SESSIONS, _PATTERN, _EXCLUDED, _COURSE, _RECORD, _GENERIC = range(7)
 _KINDS: Final[dict[Callable[..., Any], int]] = {
     check_weekly_hours: _HOURS,
     check_weekly_sessions: _SESSIONS,
@@ -83,9 +100,36 @@ _KINDS: Final[dict[Callable[..., Any], int]] = {
     check_aftercare: _COURSE,
     check_review_cadence: _COURSE,
     check_recertification: _COURSE,
+    check_unknown_codes: _RECORD,
+    check_co_occurring_fit: _RECORD,
+    check_measure_cadence: _RECORD,
+    check_measure_worsening: _RECORD,
+    check_screen_cadence: _RECORD,
+    check_authorization_coverage: _RECORD,
+    check_authorization_units: _RECORD,
+    check_authorization_ending: _RECORD,
 }
+#: Record checks that read the plan's sessions (the others read only its record).
+_READS_SESSIONS: Final = frozenset(
+    {check_authorization_coverage, check_authorization_units}
+)
 #: Preconditions that read only the program and the standard (cacheable).
-_PROGRAM_PRECONDITIONS: Final = (_level_band_applies, _recertification_applies)
+_PROGRAM_PRECONDITIONS: Final = (
+    _level_band_applies,
+    _recertification_applies,
+    _program_measures_precondition,
+)
+#: Preconditions that read the plan and its record, never its weeks.
+_LIGHT_PRECONDITIONS: Final = frozenset(
+    {
+        _authorizations_precondition,
+        _co_occurring_precondition,
+        _diagnoses_precondition,
+        _ending_precondition,
+        _measures_precondition,
+        _screens_precondition,
+    }
+)
 _KIND_INDEX: Final = {kind: index for index, kind in enumerate(SessionKind)}
 _SESSION_KINDS: Final = len(SessionKind)
 _ASK: Final = "\0ask"  # a skip reason that must be asked of each subject
@@ -183,16 +227,20 @@ class _Batch:
         """
         return _PlanRun(self, plan, arrays)
 
-    def needs_sessions(self, program: Program) -> bool:
+    def needs_sessions(self, program: Program, *, records: bool = False) -> bool:
         """Whether plans of *program* need session objects to be judged.
 
         Rules of your own read sessions; HRS003 does when the program has
-        kinds that do not count toward program hours.
+        kinds that do not count toward program hours; AUTH001 and AUTH002 do
+        when the plans carry a clinical record (*records*), since without
+        authorizations they do not apply.
         """
         excluded = any(t.kind not in self.counted for t in program.templates)
         return any(
-            kind == _GENERIC or (kind == _EXCLUDED and excluded)
-            for _, kind in self.compiled
+            kind == _GENERIC
+            or (kind == _EXCLUDED and excluded)
+            or (records and rule.check in _READS_SESSIONS)
+            for rule, kind in self.compiled
         )
 
     def skip_reasons(self, program: Program) -> list[SkippedRule | str | None]:
@@ -310,7 +358,8 @@ class _PlanRun:
         reasons = self.batch.skip_reasons(self.program)
         for (rule, kind), reason in zip(self.batch.compiled, reasons, strict=True):
             if reason is _ASK:
-                why = rule.skip_reason(self.full())
+                light = rule.precondition in _LIGHT_PRECONDITIONS
+                why = rule.skip_reason(self.light() if light else self.full())
                 if why is not None:
                     skipped.append(SkippedRule(rule_id=rule.id, reason=why))
                     continue
@@ -393,7 +442,7 @@ class _PlanRun:
     def observe(self, rule: Rule[Any], kind: int) -> list[Observation]:
         if kind == _EXCLUDED and not any(self.arrays.excluded):
             return []
-        if kind == _COURSE:
+        if kind in {_COURSE, _RECORD}:  # they read the plan, not its weeks
             return list(rule.check(self.light(), rule.params))
         full = self.full()
         return list(rule.check(full, rule.params))
