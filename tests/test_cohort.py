@@ -10,6 +10,7 @@ from pathlib import Path
 import attrs
 import dask.dataframe as dd
 import distributed
+import pyarrow as pa
 import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
 import pytest
@@ -66,6 +67,42 @@ class TestSameFindings:
         expected = findings_table(cohort_plans(table, programs), rules)
         assert validate_cohort(table, programs, rules).equals(expected)
 
+    @settings(max_examples=40)
+    @given(st.lists(plan_strategy(), min_size=1, max_size=4), st.data())
+    def test_dictionary_columns_equal_text_columns(
+        self, plans: list[TreatmentPlan], data: st.DataObject
+    ) -> None:
+        """Text columns as dictionaries: the same findings as text columns.
+
+        Dictionaries in any order, with unused and repeated entries (a pandas
+        categorical, Parquet pages).
+        """
+        plans = with_ids(plans)
+        table = sessions_table(plans)
+        programs = {p.program.name: p.program for p in plans}
+        expected = validate_cohort(table, programs)
+        columns = {}
+        for name in table.column_names:
+            column = table.column(name)
+            if name in {"patient_id", "program", "kind", "attendance"}:
+                values = sorted(set(column.to_pylist()))
+                extra = data.draw(
+                    st.lists(st.sampled_from(["zz", *values]), max_size=3)
+                )
+                dictionary = data.draw(st.permutations([*values, *extra]))
+                # each row takes a random one of its value's entries
+                where = {
+                    v: [i for i, d in enumerate(dictionary) if d == v] for v in values
+                }
+                indices = [
+                    data.draw(st.sampled_from(where[v])) for v in column.to_pylist()
+                ]
+                column = pa.DictionaryArray.from_arrays(
+                    pa.array(indices, pa.int16()), pa.array(dictionary)
+                )
+            columns[name] = column
+        assert validate_cohort(pa.table(columns), programs).equals(expected)
+
     @settings(max_examples=30)
     @given(st.lists(plan_strategy(), min_size=1, max_size=3))
     def test_round_trip(self, plans: list[TreatmentPlan]) -> None:
@@ -108,6 +145,30 @@ class TestFormats:
         assert expected.num_rows > 0
         for source in (frame, tmp_path / "s.parquet", tmp_path / "s.csv"):
             assert validate_cohort(source, programs).equals(expected)
+
+    def test_a_folder_of_parquet_parts(self, tmp_path: Path) -> None:
+        """A folder of Parquet files (a dataset written in parts) reads as one table."""
+        plans = small_cohort()
+        programs = [evening_iop(), adolescent_iop(), day_php()]
+        for number in range(3):
+            pq.write_table(
+                sessions_table(plans[3 * number : 3 * number + 3]),
+                tmp_path / f"part-{number}.parquet",
+            )
+        expected = validate_cohort(sessions_table(plans), programs)
+        assert expected.num_rows > 0
+        assert validate_cohort(tmp_path, programs).equals(expected)
+
+    @pytest.mark.parametrize(
+        "name", ["missing.parquet", "missing.csv", "broken.parquet", "empty-folder"]
+    )
+    def test_unreadable_sources_are_refused(self, tmp_path: Path, name: str) -> None:
+        """A file that is not there or not Parquet: an iopmodel error, no path echoed."""
+        (tmp_path / "broken.parquet").write_bytes(b"PAR1 not really")
+        (tmp_path / "empty-folder").mkdir()
+        with pytest.raises(InvalidValueError, match=r"^sessions:") as caught:
+            read_sessions(tmp_path / name)
+        assert str(tmp_path) not in str(caught.value)
 
     def test_programs_from_toml(self, tmp_path: Path) -> None:
         """A TOML file of [[programs]] documents."""
