@@ -6,10 +6,12 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import attrs
 import dask.dataframe as dd
 import distributed
+import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
@@ -21,6 +23,7 @@ from tests.test_batch import RULE_SETS
 from tests.test_batch import cohort_plans as plan_strategy
 
 from iopmodel import DEFAULT_RULES, Program, RuleSet, TreatmentPlan
+from iopmodel import cohort as cohort_module
 from iopmodel.cli import main
 from iopmodel.cohort import (
     cohort_plans,
@@ -35,6 +38,7 @@ from iopmodel.errors import InvalidValueError
 from iopmodel.examples import adolescent_iop, day_php, evening_iop
 from iopmodel.serialization import to_dict
 from iopmodel.simulation import Scenario, sweep
+from iopmodel.strategies import DST_ZONES
 
 
 def with_ids(plans: list[TreatmentPlan]) -> list[TreatmentPlan]:
@@ -291,3 +295,84 @@ class TestCommandLine:
         """--cohort without --programs is a usage error."""
         assert main(["validate", "--cohort", "x.parquet"]) == 2
         assert "--programs" in capsys.readouterr().err
+
+
+# Lord Howe changes by 30 minutes, Newfoundland at 02:00 local (not a UTC hour),
+# Chatham at a 45-minute offset, Tehran (to 2022) at local midnight in the
+# middle of a UTC hour: hours with a change are the ones to get right.
+ODD_ZONES = (
+    "Australia/Lord_Howe",
+    "America/St_Johns",
+    "Pacific/Chatham",
+    "Asia/Tehran",
+)
+
+
+def _transition_instants() -> list[dt.datetime]:
+    """Every UTC instant, at minute steps within a day, where a zone changes offset."""
+    found = []
+    for key in (*DST_ZONES, *ODD_ZONES):
+        zone = ZoneInfo(key)
+        moment = dt.datetime(2019, 1, 1, tzinfo=dt.UTC)
+        while moment.year < 2028:
+            after = moment + dt.timedelta(days=1)
+            if (
+                moment.astimezone(zone).utcoffset()
+                != after.astimezone(zone).utcoffset()
+            ):
+                step = moment
+                while (
+                    step.astimezone(zone).utcoffset()
+                    == moment.astimezone(zone).utcoffset()
+                ):
+                    step += dt.timedelta(minutes=1)
+                found.append(step)
+            moment = after
+    return found
+
+
+TRANSITIONS = _transition_instants()
+
+
+class TestLocalDays:
+    @given(
+        st.lists(
+            st.tuples(
+                st.sampled_from(range(len(DST_ZONES) + len(ODD_ZONES))),
+                st.one_of(
+                    st.sampled_from(TRANSITIONS),
+                    st.datetimes(
+                        dt.datetime(2019, 1, 1),
+                        dt.datetime(2027, 12, 31),
+                        timezones=st.just(dt.UTC),
+                    ),
+                ),
+                st.integers(-120, 120),
+            ),
+            min_size=1,
+            max_size=30,
+        ),
+        st.booleans(),
+    )
+    def test_every_instant_lands_on_its_local_day(
+        self, rows: list[tuple[int, dt.datetime, int]], row_by_row: bool
+    ) -> None:
+        """The hour table gives each instant's local day, also next to a change."""
+        zones = [*DST_ZONES, *ODD_ZONES]
+        instants = [moment + dt.timedelta(minutes=shift) for _, moment, shift in rows]
+        micros = np.array(
+            [(m - dt.datetime(1970, 1, 1, tzinfo=dt.UTC)) // dt.timedelta(microseconds=1)
+             for m in instants],
+            dtype=np.int64,
+        )  # fmt: skip
+        zone_of_row = np.array([z for z, _, _ in rows], dtype=np.int64)
+        if row_by_row:  # the path for tables spanning too many hours
+            days = cohort_module._exact_days(
+                micros, zone_of_row, zones, np.ones(len(rows), bool)
+            )
+        else:
+            days = cohort_module._local_days(micros, zone_of_row, zones)
+        assert days.tolist() == [
+            m.astimezone(ZoneInfo(zones[z])).date().toordinal()
+            for m, (z, _, _) in zip(instants, rows, strict=True)
+        ]

@@ -106,6 +106,11 @@ _TEXT: Final = frozenset({"patient_id", "program", "kind", "attendance"})
 _EPOCH_ORDINAL: Final = dt.date(1970, 1, 1).toordinal()
 _MAX_MINUTES: Final = MAX_SESSION_DURATION // dt.timedelta(minutes=1)
 _MINUTE_US: Final = 60_000_000
+_HOUR_US: Final = 3_600_000_000
+_DAY_US: Final = 86_400_000_000
+#: UTC offsets tabled (hours spanned times zones; 8 MB) before rows are
+#: converted one by one instead.
+_HOUR_CELLS: Final = 1_000_000
 
 
 def _arrow() -> Any:
@@ -651,21 +656,13 @@ class _Cohort:
         )
 
     def _local_days(self, program_of_row: Any) -> Any:
-        """Each row's local day (an ordinal) in its program's zone (Arrow does the zones)."""
-        np, pa, pc = self.np, self.pa, self.pc
-        day = np.zeros(len(program_of_row), dtype=np.int64)
-        start = self.table.column("start")
-        for index, program in enumerate(self.program_list):
-            mask = program_of_row == index
-            if not mask.any():
-                continue
-            chosen = pc.filter(start, pa.array(mask))
-            local = pc.local_timestamp(
-                chosen.cast(pa.timestamp("us", tz=program.timezone.key))
-            )
-            micros = np.asarray(local.cast(pa.int64()).combine_chunks())
-            day[mask] = micros // 86_400_000_000 + _EPOCH_ORDINAL
-        return day
+        """Each row's local day (an ordinal) in its program's zone."""
+        micros = self.np.asarray(
+            self.table.column("start").combine_chunks().cast(self.pa.int64()),
+            dtype=self.np.int64,
+        )
+        zones = [program.timezone.key for program in self.program_list]
+        return _local_days(micros, program_of_row, zones)
 
     def _sums(
         self,
@@ -977,6 +974,57 @@ class _Cohort:
         )
         by_name = {p.patient_id: p for p in cohort_plans(subset, self.programs)}
         return [by_name[self.patient_names[p]] for p in patients]
+
+
+def _local_days(micros: Any, zone_of_row: Any, zones: list[str]) -> Any:
+    """The local day (an ordinal) of each UTC instant (microseconds) in its zone.
+
+    A zone's UTC offset changes at most once within an hour, so a row takes
+    the offset its zone has at the start of its UTC hour whenever the offset
+    at the end of that hour is the same: Arrow converts those two instants for
+    every hour the table spans, and converts the few rows in an hour with a
+    change one by one. A table spanning more than :data:`_HOUR_CELLS` hours
+    times zones is converted row by row.
+    """
+    np, pa = _numpy(), _arrow()
+    if not len(micros):
+        return np.zeros(0, dtype=np.int64)
+    hour = micros // _HOUR_US
+    low = int(hour.min())
+    span = int(hour.max()) - low + 2  # every hour's start and end
+    if span * len(zones) > _HOUR_CELLS:
+        return _exact_days(micros, zone_of_row, zones, np.ones(len(micros), bool))
+    edges = (low + np.arange(span, dtype=np.int64)) * _HOUR_US
+    offsets = np.empty((len(zones), span), dtype=np.int64)
+    for index, zone in enumerate(zones):
+        offsets[index] = _local_micros(pa, edges, zone) - edges
+    at = hour - low
+    before = offsets[zone_of_row, at]
+    day = (micros + before) // _DAY_US + _EPOCH_ORDINAL
+    changing = before != offsets[zone_of_row, at + 1]
+    if changing.any():
+        day[changing] = _exact_days(micros, zone_of_row, zones, changing)[changing]
+    return day
+
+
+def _exact_days(micros: Any, zone_of_row: Any, zones: list[str], rows: Any) -> Any:
+    """Local days of the *rows* (a mask), each converted by Arrow."""
+    np, pa = _numpy(), _arrow()
+    day = np.zeros(len(micros), dtype=np.int64)
+    for index, zone in enumerate(zones):
+        mask = rows & (zone_of_row == index)
+        if mask.any():
+            local = _local_micros(pa, micros[mask], zone)
+            day[mask] = local // _DAY_US + _EPOCH_ORDINAL
+    return day
+
+
+def _local_micros(pa: Any, micros: Any, zone: str) -> Any:
+    """Wall-clock microseconds in *zone* of UTC instants (microseconds), as numpy."""
+    import pyarrow.compute as pc  # noqa: PLC0415
+
+    local = pc.local_timestamp(pa.array(micros, pa.timestamp("us", tz=zone)))
+    return _numpy().asarray(local.cast(pa.int64()))
 
 
 def _first_appearance(np: Any, column: Any) -> tuple[Any, list[str], Any, Any]:
