@@ -219,10 +219,15 @@ def _drop_none(value: object) -> object:
 def client() -> Iterator[distributed.Client]:
     """A small LocalCluster with two worker processes."""
     with (
+        # generous timeouts: a loaded CI machine starts processes slowly
         distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            timeout="120s",
         ) as cluster,
-        distributed.Client(cluster) as dask_client,
+        distributed.Client(cluster, timeout="120s") as dask_client,
     ):
         yield dask_client
 

@@ -639,7 +639,8 @@ class _Cohort:
         weeks = (last - base) // 7 + 1
         offsets = np.concatenate([[0], np.cumsum(weeks)])
         total = int(offsets[-1])
-        week = offsets[patient] + (day - base[patient]) // 7
+        # each row's day among its patient's weeks' days (7 per week)
+        slot = 7 * offsets[patient] + (day - base[patient])
         self.first, self.last, self.base, self.weeks, self.offsets = (
             first, last, base, weeks, offsets)  # fmt: skip
         self.week_patient = np.repeat(np.arange(patients), weeks)
@@ -651,9 +652,7 @@ class _Cohort:
             - np.maximum(week_first, first[self.week_patient])
             + 1
         )
-        self._sums(
-            week, day, kind=kind, attendance=attendance, minutes=minutes, total=total
-        )
+        self._sums(slot, kind=kind, attendance=attendance, minutes=minutes, total=total)
 
     def _local_days(self, program_of_row: Any) -> Any:
         """Each row's local day (an ordinal) in its program's zone."""
@@ -666,20 +665,23 @@ class _Cohort:
 
     def _sums(
         self,
-        week: Any,
-        day: Any,
+        slot: Any,
         *,
         kind: Any,
         attendance: Any,
         minutes: Any,
         total: int,
     ) -> None:
-        """Every patient-week's minutes, counts and visit days (numpy ``bincount``)."""
+        """Every patient-week's minutes, counts and visit days (numpy ``bincount``).
+
+        *slot* is each row's day among the patient-weeks' days (seven a week).
+        """
         np, rules = self.np, self.rules
-        cancelled = attendance == _ATTENDANCES.index("cancelled")
-        counted_kinds = [k.value for k in rules.counted_kinds]
-        counted = np.isin(kind, [_KINDS.index(k) for k in counted_kinds])
-        live = ~cancelled
+        week = slot // 7
+        counted_kind = np.zeros(len(_KINDS), dtype=bool)
+        counted_kind[[_KINDS.index(k.value) for k in rules.counted_kinds]] = True
+        counted = counted_kind[kind]
+        live = attendance != _ATTENDANCES.index("cancelled")
         program_minutes = live & counted
         self.scheduled = np.bincount(
             week, weights=minutes * program_minutes, minlength=total
@@ -694,10 +696,9 @@ class _Cohort:
         self.counts = np.bincount(
             week[live] * len(_KINDS) + kind[live], minlength=total * len(_KINDS)
         ).reshape(total, len(_KINDS))
-        visit_keys, _, _ = _distinct(
-            np, week[program_minutes] * 1_000_000_000 + day[program_minutes]
-        )
-        self.visits = np.bincount(visit_keys // 1_000_000_000, minlength=total)
+        visited = np.zeros(total * 7, dtype=bool)  # days in a week
+        visited[slot[program_minutes]] = True
+        self.visits = visited.reshape(total, 7).sum(axis=1)
         for name in ("scheduled", "attended", "pending", "excluded"):
             setattr(self, name, getattr(self, name).astype(np.int64))
         self.excluded_patients = np.unique(self.week_patient[self.excluded > 0])
