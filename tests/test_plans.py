@@ -7,6 +7,7 @@ import datetime as dt
 import attrs
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 
 from iopmodel import (
     AftercarePlan,
@@ -14,6 +15,7 @@ from iopmodel import (
     DischargeReason,
     InvalidValueError,
     LevelOfCare,
+    Program,
     Session,
     SessionKind,
     TreatmentPlan,
@@ -21,7 +23,7 @@ from iopmodel import (
 from iopmodel.errors import InvalidTypeError
 from iopmodel.examples import evening_iop
 from iopmodel.plans import Goal, Intervention, Objective, Problem
-from iopmodel.strategies import treatment_plans
+from iopmodel.strategies import programs, treatment_plans
 
 PROGRAM = evening_iop()
 NY = PROGRAM.timezone
@@ -145,6 +147,56 @@ class TestConstruction:
         done = plan().with_aftercare(AftercarePlan(level=LevelOfCare.OUTPATIENT))
         done = done.discharge(MONDAY + dt.timedelta(13), DischargeReason.GOALS_MET)
         assert repr(done).endswith("discharged 2026-03-15 (goals_met))")
+
+
+class TestFromProgram:
+    @given(
+        programs(),
+        st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2034, 12, 31)),
+        st.integers(min_value=1, max_value=200),
+        st.none() | st.sampled_from(["Dr. Ortiz", "J. Lee"]),
+    )
+    def test_equals_the_public_constructor(
+        self, program: Program, start: dt.date, days: int, therapist: str | None
+    ) -> None:
+        """The trusted build is the plan the public constructor makes, field by field."""
+        end = start + dt.timedelta(days=days)
+        plan = TreatmentPlan.from_program(
+            program, patient_id="p-1", start=start, days=days, therapist=therapist
+        )
+        expected = TreatmentPlan(
+            patient_id="p-1",
+            program=program,
+            start=start,
+            planned_discharge=end,
+            sessions=program.schedule(start, end),
+            therapist=therapist,
+        )
+        assert attrs.asdict(plan, recurse=False) == attrs.asdict(
+            expected, recurse=False
+        )
+
+    @pytest.mark.parametrize(
+        ("change", "field"),
+        [
+            ({"patient_id": ""}, "patient_id"),
+            ({"patient_id": 7}, "patient_id"),
+            ({"program": "Evening IOP"}, "program"),
+            ({"therapist": ""}, "therapist"),
+        ],
+    )
+    def test_checks_what_it_is_given(
+        self, change: dict[str, object], field: str
+    ) -> None:
+        """Bad arguments are refused with the field's name, as by the constructor."""
+        arguments: dict[str, object] = {
+            "program": evening_iop(),
+            "patient_id": "p-1",
+            "start": dt.date(2026, 3, 2),
+        }
+        arguments.update(change)
+        with pytest.raises((InvalidTypeError, InvalidValueError), match=f"^{field}"):
+            TreatmentPlan.from_program(**arguments)  # type: ignore[arg-type]
 
 
 class TestChanges:

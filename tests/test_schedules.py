@@ -281,9 +281,23 @@ class TestSchedule:
         expand_template.cache_clear()
         first = p.schedule(dt.date(2027, 1, 4), dt.date(2027, 4, 4))
         hits_before = expand_template.cache_info().hits
+        misses = expand_template.cache_info().misses
         second = p.schedule(dt.date(2027, 1, 4), dt.date(2027, 4, 4))
         assert first == second
-        assert expand_template.cache_info().hits == hits_before + len(p.templates)
+        assert expand_template.cache_info().misses == misses
+        assert expand_template.cache_info().hits > hits_before
+
+    def test_windows_starting_on_other_days_share_the_expansion(self) -> None:
+        """Patients starting on different days slice the same cached blocks."""
+        p = evening_iop()
+        assert all(t.start_independent for t in p.templates)
+        expand_template.cache_clear()
+        p.schedule(dt.date(2027, 1, 4), dt.date(2027, 4, 4))
+        misses = expand_template.cache_info().misses
+        for offset in range(1, 30):
+            start = dt.date(2027, 1, 4) + dt.timedelta(days=offset)
+            p.schedule(start, start + dt.timedelta(days=60))
+        assert expand_template.cache_info().misses == misses
 
     def test_dst_gap_is_normalized(self) -> None:
         """A wall time inside the spring-forward gap moves past it (RFC 5545)."""
@@ -345,6 +359,33 @@ class TestScheduleProperties:
             assert s.start.tzinfo is program_.timezone
             assert start <= s.start.date() < end
             assert s.start.date() not in skip
+
+    @given(
+        programs(weekly_only=False),
+        st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2034, 12, 31)),
+        st.integers(min_value=1, max_value=400),
+    )
+    def test_sliced_blocks_equal_expanding_the_window(
+        self, program_: Program, start: dt.date, days: int
+    ) -> None:
+        """Schedules sliced from shared 13-week blocks are the window's own expansion.
+
+        Start-independent templates are expanded once per aligned block and
+        sliced; every template expanded over exactly ``[start, end)`` must give
+        the same sessions.
+        """
+        end = start + dt.timedelta(days=days)
+        direct = sorted(
+            (
+                session
+                for template_ in program_.templates
+                for session in expand_template(template_, program_.timezone, start, end)
+            ),
+            key=lambda s: s.order_key,
+        )
+        sessions = program_.schedule(start, end)
+        assert list(sessions) == direct
+        assert [s.start for s in sessions] == [s.start for s in direct]
 
     @given(session_templates(), windows(), st.sampled_from(["America/New_York",
            "Europe/London", "Australia/Sydney", "America/Santiago"]))  # fmt: skip

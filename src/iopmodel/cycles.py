@@ -75,7 +75,7 @@ from iopmodel.schedules import (
     SessionTemplate,
     expand_template,
 )
-from iopmodel.sessions import DeliveryMode, Session, SessionKind
+from iopmodel.sessions import _BY_ORDER, DeliveryMode, Session, SessionKind
 from iopmodel.weeks import WeekSummary, check_week_start, summarize_weeks
 
 __all__ = [
@@ -398,7 +398,7 @@ def _week_cycle(
                 for session in expand_template(template, zone, start, end)
                 if session.start.date() >= first
             ),
-            key=lambda s: s.order_key,
+            key=_BY_ORDER,
         )
         all_weeks.extend(
             summarize_weeks(

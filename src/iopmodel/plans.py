@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Iterable
-from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Final
 
 import attrs
@@ -43,7 +42,7 @@ from iopmodel.errors import InvalidTypeError, InvalidValueError
 from iopmodel.measures import Measure
 from iopmodel.programs import MAX_SCHEDULE_DAYS, Program
 from iopmodel.screens import Screen
-from iopmodel.sessions import Attendance, Session, SessionKind
+from iopmodel.sessions import _BY_ORDER, Attendance, Session, SessionKind
 
 if TYPE_CHECKING:
     from iopmodel.consent import Disclosure
@@ -283,7 +282,7 @@ def _sessions(value: Iterable[Session]) -> tuple[Session, ...]:
     for index, item in enumerate(items):
         if not isinstance(item, Session):
             raise InvalidTypeError(f"sessions[{index}]", item, "Session")
-    return tuple(sorted(items, key=attrgetter("order_key")))
+    return tuple(sorted(items, key=_BY_ORDER))
 
 
 def _problems(value: Iterable[Problem]) -> tuple[Problem, ...]:
@@ -440,8 +439,16 @@ class TreatmentPlan:
                     field, day, f"must be at most {MAX_SCHEDULE_DAYS} days after start"
                 )
         zone = self.program.timezone
+        first_ordinal, last_ordinal = self.start.toordinal(), last.toordinal()
+        if self.discharge_date is not None:
+            last_ordinal = min(last_ordinal, self.discharge_date.toordinal())
         for index, session in enumerate(self.sessions):
-            day = session.start.astimezone(zone).date()
+            moment = session.start
+            if moment.tzinfo is not zone:
+                moment = moment.astimezone(zone)
+            if first_ordinal <= moment.toordinal() <= last_ordinal:
+                continue  # the common case: nothing to check further
+            day = moment.date()
             if day < self.start:
                 raise InvalidValueError(
                     f"sessions[{index}].start",
@@ -545,8 +552,13 @@ class TreatmentPlan:
             raise InvalidValueError(
                 "days", days, f"must be at most {MAX_SCHEDULE_DAYS} (MAX_SCHEDULE_DAYS)"
             )
+        check_arg(non_empty_str, "patient_id", patient_id)
+        check_arg(_program, "program", program)
+        check_arg(optional_non_empty_str, "therapist", therapist)
         end = start + dt.timedelta(days=days)
-        return cls(
+        # The schedule's sessions are valid, sorted and inside [start, end): the
+        # checks the public constructor would repeat hold by construction.
+        return cls._trusted(
             patient_id=patient_id,
             program=program,
             start=start,
@@ -564,6 +576,7 @@ class TreatmentPlan:
         start: dt.date,
         sessions: tuple[Session, ...],
         planned_discharge: dt.date | None = None,
+        therapist: str | None = None,
         aftercare: AftercarePlan | None = None,
         discharge_date: dt.date | None = None,
         discharge_reason: DischargeReason | None = None,
@@ -574,28 +587,26 @@ class TreatmentPlan:
         patient from a program's schedule it sliced itself).
         """
         plan = object.__new__(cls)
-        values = {
-            "patient_id": patient_id,
-            "program": program,
-            "start": start,
-            "planned_discharge": planned_discharge,
-            "sessions": sessions,
-            "therapist": None,
-            "problems": (),
-            "reviews": (),
-            "revisions": (),
-            "aftercare": aftercare,
-            "discharge_date": discharge_date,
-            "discharge_reason": discharge_reason,
-        }
-        for field in _DEFAULTED_FIELDS:  # every other field keeps its default
-            default = field.default
-            values.setdefault(
-                field.name,
-                default.factory() if isinstance(default, attrs.Factory) else default,  # type: ignore[arg-type, union-attr]
-            )
-        for name, value in values.items():
-            cls.__dict__[name].__set__(plan, value)
+        for setter, value in zip(
+            _GIVEN_SETTERS,
+            (
+                patient_id,
+                program,
+                start,
+                planned_discharge,
+                sessions,
+                therapist,
+                aftercare,
+                discharge_date,
+                discharge_reason,
+            ),
+            strict=True,
+        ):
+            setter(plan, value)
+        for setter, value in _DEFAULT_VALUES:  # every other field keeps its default
+            setter(plan, value)
+        for setter, factory in _DEFAULT_FACTORIES:
+            setter(plan, factory())
         return plan
 
     # -- queries ----------------------------------------------------------------
@@ -856,7 +867,32 @@ class TreatmentPlan:
         return matches[0]
 
 
-#: Fields with defaults, which the trusted constructor fills in (internal).
+# The trusted constructor writes the slots through their descriptors: the
+# fields it is given, in its argument order, then every other field's default.
+_GIVEN: Final = (
+    "patient_id",
+    "program",
+    "start",
+    "planned_discharge",
+    "sessions",
+    "therapist",
+    "aftercare",
+    "discharge_date",
+    "discharge_reason",
+)
+_GIVEN_SETTERS: Final = tuple(TreatmentPlan.__dict__[name].__set__ for name in _GIVEN)
 _DEFAULTED_FIELDS: Final = tuple(
-    f for f in attrs.fields(TreatmentPlan) if f.init and f.default is not attrs.NOTHING
+    f
+    for f in attrs.fields(TreatmentPlan)
+    if f.init and f.default is not attrs.NOTHING and f.name not in _GIVEN
+)
+_DEFAULT_VALUES: Final = tuple(
+    (TreatmentPlan.__dict__[f.name].__set__, f.default)
+    for f in _DEFAULTED_FIELDS
+    if not isinstance(f.default, attrs.Factory)  # type: ignore[arg-type]
+)
+_DEFAULT_FACTORIES: Final = tuple(
+    (TreatmentPlan.__dict__[f.name].__set__, f.default.factory)  # type: ignore[union-attr]
+    for f in _DEFAULTED_FIELDS
+    if isinstance(f.default, attrs.Factory)  # type: ignore[arg-type]
 )

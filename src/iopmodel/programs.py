@@ -8,11 +8,12 @@ sessions with :meth:`Program.schedule`.
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from fractions import Fraction
-from operator import attrgetter
+from typing import Final
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -40,13 +41,61 @@ from iopmodel.schedules import (
     MAX_SCHEDULE_DAYS,
     MAX_SCHEDULE_SESSIONS,
     SessionTemplate,
-    expand_template,
+    _expand_checked,
+    _expand_days,
 )
-from iopmodel.sessions import Attendance, DeliveryMode, Session, SessionKind
+from iopmodel.sessions import (
+    _BY_ORDER,
+    EARLIEST_DATE,
+    LATEST_DATE,
+    Attendance,
+    DeliveryMode,
+    Session,
+    SessionKind,
+)
 from iopmodel.standards import DEFAULT_STANDARD
 from iopmodel.weeks import check_week_start
 
 __all__ = ["MAX_SCHEDULE_DAYS", "MAX_SCHEDULE_SESSIONS", "Program"]
+
+#: Start-independent templates are expanded in aligned blocks of 13 weeks,
+#: cached and shared by every window that overlaps them.
+_BLOCK_DAYS: Final = 91
+# Blocks lie inside the supported calendar; windows at its ends are expanded as is.
+_FIRST_BLOCK: Final = -(-EARLIEST_DATE.toordinal() // _BLOCK_DAYS)
+_LAST_BLOCK: Final = (LATEST_DATE.toordinal() + 1) // _BLOCK_DAYS - 1
+
+
+def _expand_window(
+    template: SessionTemplate, zone: ZoneInfo, start: dt.date, end: dt.date
+) -> list[Session] | tuple[Session, ...]:
+    """The template's sessions on days in ``[start, end)``, sorted.
+
+    A template whose days do not depend on where expansion starts
+    (:attr:`~iopmodel.schedules.SessionTemplate.start_independent`) is
+    expanded once per aligned block and sliced, so patients starting on
+    different days share one expansion; others are expanded for the window.
+    """
+    first, stop = start.toordinal(), end.toordinal()
+    first_block, last_block = first // _BLOCK_DAYS, (stop - 1) // _BLOCK_DAYS
+    if (
+        not template.start_independent
+        or first_block < _FIRST_BLOCK
+        or last_block > _LAST_BLOCK
+    ):
+        return _expand_checked(template, zone, start, end)
+    found: list[Session] = []
+    for block in range(first_block, last_block + 1):
+        sessions, days = _expand_days(
+            template,
+            zone,
+            dt.date.fromordinal(block * _BLOCK_DAYS),
+            dt.date.fromordinal((block + 1) * _BLOCK_DAYS),
+        )
+        low = 0 if block > first_block else bisect.bisect_left(days, first)
+        high = len(days) if block < last_block else bisect.bisect_left(days, stop)
+        found.extend(sessions[low:high])
+    return found
 
 
 def _zone(value: ZoneInfo | str) -> ZoneInfo:
@@ -283,14 +332,15 @@ class Program:
         sessions = [
             session
             for template in self.templates
-            for session in expand_template(template, self.timezone, start, end)
-            if session.start.date() not in skipped
+            for session in _expand_window(template, self.timezone, start, end)
         ]
+        if skipped:
+            sessions = [s for s in sessions if s.start.date() not in skipped]
         cancelled = frozenset(cancel)
         moves = dict(move or {})
         if cancelled or moves:
             sessions = self._apply_exceptions(sessions, cancelled, moves)
-        sessions.sort(key=attrgetter("order_key"))
+        sessions.sort(key=_BY_ORDER)
         return tuple(sessions)
 
     def _apply_exceptions(

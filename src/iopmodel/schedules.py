@@ -245,7 +245,7 @@ def _wall_time(_instance: object, _attribute: object, value: Any) -> None:
         raise InvalidValueError("start_time", value, "must not set fold")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, cache_hash=True)  # a key of the expansion cache
 class SessionTemplate:
     """A recurring session: kind, RRULE, local start time and duration.
 
@@ -351,14 +351,7 @@ class SessionTemplate:
             >>> anywhere("FREQ=DAILY;COUNT=10"), anywhere("FREQ=WEEKLY")
             (False, False)
         """
-        parts = _parts(self.rrule)
-        if parts.keys() - _SLICEABLE_PARTS or parts.get("INTERVAL", "1") != "1":
-            return False
-        if any(c.isdigit() for c in parts.get("BYDAY", "")):
-            return False
-        if parts["FREQ"] == "WEEKLY":
-            return "BYDAY" in parts  # otherwise the weekday is the start's
-        return parts["FREQ"] == "DAILY"
+        return _start_independent(self.rrule)
 
     def to_rrule(
         self, first_day: dt.date, zone: ZoneInfo | None = None
@@ -430,17 +423,7 @@ class SessionTemplate:
             36
         """
         check_arg(non_negative_int, "days", days)
-        parts = _parts(self.rrule)
-        interval = int(parts.get("INTERVAL", "1"))
-        bound = days
-        if parts["FREQ"] == "DAILY":
-            bound = -(-days // interval)
-        elif parts["FREQ"] == "WEEKLY":
-            per_week = len(parts["BYDAY"].split(",")) if "BYDAY" in parts else 1
-            bound = min(days, -(-(days // 7 + 2) // interval) * per_week)
-        if "COUNT" in parts:
-            bound = min(bound, int(parts["COUNT"]))
-        return bound
+        return _occurrence_bound(self.rrule, days)
 
     def _may_match(self, first_day: dt.date, end: dt.date) -> bool:
         """Whether a day in ``[first_day, end)`` passes the BY parts *and* INTERVAL.
@@ -475,6 +458,35 @@ class SessionTemplate:
             if period % interval == 0:
                 return True
         return False
+
+
+@functools.lru_cache(maxsize=1024)  # keys are validated RRULEs and window lengths
+def _occurrence_bound(rrule: str, days: int) -> int:
+    """See :meth:`SessionTemplate.occurrence_bound` (cached per rule and length)."""
+    parts = _parts(rrule)
+    interval = int(parts.get("INTERVAL", "1"))
+    bound = days
+    if parts["FREQ"] == "DAILY":
+        bound = -(-days // interval)
+    elif parts["FREQ"] == "WEEKLY":
+        per_week = len(parts["BYDAY"].split(",")) if "BYDAY" in parts else 1
+        bound = min(days, -(-(days // 7 + 2) // interval) * per_week)
+    if "COUNT" in parts:
+        bound = min(bound, int(parts["COUNT"]))
+    return bound
+
+
+@functools.lru_cache(maxsize=1024)  # keys are validated RRULEs, bounded in length
+def _start_independent(rrule: str) -> bool:
+    """See :attr:`SessionTemplate.start_independent` (cached per rule text)."""
+    parts = _parts(rrule)
+    if parts.keys() - _SLICEABLE_PARTS or parts.get("INTERVAL", "1") != "1":
+        return False
+    if any(c.isdigit() for c in parts.get("BYDAY", "")):
+        return False
+    if parts["FREQ"] == "WEEKLY":
+        return "BYDAY" in parts  # otherwise the weekday is the start's
+    return parts["FREQ"] == "DAILY"
 
 
 @functools.lru_cache(maxsize=1024)  # keys are validated RRULEs, bounded in length
@@ -566,6 +578,8 @@ class _ExpansionCache:
         self._function = function
         self._max_sessions = max_sessions
         self._entries: OrderedDict[_Key, tuple[Session, ...]] = OrderedDict()
+        # local days of cached expansions that were sliced (dropped with them)
+        self._days: dict[_Key, tuple[tuple[Session, ...], list[int]]] = {}
         self._held = 0
         self._hits = 0
         self._misses = 0
@@ -586,6 +600,16 @@ class _ExpansionCache:
             raise InvalidValueError(
                 "end", end, f"window must be at most {MAX_SCHEDULE_DAYS} days"
             )
+        return self.lookup(template, zone, first_day, end)
+
+    def lookup(
+        self,
+        template: SessionTemplate,
+        zone: ZoneInfo,
+        first_day: dt.date,
+        end: dt.date,
+    ) -> tuple[Session, ...]:
+        """The expansion, from the cache or made (arguments already checked)."""
         key = (template, zone, first_day, end)
         with self._lock:
             cached = self._entries.get(key)
@@ -602,14 +626,35 @@ class _ExpansionCache:
                 self._entries[key] = result
                 self._held += len(result)
             while self._held > self._max_sessions:
-                _, dropped = self._entries.popitem(last=False)
+                old, dropped = self._entries.popitem(last=False)
+                self._days.pop(old, None)
                 self._held -= len(dropped)
         return result
+
+    def lookup_days(
+        self,
+        template: SessionTemplate,
+        zone: ZoneInfo,
+        first_day: dt.date,
+        end: dt.date,
+    ) -> tuple[tuple[Session, ...], list[int]]:
+        """The expansion and each session's local day (ordinal), for slicing."""
+        sessions = self.lookup(template, zone, first_day, end)
+        key = (template, zone, first_day, end)
+        known = self._days.get(key)
+        if known is not None and known[0] is sessions:
+            return known
+        days = [s.start.toordinal() for s in sessions]  # starts are in *zone*
+        with self._lock:
+            if key in self._entries:
+                self._days[key] = (sessions, days)
+        return sessions, days
 
     def cache_clear(self) -> None:
         """Empty the cache and reset its statistics."""
         with self._lock:
             self._entries.clear()
+            self._days.clear()
             self._held = self._hits = self._misses = 0
 
     def cache_info(self) -> CacheInfo:
@@ -637,6 +682,10 @@ def _expand(
 
 
 _CACHE: Final = _ExpansionCache(_expand, MAX_CACHED_SESSIONS)
+#: The cached expansion without argument checks, for the package's own callers
+#: (:meth:`iopmodel.programs.Program.schedule` checked its window already).
+_expand_checked: Final = _CACHE.lookup
+_expand_days: Final = _CACHE.lookup_days
 
 
 class _CachedExpansion(Protocol):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from operator import attrgetter
 from typing import Any, Final
 
 import attrs
@@ -235,11 +236,17 @@ class Session:
     _minutes: int = attrs.field(init=False, repr=False, eq=False, hash=False)
     # The start's UTC instant: the session's identity (equality, hash, order).
     _instant: dt.datetime = attrs.field(init=False, repr=False)
+    # The sort key (instant, kind): plans and schedules sort by it.
+    _order: tuple[dt.datetime, str] = attrs.field(
+        init=False, repr=False, eq=False, hash=False
+    )
 
     def __attrs_post_init__(self) -> None:
         check_delivery(self, self.telehealth, self.delivery)
         object.__setattr__(self, "_minutes", self.duration // MINUTE)
-        object.__setattr__(self, "_instant", _utc(self.start))
+        instant = _utc(self.start)
+        object.__setattr__(self, "_instant", instant)
+        object.__setattr__(self, "_order", (instant, self.kind.value))
 
     @property
     def end(self) -> dt.datetime:
@@ -302,7 +309,7 @@ class Session:
             >>> list(week) == sorted(week, key=lambda s: s.order_key)
             True
         """
-        return (self._instant, self.kind.value)
+        return self._order
 
     @classmethod
     def _trusted(
@@ -331,7 +338,9 @@ class Session:
         _SET_TELEHEALTH(session, telehealth)
         _SET_DELIVERY(session, delivery)
         _SET_MINUTES(session, duration // MINUTE)
-        _SET_INSTANT(session, _utc(start))
+        instant = _utc(start)
+        _SET_INSTANT(session, instant)
+        _SET_ORDER(session, (instant, kind.value))
         return session
 
 
@@ -349,6 +358,7 @@ _new = object.__new__
     _SET_DELIVERY,
     _SET_MINUTES,
     _SET_INSTANT,
+    _SET_ORDER,
 ) = (
     Session.__dict__[name].__set__
     for name in (
@@ -361,5 +371,8 @@ _new = object.__new__
         "delivery",
         "_minutes",
         "_instant",
+        "_order",
     )
 )
+# Sorts sessions by Session.order_key (reads the cached key).
+_BY_ORDER: Final = attrgetter("_order")
