@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import random
 import statistics
 import time
@@ -97,7 +98,7 @@ def main() -> None:
             ("TreatmentPlan.from_program", with_iopmodel),
             ("dateutil rrulestr, bare datetimes", with_dateutil),
         ):
-            seconds, sessions = median(lambda f=function: f(days), args.runs)
+            seconds, sessions = median(functools.partial(function, days), args.runs)
             print(f"{size:>8,} patients {sessions:>10,} sessions  {name:<36}"
                   f"{seconds:>7.2f} s {sessions / seconds:>12,.0f}/s")  # fmt: skip
 
