@@ -56,7 +56,7 @@ def with_iopmodel(days: list[dt.date]) -> int:
 
 def _expand(program: Program, start: dt.date) -> list[dt.datetime]:
     end = dt.datetime.combine(start + dt.timedelta(days=90), dt.time(0))
-    found = []
+    found: list[dt.datetime] = []
     for template in program.templates:
         first = dt.datetime.combine(start, template.start_time)
         rule = dateutil.rrule.rrulestr(template.rrule, dtstart=first)
