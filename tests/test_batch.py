@@ -151,6 +151,33 @@ class TestSameFindings:
         assert validate_many([target], rules) == [validate(target, rules)]
 
 
+class TestTrustedParts:
+    @given(
+        cohort_plans(),
+        st.one_of(st.none(), st.dates(dt.date(2026, 1, 1), dt.date(2027, 6, 1))),
+        st.sampled_from(RULE_SETS),
+    )
+    def test_light_subject_equals_the_public_one(
+        self, plan: TreatmentPlan, as_of: dt.date | None, rules: RuleSet
+    ) -> None:
+        """The batch's unchecked subject is the one the public constructor makes."""
+        first, last = plan.window(as_of)
+        values = {
+            "name": "plan p-1",
+            "standard": rules.standard,
+            "plan": plan,
+            "first_day": first,
+            "last_day": last,
+            "as_of": as_of,
+            "week_start": rules.week_start,
+        }
+        trusted = Subject._plan_light(**values)  # type: ignore[arg-type]
+        public = Subject(target="plan", program=plan.program, **values)  # type: ignore[arg-type]
+        assert attrs.asdict(trusted, recurse=False) == attrs.asdict(
+            public, recurse=False
+        )
+
+
 class TestBatch:
     @given(
         st.fractions(0, 40, max_denominator=120),

@@ -253,12 +253,14 @@ def _week_arrays(
     last_ordinal: int,
     counted_kinds: frozenset[SessionKind],
     counted_deliveries: frozenset[DeliveryMode] | None = None,
+    trusted: bool = False,
 ) -> _WeekArrays:
     """One pass over *sessions* into per-week columns (internal, no checks).
 
     Weeks start on the ordinal *base*; sessions on local days outside
     ``[first_ordinal, last_ordinal]`` are ignored. :func:`summarize_weeks`
-    builds its rows from these columns; batch validation reads them directly.
+    builds its rows from these columns; batch validation reads them directly,
+    *trusted* that a plan's sessions are sessions (its constructor checked).
     """
     count = (last_ordinal - base) // 7 + 1
     # Enum hashing is slow in Python 3.11: look kinds up by identity, once,
@@ -277,7 +279,7 @@ def _week_arrays(
     counts = [0] * (count * kinds)
     visit_ordinals: set[int] = set()
     for session in sessions:
-        if not isinstance(session, Session):
+        if not trusted and not isinstance(session, Session):
             raise InvalidTypeError("sessions[...]", session, "Session")
         start = session.start
         if start.tzinfo is not zone:

@@ -119,7 +119,9 @@ _PROGRAM_PRECONDITIONS: Final = (
     _recertification_applies,
     _program_measures_precondition,
 )
-#: Preconditions that read the plan and its record, never its weeks.
+#: Preconditions that read the plan's record, the program and the day of the
+#: check, never the plan's weeks or dates: for a plan without a record their
+#: answer depends on the program only (the batch asks once per program).
 _LIGHT_PRECONDITIONS: Final = frozenset(
     {
         _authorizations_precondition,
@@ -201,6 +203,7 @@ class _Batch:
         self.deliveries = rules.standard.counted_deliveries
         self.compiled = [(r, _KINDS.get(r.check, _GENERIC)) for r in rules]
         self.reasons: dict[int, tuple[Program, list[SkippedRule | str | None]]] = {}
+        self.recordless: dict[tuple[int, int], tuple[Program, SkippedRule | None]] = {}
         #: (rule, what the week's observation depends on) -> its finding's parts
         self.templates: dict[tuple[Any, ...], _Template | None] = {}
         self.limits: dict[object, tuple[int, int | None]] = {}
@@ -267,6 +270,23 @@ class _Batch:
         self.reasons[id(program)] = (program, reasons)
         return reasons
 
+    def recordless_reason(self, position: int, run: _PlanRun) -> SkippedRule | None:
+        """Why rule *position* skips *run*'s plan, which keeps no record (cached).
+
+        Asked of the first such plan of each program (see
+        ``_LIGHT_PRECONDITIONS``); the program stays referenced, so its id is
+        a stable key.
+        """
+        key = (id(run.program), position)
+        cached = self.recordless.get(key)
+        if cached is not None and cached[0] is run.program:
+            return cached[1]
+        rule = self.compiled[position][0]
+        why = rule.skip_reason(run.light())
+        skip = None if why is None else SkippedRule(rule_id=rule.id, reason=why)
+        self.recordless[key] = (run.program, skip)
+        return skip
+
 
 class _PlanRun:
     """One plan under a compiled rule set."""
@@ -291,6 +311,7 @@ class _PlanRun:
                 last_ordinal=last_o,
                 counted_kinds=batch.counted,
                 counted_deliveries=batch.deliveries,
+                trusted=True,
             )
         self.arrays: _WeekArrays = arrays
         count = len(self.arrays.scheduled)
@@ -312,11 +333,9 @@ class _PlanRun:
     def light(self) -> Subject:
         """The plan's subject without weekly rows (what course rules read)."""
         if self._light is None:
-            self._light = Subject(
-                target="plan",
+            self._light = Subject._plan_light(  # noqa: SLF001 - values already valid
                 name=self.name,
                 standard=self.batch.standard,
-                program=self.program,
                 plan=self.plan,
                 first_day=self.first,
                 last_day=self.last,
@@ -356,12 +375,27 @@ class _PlanRun:
         findings: list[Finding] = []
         skipped: list[SkippedRule] = []
         reasons = self.batch.skip_reasons(self.program)
-        for (rule, kind), reason in zip(self.batch.compiled, reasons, strict=True):
+        plan = self.plan
+        recordless = not (
+            plan.diagnoses or plan.measures or plan.screens or plan.authorizations
+        )
+        for position, ((rule, kind), reason) in enumerate(
+            zip(self.batch.compiled, reasons, strict=True)
+        ):
             if reason is _ASK:
-                light = rule.precondition in _LIGHT_PRECONDITIONS
-                why = rule.skip_reason(self.light() if light else self.full())
-                if why is not None:
-                    skipped.append(SkippedRule(rule_id=rule.id, reason=why))
+                skip: SkippedRule | None
+                if recordless and rule.precondition in _LIGHT_PRECONDITIONS:
+                    skip = self.batch.recordless_reason(position, self)
+                else:
+                    light = rule.precondition in _LIGHT_PRECONDITIONS
+                    why = rule.skip_reason(self.light() if light else self.full())
+                    skip = (
+                        None
+                        if why is None
+                        else SkippedRule(rule_id=rule.id, reason=why)
+                    )
+                if skip is not None:
+                    skipped.append(skip)
                     continue
             elif reason is not None:
                 skipped.append(reason)  # type: ignore[arg-type]

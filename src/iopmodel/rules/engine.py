@@ -224,6 +224,43 @@ class Subject:
             week_start=rules.week_start,
         )
 
+    @classmethod
+    def _plan_light(
+        cls,
+        *,
+        name: str,
+        standard: Standard,
+        plan: TreatmentPlan,
+        first_day: dt.date,
+        last_day: dt.date,
+        as_of: dt.date | None,
+        week_start: int,
+    ) -> Subject:
+        """A plan's subject without weekly rows, from values already valid (no checks).
+
+        For batch validation, which builds one per plan; equal to the subject
+        the public constructor makes of the same values.
+        """
+        subject = object.__new__(cls)
+        values = {
+            "target": "plan",
+            "name": name,
+            "standard": standard,
+            "program": plan.program,
+            "plan": plan,
+            "episode": None,
+            "weeks": (),
+            "cycle": None,
+            "first_day": first_day,
+            "last_day": last_day,
+            "as_of": as_of,
+            "week_start": week_start,
+            "full_weeks": (),
+        }
+        for field, value in values.items():
+            cls.__dict__[field].__set__(subject, value)
+        return subject
+
     @property
     def population(self) -> Population | None:
         """The program's population (``None`` for an episode without programs)."""
