@@ -79,26 +79,49 @@ def test_imports_on_its_own(module_name: str) -> None:
     )
 
 
-def test_import_is_light() -> None:
-    """``import iopmodel`` imports no optional extra (hypothesis, pandas, matplotlib...)."""
-    code = (
-        "import sys, iopmodel; "
-        "print(sorted(m for m in ('hypothesis', 'pandas', 'matplotlib', 'icalendar', 'simpy', "
-        "'fhir.resources', 'jsonschema', 'tomli_w', 'recurring_ical_events') "
-        "if m in sys.modules))"
-    )
-    result = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    assert result.stdout.strip() == "[]"
-
-
 def _run(code: str) -> str:
     """What *code* prints in a fresh interpreter."""
     result = subprocess.run(  # noqa: S603
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     return result.stdout.strip()
+
+
+#: Optional extras that neither ``import iopmodel`` nor its top-level names import.
+EXTRAS = (
+    "hypothesis",
+    "pandas",
+    "matplotlib",
+    "icalendar",
+    "simpy",
+    "fhir.resources",
+    "jsonschema",
+    "tomli_w",
+    "recurring_ical_events",
+    "numpy",
+    "pyarrow",
+    "dask",
+    "tqdm",
+)
+
+
+@pytest.mark.parametrize("statement", ["import iopmodel", "from iopmodel import *"])
+def test_import_is_light(statement: str) -> None:
+    """Neither ``import iopmodel`` nor all its top-level names import an optional extra."""
+    code = f"import sys; {statement}; print(sorted(m for m in {EXTRAS!r} if m in sys.modules))"
+    assert _run(code) == "[]"
+
+
+def test_top_level_names_leave_the_formats_alone() -> None:
+    """The top-level names load no document format, export or cattrs: those load when used."""
+    code = (
+        "import sys; from iopmodel import *; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'cattrs' or m in "
+        "('iopmodel.serialization', 'iopmodel.schema', 'iopmodel.fhir', 'iopmodel.ics', "
+        "'iopmodel.tables', 'iopmodel.plotting', 'iopmodel.simulation', 'iopmodel.cohort', "
+        "'iopmodel.strategies', 'iopmodel.examples', 'iopmodel.cli', 'json', 'tomllib')))"
+    )
+    assert _run(code) == "[]"
 
 
 class TestLazyNamespace:

@@ -24,7 +24,7 @@ number, cited), :mod:`iopmodel.rules` (the rule engine and the shipped rules),
 
 from __future__ import annotations
 
-import importlib
+import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # what type checkers and IDEs see; at run time, __getattr__ below
@@ -133,7 +133,9 @@ if not TYPE_CHECKING:
         except KeyError:
             msg = f"module {__name__!r} has no attribute {name!r}"
             raise AttributeError(msg) from None
-        value = getattr(importlib.import_module(home), name)
+        # __import__, not importlib.import_module: -X importtime reports the module.
+        __import__(home)
+        value = getattr(sys.modules[home], name)
         globals()[name] = value  # later lookups find it without calling __getattr__
         return value
 
