@@ -23,7 +23,7 @@ from iopmodel.errors import InvalidTypeError, InvalidValueError, OutputError
 from iopmodel.examples import adolescent_iop, evening_iop
 from iopmodel.fhir import from_fhir
 from iopmodel.measures import GAD_7, instrument
-from iopmodel.recommend import decision_table
+from iopmodel.recommendations import decision_table
 from iopmodel.rules import DEFAULT_RULES, Subject, hours, mix, record
 from iopmodel.rules.batch import validate_many
 from iopmodel.schema import write_schemas

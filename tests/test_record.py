@@ -46,7 +46,7 @@ from iopmodel.measures import (
     instrument,
     register_instrument,
 )
-from iopmodel.recommend import ClinicalFacts
+from iopmodel.recommendations import ClinicalFacts
 from iopmodel.reports import Severity
 from iopmodel.rules import (
     AUTHORIZATION_COVERAGE,

@@ -382,7 +382,7 @@ def transitions_table() -> str:
 
 def decision_table_md() -> str:
     """The recommendation policy's decision table, from the code."""
-    from iopmodel.recommend import (  # noqa: PLC0415
+    from iopmodel.recommendations import (  # noqa: PLC0415
         LEVELS_CALLED_FOR,
         decision_table,
     )
@@ -397,7 +397,7 @@ def decision_table_md() -> str:
         "",
         (
             "The facts that call for each level at admission "
-            "({data}`~iopmodel.recommend.LEVELS_CALLED_FOR`):"
+            "({data}`~iopmodel.recommendations.LEVELS_CALLED_FOR`):"
         ),
         "",
         "| Level | ASAM 3rd | Called for by |",

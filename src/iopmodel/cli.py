@@ -379,7 +379,7 @@ def _cmd_demo(_args: argparse.Namespace, out: TextIO) -> int:
     from iopmodel.episodes import Episode  # noqa: PLC0415
     from iopmodel.examples import evening_iop  # noqa: PLC0415
     from iopmodel.plans import AftercarePlan  # noqa: PLC0415
-    from iopmodel.recommend import ClinicalFacts, recommend  # noqa: PLC0415
+    from iopmodel.recommendations import ClinicalFacts, recommend  # noqa: PLC0415
 
     program = evening_iop()
     start = dt.date(2026, 3, 2)

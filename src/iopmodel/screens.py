@@ -9,7 +9,7 @@ NIDA's principles say drug use during treatment must be monitored continuously;
 rule ``TOX001`` checks a plan's screening cadence against the standard's
 ``Standard.screen_every_days``.
 
-Screens feed :class:`~iopmodel.recommend.ClinicalFacts` through
+Screens feed :class:`~iopmodel.recommendations.ClinicalFacts` through
 :func:`apply_screens`, and a positive screen counts as evidence that the
 patient is *not progressing* only when your :class:`ScreenPolicy` says so (by
 default it does not: one positive screen is information, not a verdict).
@@ -45,7 +45,7 @@ from iopmodel._validators import (
 from iopmodel.errors import InvalidTypeError, InvalidValueError, UnknownCodeError
 
 if TYPE_CHECKING:
-    from iopmodel.recommend import ClinicalFacts
+    from iopmodel.recommendations import ClinicalFacts
 
 __all__ = ["Screen", "ScreenPolicy", "ScreenResult", "apply_screens"]
 
@@ -204,7 +204,7 @@ def apply_screens(
         >>> apply_screens(facts, screens, strict).progressing
         False
     """
-    from iopmodel.recommend import ClinicalFacts  # noqa: PLC0415 - recommend imports plans
+    from iopmodel.recommendations import ClinicalFacts  # noqa: PLC0415 - recommendations imports plans
 
     check_arg(instance_of(ClinicalFacts), "facts", facts)
     policy = ScreenPolicy() if policy is None else policy

@@ -89,7 +89,7 @@ from iopmodel.plans import (
     TreatmentPlan,
 )
 from iopmodel.programs import Program
-from iopmodel.recommend import ClinicalFacts, Recommendation
+from iopmodel.recommendations import ClinicalFacts, Recommendation
 from iopmodel.reports import ValidationReport
 from iopmodel.schedules import SessionTemplate
 from iopmodel.screens import Screen

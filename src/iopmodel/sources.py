@@ -453,7 +453,7 @@ LIBRARY_POLICY: Final = Citation(
     "silent or where it departs from them",
     short="library policy",
     confidence="library",
-    note="Each policy choice is documented in iopmodel.recommend and can be changed "
+    note="Each policy choice is documented in iopmodel.recommendations and can be changed "
     "with RecommendationPolicy.",
 )
 """Marks a recommendation reason that is iopmodel's policy choice, not a cited fact."""

@@ -73,7 +73,7 @@ from iopmodel.plans import (
     TreatmentPlan,
 )
 from iopmodel.programs import Program
-from iopmodel.recommend import (
+from iopmodel.recommendations import (
     Action,
     ClinicalFacts,
     HomeEnvironment,
@@ -998,7 +998,7 @@ class EpisodeMachine(RuleBasedStateMachine):
     Each step tries a random move (admit, step down, step up, transfer, hold,
     resume, start or end a concurrent service, discharge) to a random level
     on a random day, legal or not; readmits a discharged patient in a new,
-    linked episode; or follows :func:`~iopmodel.recommend` with random facts.
+    linked episode; or follows :func:`~iopmodel.recommendations.recommend` with random facts.
     It checks:
 
     - every move that :data:`~iopmodel.episodes.TRANSITIONS` forbids, or that

@@ -15,7 +15,7 @@ where the library departs from the article (stepping up rather than
 discharging a patient who is not progressing, withdrawal management beside an
 ongoing program) the choice is a documented, configurable field of the policy.
 
-The policy has proven properties (tests/test_recommend.py, over all facts):
+The policy has proven properties (tests/test_recommendations.py, over all facts):
 with unchanged facts, following the recommendations reaches "continue" or a
 discharge within a few steps and never cycles; it never discharges while a
 24-hour, withdrawal-management or living-environment need is present; the
@@ -78,7 +78,7 @@ class Action(enum.Enum):
     """What a recommendation proposes.
 
     Example:
-        >>> from iopmodel.recommend import Action
+        >>> from iopmodel.recommendations import Action
         >>> Action.DISCHARGE_TO_AFTERCARE.value
         'discharge_to_aftercare'
     """
@@ -100,7 +100,7 @@ class HomeEnvironment(enum.Enum):
     """Whether the patient's home supports recovery or enables use.
 
     Example:
-        >>> from iopmodel.recommend import HomeEnvironment
+        >>> from iopmodel.recommendations import HomeEnvironment
         >>> HomeEnvironment("enables_use")
         <HomeEnvironment.ENABLES_USE: 'enables_use'>
     """
@@ -113,7 +113,7 @@ class WhenNotProgressing(enum.Enum):
     """What to do when a patient is not progressing and the plan has not changed recently.
 
     Example:
-        >>> from iopmodel.recommend import RecommendationPolicy, WhenNotProgressing
+        >>> from iopmodel.recommendations import RecommendationPolicy, WhenNotProgressing
         >>> RecommendationPolicy().when_not_progressing is WhenNotProgressing.STEP_UP
         True
     """
@@ -130,7 +130,7 @@ class WhenGoalsMet(enum.Enum):
     """What to do when the treatment goals are met.
 
     Example:
-        >>> from iopmodel.recommend import WhenGoalsMet
+        >>> from iopmodel.recommendations import WhenGoalsMet
         >>> WhenGoalsMet.DISCHARGE.value
         'discharge'
     """
@@ -146,7 +146,7 @@ class WithdrawalDuringTreatment(enum.Enum):
     """How withdrawal management is added for a patient already in treatment.
 
     Example:
-        >>> from iopmodel.recommend import WithdrawalDuringTreatment
+        >>> from iopmodel.recommendations import WithdrawalDuringTreatment
         >>> WithdrawalDuringTreatment.CONCURRENT.value
         'concurrent'
     """
@@ -208,7 +208,7 @@ class ClinicalFacts:
     Example:
         >>> import datetime as dt
         >>> from iopmodel import ClinicalFacts
-        >>> from iopmodel.recommend import HomeEnvironment
+        >>> from iopmodel.recommendations import HomeEnvironment
         >>> facts = ClinicalFacts(as_of=dt.date(2026, 3, 1), needs_intensive_treatment=True,
         ...                       home_environment=HomeEnvironment.SUPPORTS_RECOVERY)
         >>> facts.current_level is None
@@ -345,7 +345,7 @@ class RecommendationPolicy:
             level (library policy) or a transfer to it.
 
     Example:
-        >>> from iopmodel.recommend import RecommendationPolicy
+        >>> from iopmodel.recommendations import RecommendationPolicy
         >>> from iopmodel.standards import DEFAULT_STANDARD
         >>> policy = RecommendationPolicy(
         ...     standard=DEFAULT_STANDARD.with_thresholds(recent_plan_change_days=21))
@@ -373,7 +373,7 @@ class Reason:
     """One sentence of a recommendation, with its source or a library-policy marker.
 
     Example:
-        >>> from iopmodel.recommend import Reason
+        >>> from iopmodel.recommendations import Reason
         >>> from iopmodel.sources import LIBRARY_POLICY, NIDA_PRINCIPLES
         >>> str(Reason("Most patients need at least 90 days.", NIDA_PRINCIPLES))
         'Most patients need at least 90 days. (NIDA)'
@@ -498,7 +498,7 @@ class DecisionRow:
             choice of the library).
 
     Example:
-        >>> from iopmodel.recommend import decision_table
+        >>> from iopmodel.recommendations import decision_table
         >>> decision_table()[0].when
         'not admitted yet'
     """
@@ -1296,7 +1296,7 @@ def decision_table(
     """The rows :func:`recommend` tries, in order, with *policy*'s choices and numbers.
 
     Example:
-        >>> from iopmodel.recommend import decision_table
+        >>> from iopmodel.recommendations import decision_table
         >>> row = next(r for r in decision_table() if "recently" in r.when)
         >>> row.then
         'continue: the change might resolve it (recent: within 14 days)'

@@ -31,7 +31,7 @@ from iopmodel import (
     recommend,
     sources,
 )
-from iopmodel.recommend import (
+from iopmodel.recommendations import (
     LEVELS_CALLED_FOR,
     Action,
     HomeEnvironment,
