@@ -287,6 +287,10 @@ class Program:
 
         Sessions are sorted, in the program's zone, and keep their local wall
         time across DST changes. Each template's recurrence starts on *start*.
+        Templates whose days do not depend on where they start
+        (:attr:`~iopmodel.schedules.SessionTemplate.start_independent`) are
+        expanded once per aligned 13-week block, cached, and sliced: the same
+        sessions, shared by every window (every patient) that overlaps a block.
 
         Args:
             start: First day of the window (inclusive).
