@@ -136,7 +136,7 @@ def pandas_route(paths: list[Path]) -> int:
     for name, group in frame.groupby("program"):
         local = group["start"].dt.tz_convert(zone[str(name)])
         day = local.dt.tz_localize(None).dt.normalize()
-        week = day - pd.to_timedelta(day.dt.dayofweek, unit="D")
+        week = day - pd.to_timedelta(day.dt.day_of_week, unit="D")
         live = group["attendance"] != "cancelled"
         parts.append(
             pd.DataFrame(
