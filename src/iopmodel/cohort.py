@@ -629,11 +629,7 @@ class _Cohort:
         )
         minutes = np.asarray(table.column("minutes").combine_chunks()).astype(np.int64)
         # the window of each patient's plan: first to last session day
-        if rows:
-            first = np.minimum.reduceat(day[by_patient], edges)
-            last = np.maximum.reduceat(day[by_patient], edges)
-        else:
-            first = last = np.zeros(0, dtype=np.int64)
+        first, last = _window(np, day, by_patient, edges)
         week_start = rules.week_start
         base = first - ((first - 1) % 7 - week_start) % 7
         weeks = (last - base) // 7 + 1
@@ -1031,16 +1027,26 @@ def _local_micros(pa: Any, micros: Any, zone: str) -> Any:
 def _first_appearance(np: Any, column: Any) -> tuple[Any, list[str], Any, Any]:
     """Patients numbered by first appearance: codes, names, row order, group edges.
 
+    The row order is ``None`` when the rows are already grouped in order.
+
     *column* is a dictionary array; its dictionary may be in any order and
     hold unused entries (a pandas categorical). Returns each row's patient
     number, the names by number, the rows sorted by patient (stable) and
     where each patient's rows begin in that order.
     """
     codes = np.asarray(column.indices, dtype=np.int64)
+    if not len(codes):
+        return codes, [], None, np.zeros(0, dtype=np.int64)
+    if (codes[1:] >= codes[:-1]).all():
+        # rows grouped by patient, codes in order (a dictionary-encoded table
+        # written patient by patient): no sort needed
+        edges = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+        number = np.full(len(column.dictionary), -1, dtype=np.int64)
+        number[codes[edges]] = np.arange(len(edges))
+        names = column.dictionary.take(column.indices.take(edges)).to_pylist()
+        return number[codes], names, None, edges
     order = np.argsort(codes, kind="stable")
     ordered = codes[order]
-    if not len(codes):
-        return codes, [], order, np.zeros(0, dtype=np.int64)
     edges = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
     first_rows = order[edges]  # stable: each code's first row
     rank = np.empty(len(edges), dtype=np.int64)
@@ -1055,6 +1061,14 @@ def _first_appearance(np: Any, column: Any) -> tuple[Any, list[str], Any, Any]:
     new_edges = np.r_[0, np.cumsum(sizes)[:-1]]
     by_patient = order[np.repeat(starts - new_edges, sizes) + np.arange(len(codes))]
     return number[codes], names, by_patient, new_edges
+
+
+def _window(np: Any, day: Any, by_patient: Any, edges: Any) -> tuple[Any, Any]:
+    """Each patient's first and last day (rows in patient order, or ``None``: as is)."""
+    if not len(day):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    grouped = day if by_patient is None else day[by_patient]
+    return np.minimum.reduceat(grouped, edges), np.maximum.reduceat(grouped, edges)
 
 
 def _on_window(rule: Any) -> bool:

@@ -67,27 +67,36 @@ _LAST_BLOCK: Final = (LATEST_DATE.toordinal() + 1) // _BLOCK_DAYS - 1
 
 
 def _expand_window(
-    template: SessionTemplate, zone: ZoneInfo, start: dt.date, end: dt.date
+    what: SessionTemplate | tuple[SessionTemplate, ...],
+    zone: ZoneInfo,
+    start: dt.date,
+    end: dt.date,
 ) -> list[Session] | tuple[Session, ...]:
-    """The template's sessions on days in ``[start, end)``, sorted.
+    """The sessions of a template (or of templates, merged) on days in ``[start, end)``.
 
-    A template whose days do not depend on where expansion starts
-    (:attr:`~iopmodel.schedules.SessionTemplate.start_independent`) is
-    expanded once per aligned block and sliced, so patients starting on
-    different days share one expansion; others are expanded for the window.
+    Sorted. Templates whose days do not depend on where expansion starts
+    (:attr:`~iopmodel.schedules.SessionTemplate.start_independent`; a tuple
+    holds only such templates) are expanded once per aligned block, cached,
+    and sliced, so patients starting on different days share one expansion;
+    others are expanded for the window.
     """
     first, stop = start.toordinal(), end.toordinal()
     first_block, last_block = first // _BLOCK_DAYS, (stop - 1) // _BLOCK_DAYS
     if (
-        not template.start_independent
-        or first_block < _FIRST_BLOCK
+        first_block < _FIRST_BLOCK
         or last_block > _LAST_BLOCK
+        or (isinstance(what, SessionTemplate) and not what.start_independent)
     ):
-        return _expand_checked(template, zone, start, end)
+        if isinstance(what, SessionTemplate):
+            return _expand_checked(what, zone, start, end)
+        return sorted(
+            (s for t in what for s in _expand_checked(t, zone, start, end)),
+            key=_BY_ORDER,
+        )
     found: list[Session] = []
     for block in range(first_block, last_block + 1):
         sessions, days = _expand_days(
-            template,
+            what,
             zone,
             dt.date.fromordinal(block * _BLOCK_DAYS),
             dt.date.fromordinal((block + 1) * _BLOCK_DAYS),
@@ -333,18 +342,26 @@ class Program:
                 f"over the limit of {MAX_SCHEDULE_SESSIONS}; schedule a shorter window",
             )
         skipped = frozenset(skip)
-        sessions = [
-            session
-            for template in self.templates
-            for session in _expand_window(template, self.timezone, start, end)
-        ]
+        templates = self.templates
+        ordered = all(t.start_independent for t in templates)
+        if ordered:
+            # the whole program's blocks, merged once: slices are sorted
+            sessions = list(_expand_window(templates, self.timezone, start, end))
+        else:
+            sessions = [
+                session
+                for template in templates
+                for session in _expand_window(template, self.timezone, start, end)
+            ]
         if skipped:
             sessions = [s for s in sessions if s.start.date() not in skipped]
         cancelled = frozenset(cancel)
         moves = dict(move or {})
         if cancelled or moves:
             sessions = self._apply_exceptions(sessions, cancelled, moves)
-        sessions.sort(key=_BY_ORDER)
+            ordered = False
+        if not ordered:
+            sessions.sort(key=_BY_ORDER)
         return tuple(sessions)
 
     def _apply_exceptions(

@@ -46,6 +46,7 @@ from iopmodel._validators import (
 )
 from iopmodel.errors import InvalidValueError
 from iopmodel.sessions import (
+    _BY_ORDER,
     MAX_SESSION_DURATION,
     Attendance,
     DeliveryMode,
@@ -566,7 +567,9 @@ class CacheInfo(NamedTuple):
     currsize: int
 
 
-_Key = tuple["SessionTemplate", ZoneInfo, dt.date, dt.date]
+_Key = tuple[
+    "SessionTemplate | tuple[SessionTemplate, ...]", ZoneInfo, dt.date, dt.date
+]
 
 
 class _ExpansionCache:
@@ -604,12 +607,16 @@ class _ExpansionCache:
 
     def lookup(
         self,
-        template: SessionTemplate,
+        template: SessionTemplate | tuple[SessionTemplate, ...],
         zone: ZoneInfo,
         first_day: dt.date,
         end: dt.date,
     ) -> tuple[Session, ...]:
-        """The expansion, from the cache or made (arguments already checked)."""
+        """The expansion, from the cache or made (arguments already checked).
+
+        A tuple of templates stands for their expansions merged in order
+        (:attr:`~iopmodel.sessions.Session.order_key`), a whole program's.
+        """
         key = (template, zone, first_day, end)
         with self._lock:
             cached = self._entries.get(key)
@@ -618,7 +625,16 @@ class _ExpansionCache:
                 self._hits += 1
                 return cached
             self._misses += 1
-        result = self._function(template, zone, first_day, end)
+        if isinstance(template, tuple):
+            merged = [
+                session
+                for one in template
+                for session in self.lookup(one, zone, first_day, end)
+            ]
+            merged.sort(key=_BY_ORDER)
+            result = tuple(merged)
+        else:
+            result = self._function(template, zone, first_day, end)
         if len(result) > self._max_sessions:
             return result
         with self._lock:
@@ -633,7 +649,7 @@ class _ExpansionCache:
 
     def lookup_days(
         self,
-        template: SessionTemplate,
+        template: SessionTemplate | tuple[SessionTemplate, ...],
         zone: ZoneInfo,
         first_day: dt.date,
         end: dt.date,
