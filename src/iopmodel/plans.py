@@ -563,7 +563,7 @@ class TreatmentPlan:
             program=program,
             start=start,
             planned_discharge=end,
-            sessions=program.schedule(start, end, skip=skip),
+            sessions=program._schedule(start, end, skip=skip),  # noqa: SLF001 - checked
             therapist=therapist,
         )
 

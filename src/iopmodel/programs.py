@@ -43,6 +43,7 @@ from iopmodel.schedules import (
     SessionTemplate,
     _expand_checked,
     _expand_days,
+    _occurrence_bound,
 )
 from iopmodel.sessions import (
     _BY_ORDER,
@@ -326,6 +327,18 @@ class Program:
         """
         check_arg(plain_date, "start", start)
         check_arg(plain_date, "end", end)
+        return self._schedule(start, end, skip=skip, cancel=cancel, move=move)
+
+    def _schedule(
+        self,
+        start: dt.date,
+        end: dt.date,
+        *,
+        skip: Iterable[dt.date] = (),
+        cancel: Iterable[dt.datetime] = (),
+        move: Mapping[dt.datetime, dt.datetime] | None = None,
+    ) -> tuple[Session, ...]:
+        """:meth:`schedule` for *start* and *end* already checked to be dates."""
         if end <= start:
             raise InvalidValueError("end", end, f"must be after start {start}")
         days = (end - start).days
@@ -333,7 +346,7 @@ class Program:
             raise InvalidValueError(
                 "end", end, f"window must be at most {MAX_SCHEDULE_DAYS} days"
             )
-        bound = sum(t.occurrence_bound(days) for t in self.templates)
+        bound = sum(_occurrence_bound(t.rrule, days) for t in self.templates)
         if bound > MAX_SCHEDULE_SESSIONS:
             raise InvalidValueError(
                 "end",
