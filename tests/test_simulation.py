@@ -14,19 +14,31 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from iopmodel import InvalidValueError, Move, Program, SessionKind, validate
+from iopmodel import (
+    DEFAULT_RULES,
+    MEDICARE_2024_RULES,
+    InvalidValueError,
+    Move,
+    Program,
+    RuleSet,
+    SessionKind,
+    Severity,
+    validate,
+)
 from iopmodel.episodes import TRANSITIONS, EpisodeStatus
 from iopmodel.examples import day_php, evening_iop
+from iopmodel.rules.batch import _Batch
 from iopmodel.simulation import (
     HorizonWarning,
     MeasureSummary,
     Scenario,
+    _light_plan,
     _Sliced,
     mser5,
     run,
     sweep,
 )
-from iopmodel.strategies import programs
+from iopmodel.strategies import iop_programs, programs
 
 FIXED = Scenario(
     programs=[evening_iop()],  # 12 slots
@@ -343,3 +355,54 @@ class TestFastPath:
         start = first + dt.timedelta(days=offset)
         end = start + dt.timedelta(days=days)
         assert sliced.between(start, end) == program.schedule(start, end)
+
+
+def _all_errors(rules: RuleSet) -> RuleSet:
+    """*rules* with every rule an error, but HRS003 (which reads the sessions)."""
+    return attrs.evolve(
+        rules,
+        rules=[
+            r if r.id == "HRS003" else attrs.evolve(r, severity=Severity.ERROR)
+            for r in rules
+        ],
+    )
+
+
+ALL_ERRORS = {
+    "default": _all_errors(DEFAULT_RULES),
+    "medicare": _all_errors(MEDICARE_2024_RULES),
+}
+
+
+class TestCounted:
+    @pytest.mark.parametrize("name", ["default", "medicare"])
+    @given(
+        program=iop_programs(),
+        first=st.integers(0, 800),
+        second=st.integers(0, 800),
+        days=st.integers(1, 200),
+        left=st.booleans(),
+    )
+    def test_plan_rules_read_no_date(  # noqa: PLR0917 - the parts of two stays
+        self,
+        name: str,
+        program: Program,
+        first: int,
+        second: int,
+        days: int,
+        left: bool,
+    ) -> None:
+        """Stays alike but for their start get the same errors from plan-level rules.
+
+        A run counts them once per program, days at IOP and way of leaving.
+        """
+        rules = ALL_ERRORS[name]
+        errors = []
+        for offset in (first, second):
+            start = dt.date(2026, 1, 5) + dt.timedelta(days=offset)
+            end = start + dt.timedelta(days=days)
+            plan = _light_plan(program, "p", start, end, left=left)
+            batch = _Batch(rules, None)
+            assert batch.countable(program)
+            errors.append(batch.run(plan).plan_errors())
+        assert errors[0] == errors[1]

@@ -66,7 +66,7 @@ from iopmodel.errors import InvalidValueError, MissingExtraError
 from iopmodel.plans import AftercarePlan, DischargeReason, TreatmentPlan
 from iopmodel.programs import MAX_SCHEDULE_DAYS, Program
 from iopmodel.rules import ATTENDED_HOURS, DEFAULT_RULES, RuleSet
-from iopmodel.rules.batch import _Batch
+from iopmodel.rules.batch import _Batch, _PlanRun
 from iopmodel.sessions import Attendance, Session, SessionKind
 from iopmodel.weeks import _WeekArrays
 
@@ -602,6 +602,8 @@ class _Sliced:
         self.sessions: tuple[Session, ...] = ()
         self.ordinals: list[int] = []
         self.first = first_day.toordinal()
+        #: The counted kinds when the day sums are kept, else ``None``.
+        self.counted = counted if self.sliced else None
         if self.sliced:
             end = first_day + dt.timedelta(days=days)
             self.sessions = program.schedule(first_day, end)
@@ -723,6 +725,8 @@ class _Replication:
         self.keep = keep
         self.batch = _Batch(scenario.rules, None)
         self.schedules: list[_Sliced] | None = None
+        #: (program, days at IOP, left) -> errors of the rules that read the plan
+        self.plan_errors: dict[tuple[int, int, bool], int] = {}
         self.chance = {id(k): p for k, p in scenario.attendance.items()}
         self.floor = scenario.rules.standard.minimum_total_days.value
 
@@ -845,7 +849,6 @@ class _Replication:
                 status, days = "discharged", discharge_day - admit_day
         patient_id = f"r{self.replication}-p{number}"
         start = scenario.start + dt.timedelta(days=admit_day)
-        arrays = None
         if self.keep:
             plan = self._objects(
                 patient_id,
@@ -855,26 +858,12 @@ class _Replication:
                 reason=reason,
                 stepped_down=stepped_down,
             )
+            full, within, errors = _judged(self.batch.run(plan))
         else:
-            plan, arrays = self._light_plan(
+            full, within, errors = self._light(
                 patient_id, state, start, iop_days, finished
             )
-        run = self.batch.run(plan, arrays)
-        report = run.report()
-        outside = {
-            f.week
-            for f in report
-            if f.rule_id == ATTENDED_HOURS.id and f.week is not None
-        }
-        full = [index for index, inside in enumerate(run.inside) if inside == 7]
-        within = sum(
-            1
-            for index in full
-            if not run.arrays.pending[index] and run.week_start(index) not in outside
-        )
-        levels = LevelOfCare.INTENSIVE_OUTPATIENT.key
-        if stepped_down:
-            levels += ">" + LevelOfCare.OUTPATIENT.key
+        levels = _IOP_ONLY if not stepped_down else _STEPPED_DOWN
         self.output.records.append(
             PatientRecord(
                 **base,
@@ -886,27 +875,16 @@ class _Replication:
                 reached_90_days=days >= self.floor,
                 discharge_reason=None if reason is None else reason.value,
                 levels=levels,
-                full_weeks=len(full),
+                full_weeks=full,
                 weeks_within_band=within,
-                plan_errors=len(report.errors),
+                plan_errors=errors,
             )
         )
 
-    def _light_plan(
-        self,
-        patient_id: str,
-        state: _Open,
-        start: dt.date,
-        iop_days: int,
-        finished: bool,
-    ) -> tuple[TreatmentPlan, _WeekArrays | None]:
-        """The IOP plan from the sliced schedule, with outcomes drawn (no episode).
-
-        When the rules need no session objects, the plan carries none: its
-        weekly columns come from the schedule's day sums and the drawn outcomes.
-        """
-        scenario = self.scenario
+    def _sliced(self, index: int) -> _Sliced:
+        """Program *index*'s schedule over the replication, expanded on first use."""
         if self.schedules is None:
+            scenario = self.scenario
             span = scenario.horizon_days + 8  # a stay ends by the day after the horizon
             self.schedules = [
                 _Sliced(
@@ -919,46 +897,79 @@ class _Replication:
                 )
                 for p in scenario.programs
             ]
+        return self.schedules[index]
+
+    def _light(
+        self,
+        patient_id: str,
+        state: _Open,
+        start: dt.date,
+        iop_days: int,
+        finished: bool,
+    ) -> tuple[int, int, int]:
+        """Full weeks, weeks within the band and errors of the IOP plan, drawn here.
+
+        When the rules need no session objects, the plan's weekly columns come
+        from the schedule's day sums and the drawn outcomes; when they can be
+        counted (:meth:`~iopmodel.rules.batch._Batch.tally`), no plan is built:
+        the weekly rules are screened from the columns, and the rules that read
+        the plan (course and record rules, on a plan without a record) are run
+        once per program, days at IOP and way of leaving: they read its dates
+        only as differences from its start (a property test checks it).
+        Otherwise the plan is built (without session objects when the columns
+        are enough) and validated.
+        """
+        scenario = self.scenario
         program = scenario.programs[state.program]
-        schedule = self.schedules[state.program]
+        schedule = self._sliced(state.program)
         end = start + dt.timedelta(days=iop_days)
         draw, chance = self.attendance.random, self.chance
-        arrays = None
-        sessions: tuple[Session, ...] = ()
-        if schedule.sliced and hasattr(schedule, "minutes"):
-            arrays = schedule.weeks(
+        left = finished and state.left
+        if schedule.counted is None:
+            plan = _light_plan(
+                program,
+                patient_id,
                 start,
                 end,
-                week_start=scenario.rules.week_start,
-                draw=draw,
-                chance=chance,
+                left=left,
+                sessions=tuple(
+                    _TRUSTED_SESSION(
+                        kind=s.kind,
+                        start=s.start,
+                        duration=s.duration,
+                        attendance=_ATTENDED
+                        if draw() < chance[id(s.kind)]
+                        else _ABSENT,
+                        clinician=s.clinician,
+                        telehealth=s.telehealth,
+                        delivery=s.delivery,
+                    )
+                    for s in schedule.between(start, end)
+                ),
             )
-        else:
-            trusted = Session._trusted  # noqa: SLF001 - fields from a validated schedule
-            sessions = tuple(
-                trusted(
-                    kind=s.kind,
-                    start=s.start,
-                    duration=s.duration,
-                    attendance=_ATTENDED if draw() < chance[id(s.kind)] else _ABSENT,
-                    clinician=s.clinician,
-                    telehealth=s.telehealth,
-                    delivery=s.delivery,
-                )
-                for s in schedule.between(start, end)
-            )
-        left = finished and state.left
-        plan = TreatmentPlan._trusted(  # noqa: SLF001 - values built above are valid
-            patient_id=patient_id,
-            program=program,
-            start=start,
-            planned_discharge=end,
-            sessions=sessions,
-            aftercare=_AFTERCARE if left else None,
-            discharge_date=end if left else None,
-            discharge_reason=DischargeReason.AGAINST_ADVICE if left else None,
+            return _judged(self.batch.run(plan))
+        arrays = schedule.weeks(
+            start, end, week_start=scenario.rules.week_start, draw=draw, chance=chance
         )
-        return plan, arrays
+        if not self.batch.countable(program):
+            plan = _light_plan(program, patient_id, start, end, left=left)
+            return _judged(self.batch.run(plan, arrays))
+        weeks = self.batch.weeks(program, start.toordinal(), end.toordinal(), arrays)
+        errors, outside = weeks.counts()
+        inside, pending = weeks.inside, arrays.pending
+        full = within = 0
+        for index, days in enumerate(inside):
+            if days == 7:  # days in a week
+                full += 1
+                within += not pending[index] and index not in outside
+        key = (state.program, iop_days, left)
+        plan_errors = self.plan_errors.get(key)
+        if plan_errors is None:
+            plan = _light_plan(program, patient_id, start, end, left=left)
+            plan_errors = self.plan_errors[key] = self.batch.run(
+                plan, arrays
+            ).plan_errors()
+        return full, within, errors + plan_errors
 
     def _objects(
         self,
@@ -997,6 +1008,52 @@ class _Replication:
 
 _ATTENDED: Final = Attendance.ATTENDED
 _ABSENT: Final = Attendance.ABSENT
+_TRUSTED_SESSION: Final = Session._trusted  # noqa: SLF001 - fields from a validated schedule
+_IOP_ONLY: Final = LevelOfCare.INTENSIVE_OUTPATIENT.key
+_STEPPED_DOWN: Final = f"{_IOP_ONLY}>{LevelOfCare.OUTPATIENT.key}"
+
+
+def _light_plan(
+    program: Program,
+    patient_id: str,
+    start: dt.date,
+    end: dt.date,
+    *,
+    left: bool,
+    sessions: tuple[Session, ...] = (),
+) -> TreatmentPlan:
+    """A simulated IOP plan from ``start`` to ``end``, without the episode.
+
+    Discharged against advice (with aftercare) on ``end`` if the patient
+    *left*; otherwise planned to end then. *sessions* are the drawn sessions,
+    or none when the weekly columns are computed from the schedule.
+    """
+    return TreatmentPlan._trusted(  # noqa: SLF001 - values the simulation made valid
+        patient_id=patient_id,
+        program=program,
+        start=start,
+        planned_discharge=end,
+        sessions=sessions,
+        aftercare=_AFTERCARE if left else None,
+        discharge_date=end if left else None,
+        discharge_reason=DischargeReason.AGAINST_ADVICE if left else None,
+    )
+
+
+def _judged(run: _PlanRun) -> tuple[int, int, int]:
+    """Full weeks, weeks within the band and errors of a plan, from its report."""
+    report = run.report()
+    outside = {
+        f.week for f in report if f.rule_id == ATTENDED_HOURS.id and f.week is not None
+    }
+    pending = run.arrays.pending
+    full = [index for index, inside in enumerate(run.inside) if inside == 7]
+    within = sum(
+        1
+        for index in full
+        if not pending[index] and run.week_start(index) not in outside
+    )
+    return len(full), within, len(report.errors)
 
 
 @attrs.define

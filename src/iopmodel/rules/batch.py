@@ -28,7 +28,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from fractions import Fraction
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 import attrs
 
@@ -204,6 +204,9 @@ class _Batch:
         #: (rule, what the week's observation depends on) -> its finding's parts
         self.templates: dict[tuple[Any, ...], _Template | None] = {}
         self.limits: dict[object, tuple[int, int | None]] = {}
+        #: (rule, what the week's observation depends on) -> its finding's severity
+        self.severities: dict[tuple[Any, ...], Severity | None] = {}
+        self.tallies: dict[int, tuple[Program, _Tally | None]] = {}
         standard = self.standard
         self.pattern = (
             standard.visit_days_min.value,
@@ -227,6 +230,121 @@ class _Batch:
         """
         return _PlanRun(self, plan, arrays)
 
+    def weeks(
+        self, program: Program, first: int, last: int, arrays: _WeekArrays
+    ) -> _Weeks:
+        """The weekly columns of a plan of *program* over ordinal days ``[first, last]``.
+
+        For a caller that has no plan object (a simulation): the plan is
+        taken to have a planned discharge date, and only :meth:`_Weeks.counts`
+        may be asked of it, when :meth:`countable` says so.
+        """
+        return _Weeks(self, program, first, last, arrays, ends=True)
+
+    def minute_limits(self, program: Program) -> tuple[int, int | None] | None:
+        """The program's weekly band in minutes, or ``None`` without a band."""
+        band = self.standard.band(program.level, program.population)
+        if band is None:
+            return None
+        limits = self.limits.get(band)
+        if limits is None:
+            limits = self.limits[band] = band.minute_limits()
+        return limits
+
+    def countable(self, program: Program) -> bool:
+        """Whether plans of *program* can be counted without their findings.
+
+        See :meth:`tally`.
+        """
+        return self.tally(program) is not None
+
+    def tally(self, program: Program) -> _Tally | None:
+        """The rules whose outcomes a simulation counts, for plans of *program*.
+
+        A simulation reads two things of a plan's report: how many findings
+        are errors, and which weeks have an :data:`~iopmodel.rules.ATTENDED_HOURS`
+        finding. The catalogue's checks only ever lower a finding's severity
+        (partial weeks, weeks allowed while stepping down: information), so a
+        catalogue rule that is not itself an error and is not ``HRS002`` can
+        change neither, nor can a rule that does not apply to the program: both
+        are left out. Of the rest, the weekly rules are screened from the weekly
+        columns and the rules that read the plan (course and record rules) run
+        on its light subject. ``None`` when a rule that counts needs the full
+        subject or the sessions (a rule of your own, ``HRS003``, a precondition
+        of your own): then only the report can tell.
+        """
+        cached = self.tallies.get(id(program))
+        if cached is not None and cached[0] is program:
+            return cached[1]
+        from iopmodel.rules.catalogue import ATTENDED_HOURS  # noqa: PLC0415 - catalogue imports the checks batch imports
+
+        weekly: list[tuple[Rule[Any], int, bool, bool]] = []
+        plan: list[tuple[Rule[Any], bool]] = []
+        tally: _Tally | None = _Tally(weekly, plan)
+        reasons = self.skip_reasons(program)
+        for (rule, kind), reason in zip(self.compiled, reasons, strict=True):
+            errors = rule.severity is Severity.ERROR
+            outside = rule.id == ATTENDED_HOURS.id
+            if kind == _GENERIC and (errors or outside):
+                tally = None  # a rule of your own may yield anything
+                break
+            if (reason is not None and reason is not _ASK) or not (errors or outside):
+                continue
+            asks = reason is _ASK
+            if asks and rule.precondition not in _LIGHT_PRECONDITIONS:
+                tally = None
+                break
+            if kind in _WEEKLY and not asks:
+                weekly.append((rule, kind, errors, outside))
+            elif kind in {_COURSE, _RECORD} and not outside:
+                plan.append((rule, asks))
+            else:
+                tally = None
+                break
+        self.tallies[id(program)] = (program, tally)
+        return tally
+
+    def severity(
+        self,
+        rule: Rule[Any],
+        kind: int,
+        weeks: _Weeks,
+        index: int,
+        key: tuple[Any, ...],
+    ) -> Severity | None:
+        """The severity of the finding a weekly rule makes of flagged week *index*.
+
+        ``None`` when it makes none. Made once per distinct week by the rule's
+        own message function (:func:`week_template`) on a subject of the
+        program alone: the severity reads neither the plan nor the week's date.
+        """
+        full_key = (id(rule), id(weeks.program), *key)
+        severity = self.severities.get(full_key, _MISSING)
+        if severity is _MISSING:
+            allowed = kind == _HOURS and weeks.allowed(rule, index)
+            template = week_template(
+                self,
+                rule,
+                kind,
+                self.program_subject(weeks.program),
+                weeks.week(index),
+                allowed=allowed,
+            )
+            severity = self.severities[full_key] = (
+                None if template is None else template.severity
+            )
+        return severity  # type: ignore[no-any-return]
+
+    def program_subject(self, program: Program) -> Subject:
+        """A plan subject of *program* alone (what program-level questions read)."""
+        return Subject(
+            target="plan",
+            name="",
+            standard=self.standard,
+            program=program,
+            week_start=self.week_start,
+        )
+
     def needs_sessions(self, program: Program, *, records: bool = False) -> bool:
         """Whether plans of *program* need session objects to be judged.
 
@@ -248,13 +366,7 @@ class _Batch:
         cached = self.reasons.get(id(program))
         if cached is not None and cached[0] is program:
             return cached[1]
-        subject = Subject(
-            target="plan",
-            name="",
-            standard=self.standard,
-            program=program,
-            week_start=self.week_start,
-        )
+        subject = self.program_subject(program)
         reasons: list[SkippedRule | str | None] = []
         for rule, _kind in self.compiled:
             if rule.precondition is None or rule.precondition in _PROGRAM_PRECONDITIONS:
@@ -268,68 +380,38 @@ class _Batch:
         return reasons
 
 
-class _PlanRun:
-    """One plan under a compiled rule set."""
+class _Weeks:
+    """A window's weekly columns under a compiled rule set: what the weekly screens read.
+
+    *first_o* and *last_o* are the window's first and last day (ordinals,
+    inclusive); *ends* says whether the plan has a discharge or planned
+    discharge date (the step-down allowance needs one).
+    """
 
     def __init__(
-        self, batch: _Batch, plan: TreatmentPlan, arrays: _WeekArrays | None = None
+        self,
+        batch: _Batch,
+        program: Program,
+        first_o: int,
+        last_o: int,
+        arrays: _WeekArrays,
+        *,
+        ends: bool,
     ) -> None:
         self.batch = batch
-        self.plan = plan
-        self.program = plan.program
-        first, last = plan.window(batch.as_of)  # bounded: plans stay in the budget
-        self.first, self.last = first, last
-        first_o, last_o = first.toordinal(), last.toordinal()
+        self.program = program
         self.first_o, self.last_o = first_o, last_o
-        self.base = first_o - (first.weekday() - batch.week_start) % 7
-        if arrays is None:
-            arrays = _week_arrays(
-                plan.sessions,
-                self.program.timezone,
-                base=self.base,
-                first_ordinal=first_o,
-                last_ordinal=last_o,
-                counted_kinds=batch.counted,
-                counted_deliveries=batch.deliveries,
-            )
-        self.arrays: _WeekArrays = arrays
-        count = len(self.arrays.scheduled)
+        weekday = (first_o + 6) % 7  # date.fromordinal(n).weekday()
+        self.base = first_o - (weekday - batch.week_start) % 7
+        self.arrays = arrays
+        count = len(arrays.scheduled)
         self.count = count
         inside = [7] * count
         for week in {0, count - 1}:
             week_first = self.base + 7 * week
             inside[week] = min(week_first + 6, last_o) - max(week_first, first_o) + 1
         self.inside = inside
-        self._light: Subject | None = None
-        self._full: Subject | None = None
-
-    # -- subjects, built only when needed -----------------------------------------
-
-    @property
-    def name(self) -> str:
-        return f"plan {self.plan.patient_id} in {self.program.name}"
-
-    def light(self) -> Subject:
-        """The plan's subject without weekly rows (what course rules read)."""
-        if self._light is None:
-            self._light = Subject(
-                target="plan",
-                name=self.name,
-                standard=self.batch.standard,
-                program=self.program,
-                plan=self.plan,
-                first_day=self.first,
-                last_day=self.last,
-                as_of=self.batch.as_of,
-                week_start=self.batch.week_start,
-            )
-        return self._light
-
-    def full(self) -> Subject:
-        """The subject :func:`~iopmodel.rules.validate` builds (for the generic path)."""
-        if self._full is None:
-            self._full = Subject.of(self.plan, self.batch.rules, as_of=self.batch.as_of)
-        return self._full
+        self.ends = ends
 
     def week_start(self, index: int) -> dt.date:
         """First day of week *index*."""
@@ -350,81 +432,13 @@ class _PlanRun:
             visit_days=arrays.visits[index],
         )
 
-    # -- the run ------------------------------------------------------------------
-
-    def report(self) -> ValidationReport:
-        findings: list[Finding] = []
-        skipped: list[SkippedRule] = []
-        reasons = self.batch.skip_reasons(self.program)
-        for (rule, kind), reason in zip(self.batch.compiled, reasons, strict=True):
-            if reason is _ASK:
-                light = rule.precondition in _LIGHT_PRECONDITIONS
-                why = rule.skip_reason(self.light() if light else self.full())
-                if why is not None:
-                    skipped.append(SkippedRule(rule_id=rule.id, reason=why))
-                    continue
-            elif reason is not None:
-                skipped.append(reason)  # type: ignore[arg-type]
-                continue
-            if kind in _WEEKLY:
-                findings.extend(self.weekly(rule, kind))
-                continue
-            observations = self.observe(rule, kind)
-            if observations:
-                subject = self.light()
-                findings.extend(rule.finding(o, subject) for o in observations)
-        return ValidationReport(
-            subject=self.name,
-            rule_set=self.batch.rules.name,
-            findings=tuple(findings),
-            skipped=tuple(skipped),
-        )
-
-    def weekly(self, rule: Rule[Any], kind: int) -> list[Finding]:
-        """Findings of a weekly catalogue rule: screened, then made from templates.
-
-        A weekly observation depends on its week only through the week's
-        numbers and its date in the label (``"week of 2026-03-09: ..."``), so
-        the rest of the finding is made once per distinct set of numbers, by
-        the rule's own message function, and reused.
-        """
+    def flagged(self, rule: Rule[Any], kind: int) -> list[tuple[int, tuple[Any, ...]]]:
+        """The weeks a weekly catalogue rule's screen flags, with their keys."""
         if kind == _HOURS:
-            flagged = self.hours(rule)
-        elif kind == _SESSIONS:
-            flagged = self.sessions(rule)
-        else:
-            flagged = self.pattern()
-        if not flagged:
-            return []
-        findings = []
-        templates = self.batch.templates
-        # the program stays referenced by the skip-reason cache: its id is stable
-        program = id(self.program)
-        for index, key in flagged:
-            full_key = (id(rule), program, *key)
-            template = templates.get(full_key, _MISSING)
-            if template is _MISSING:
-                template = templates[full_key] = self.template(rule, kind, index)
-            if template is None:
-                continue
-            start = dt.date.fromordinal(self.base + 7 * index)
-            findings.append(
-                Finding(
-                    rule_id=rule.id,
-                    severity=template.severity,
-                    message=f"week of {start.isoformat()}{template.suffix}",
-                    citation=template.citation,
-                    week=start,
-                )
-            )
-        return findings
-
-    def template(self, rule: Rule[Any], kind: int, index: int) -> _Template | None:
-        """Run the rule's message function on one flagged week; keep what is not its date."""
-        allowed = kind == _HOURS and self.allowed(rule, index)
-        return week_template(
-            self.batch, rule, kind, self.light(), self.week(index), allowed=allowed
-        )
+            return self.hours(rule)
+        if kind == _SESSIONS:
+            return self.sessions(rule)
+        return self.pattern()
 
     def allowed(self, rule: Rule[Any], index: int) -> bool:
         """Whether week *index* is allowed below the floor while stepping down."""
@@ -436,26 +450,14 @@ class _PlanRun:
             for week in range(self.count)
             if self.inside[week] == 7  # days in a week
         ]
-        allowed = _step_down_allowed(self.plan, starts, count)
+        allowed = _step_down_allowed(starts, count, ends=self.ends)
         return dt.date.fromordinal(self.base + 7 * index) in allowed
-
-    def observe(self, rule: Rule[Any], kind: int) -> list[Observation]:
-        if kind == _EXCLUDED and not any(self.arrays.excluded):
-            return []
-        if kind in {_COURSE, _RECORD}:  # they read the plan, not its weeks
-            return list(rule.check(self.light(), rule.params))
-        full = self.full()
-        return list(rule.check(full, rule.params))
 
     def hours(self, rule: Rule[Any]) -> list[tuple[int, tuple[Any, ...]]]:
         """Weeks outside the band: (index, what the observation depends on)."""
-        program = self.program
-        band = self.batch.standard.band(program.level, program.population)
-        if band is None:
-            return []
-        limits = self.batch.limits.get(band)
+        limits = self.batch.minute_limits(self.program)
         if limits is None:
-            limits = self.batch.limits[band] = band.minute_limits()
+            return []
         low, high = limits
         params = rule.params
         attended = params.basis == "attended"
@@ -463,10 +465,10 @@ class _PlanRun:
         pending, inside = self.arrays.pending, self.inside
         flagged = []
         for index, minutes in enumerate(column):
+            if low <= minutes and (high is None or minutes <= high):
+                continue
             full = inside[index] == 7  # days in a week
             if attended and (pending[index] or not full):
-                continue
-            if low <= minutes and (high is None or minutes <= high):
                 continue
             if not full and not minutes:
                 continue
@@ -510,6 +512,182 @@ class _PlanRun:
                 flagged.append((index, (days, minutes)))
         return flagged
 
+    def counts(self) -> _Counts:
+        """What a simulation reads of the weekly rules' findings, without making them.
+
+        Only the rules :meth:`_Batch.tally` keeps are screened; each flagged
+        week's severity is the one the rule's own message function gives it,
+        found once per distinct week (see :meth:`_Batch.severity`).
+        """
+        tally = self.batch.tally(self.program)
+        assert tally is not None  # noqa: S101 - callers check _Batch.countable
+        errors = 0
+        outside: set[int] = set()
+        for rule, kind, counts_errors, marks_outside in tally.weekly:
+            for index, key in self.flagged(rule, kind):
+                severity = self.batch.severity(rule, kind, self, index, key)
+                if severity is None:
+                    continue
+                if marks_outside:
+                    outside.add(index)
+                if counts_errors and severity is Severity.ERROR:
+                    errors += 1
+        return _Counts(errors, outside)
+
+
+class _PlanRun(_Weeks):
+    """One plan under a compiled rule set."""
+
+    def __init__(
+        self, batch: _Batch, plan: TreatmentPlan, arrays: _WeekArrays | None = None
+    ) -> None:
+        program = plan.program
+        first, last = plan.window(batch.as_of)  # bounded: plans stay in the budget
+        self.first, self.last = first, last
+        first_o, last_o = first.toordinal(), last.toordinal()
+        if arrays is None:
+            arrays = _week_arrays(
+                plan.sessions,
+                program.timezone,
+                base=first_o - (first.weekday() - batch.week_start) % 7,
+                first_ordinal=first_o,
+                last_ordinal=last_o,
+                counted_kinds=batch.counted,
+                counted_deliveries=batch.deliveries,
+            )
+        ends = plan.discharge_date is not None or plan.planned_discharge is not None
+        super().__init__(batch, program, first_o, last_o, arrays, ends=ends)
+        self.plan = plan
+        self._light: Subject | None = None
+        self._full: Subject | None = None
+
+    # -- subjects, built only when needed -----------------------------------------
+
+    @property
+    def name(self) -> str:
+        return f"plan {self.plan.patient_id} in {self.program.name}"
+
+    def light(self) -> Subject:
+        """The plan's subject without weekly rows (what course rules read)."""
+        if self._light is None:
+            self._light = Subject(
+                target="plan",
+                name=self.name,
+                standard=self.batch.standard,
+                program=self.program,
+                plan=self.plan,
+                first_day=self.first,
+                last_day=self.last,
+                as_of=self.batch.as_of,
+                week_start=self.batch.week_start,
+            )
+        return self._light
+
+    def full(self) -> Subject:
+        """The subject :func:`~iopmodel.rules.validate` builds (for the generic path)."""
+        if self._full is None:
+            self._full = Subject.of(self.plan, self.batch.rules, as_of=self.batch.as_of)
+        return self._full
+
+    # -- the run ------------------------------------------------------------------
+
+    def report(self) -> ValidationReport:
+        findings: list[Finding] = []
+        skipped: list[SkippedRule] = []
+        reasons = self.batch.skip_reasons(self.program)
+        for (rule, kind), reason in zip(self.batch.compiled, reasons, strict=True):
+            if reason is _ASK:
+                light = rule.precondition in _LIGHT_PRECONDITIONS
+                why = rule.skip_reason(self.light() if light else self.full())
+                if why is not None:
+                    skipped.append(SkippedRule(rule_id=rule.id, reason=why))
+                    continue
+            elif reason is not None:
+                skipped.append(reason)  # type: ignore[arg-type]
+                continue
+            if kind in _WEEKLY:
+                findings.extend(self.weekly(rule, kind))
+                continue
+            observations = self.observe(rule, kind)
+            if observations:
+                subject = self.light()
+                findings.extend(rule.finding(o, subject) for o in observations)
+        return ValidationReport(
+            subject=self.name,
+            rule_set=self.batch.rules.name,
+            findings=tuple(findings),
+            skipped=tuple(skipped),
+        )
+
+    def plan_errors(self) -> int:
+        """Error findings of the rules that read the plan, not its weeks.
+
+        See :meth:`_Batch.tally`.
+        """
+        tally = self.batch.tally(self.program)
+        assert tally is not None  # noqa: S101 - callers check _Batch.countable
+        errors = 0
+        for rule, asks in tally.plan:
+            if asks and rule.skip_reason(self.light()) is not None:
+                continue
+            for observation in rule.check(self.light(), rule.params):
+                severity = (
+                    rule.severity
+                    if observation.severity is None
+                    else observation.severity
+                )
+                errors += severity is Severity.ERROR
+        return errors
+
+    def weekly(self, rule: Rule[Any], kind: int) -> list[Finding]:
+        """Findings of a weekly catalogue rule: screened, then made from templates.
+
+        A weekly observation depends on its week only through the week's
+        numbers and its date in the label (``"week of 2026-03-09: ..."``), so
+        the rest of the finding is made once per distinct set of numbers, by
+        the rule's own message function, and reused.
+        """
+        flagged = self.flagged(rule, kind)
+        if not flagged:
+            return []
+        findings = []
+        templates = self.batch.templates
+        # the program stays referenced by the skip-reason cache: its id is stable
+        program = id(self.program)
+        for index, key in flagged:
+            full_key = (id(rule), program, *key)
+            template = templates.get(full_key, _MISSING)
+            if template is _MISSING:
+                template = templates[full_key] = self.template(rule, kind, index)
+            if template is None:
+                continue
+            start = dt.date.fromordinal(self.base + 7 * index)
+            findings.append(
+                Finding(
+                    rule_id=rule.id,
+                    severity=template.severity,
+                    message=f"week of {start.isoformat()}{template.suffix}",
+                    citation=template.citation,
+                    week=start,
+                )
+            )
+        return findings
+
+    def template(self, rule: Rule[Any], kind: int, index: int) -> _Template | None:
+        """Run the rule's message function on one flagged week; keep what is not its date."""
+        allowed = kind == _HOURS and self.allowed(rule, index)
+        return week_template(
+            self.batch, rule, kind, self.light(), self.week(index), allowed=allowed
+        )
+
+    def observe(self, rule: Rule[Any], kind: int) -> list[Observation]:
+        if kind == _EXCLUDED and not any(self.arrays.excluded):
+            return []
+        if kind in {_COURSE, _RECORD}:  # they read the plan, not its weeks
+            return list(rule.check(self.light(), rule.params))
+        full = self.full()
+        return list(rule.check(full, rule.params))
+
 
 def week_template(
     batch: _Batch,
@@ -551,6 +729,24 @@ def week_template(
         suffix=finding.message[len(label) :],
         citation=finding.citation,
     )
+
+
+class _Counts(NamedTuple):
+    """What a simulation reads of a plan's weekly findings (see :meth:`_Weeks.counts`)."""
+
+    errors: int
+    """Error findings of the weekly rules."""
+    outside: set[int]
+    """Indices of the weeks with an :data:`~iopmodel.rules.ATTENDED_HOURS` finding."""
+
+
+class _Tally(NamedTuple):
+    """The rules that count, for plans of one program (see :meth:`_Batch.tally`)."""
+
+    weekly: list[tuple[Rule[Any], int, bool, bool]]
+    """Weekly rules: (rule, kind, its errors count, its weeks are outside the band)."""
+    plan: list[tuple[Rule[Any], bool]]
+    """Rules that read the plan: (rule, whether its precondition must be asked)."""
 
 
 @attrs.frozen
