@@ -28,6 +28,7 @@ from iopmodel import (
 from iopmodel.episodes import TRANSITIONS, EpisodeStatus
 from iopmodel.examples import day_php, evening_iop
 from iopmodel.rules.batch import _Batch
+from iopmodel.sessions import DeliveryMode
 from iopmodel.simulation import (
     HorizonWarning,
     MeasureSummary,
@@ -325,6 +326,46 @@ class TestFastPath:
         assert len(heavy.plans) == len(
             [r for r in heavy.records if r.admitted_day is not None]
         )
+
+    def test_sessions_that_do_not_count_stay_out_of_hours(self) -> None:
+        """Kinds and delivery modes the standard does not count stay out of the sums.
+
+        Without HRS003 in the set, a mutual-support meeting is summed from the
+        schedule, and so is an audio-only group under a standard that counts
+        only in-person and video sessions: neither adds to the hours.
+        """
+        program = evening_iop()
+        group, individual = program.templates
+        meeting = attrs.evolve(
+            group, kind=SessionKind.MUTUAL_SUPPORT, rrule="FREQ=WEEKLY;BYDAY=SA"
+        )
+        audio = attrs.evolve(
+            group, rrule="FREQ=WEEKLY;BYDAY=TH", delivery=DeliveryMode.AUDIO_ONLY
+        )
+        in_person = attrs.evolve(group, rrule="FREQ=WEEKLY;BYDAY=MO,WE")
+        no_audio = DEFAULT_RULES.with_standard(
+            attrs.evolve(
+                DEFAULT_RULES.standard,
+                counted_deliveries=[DeliveryMode.IN_PERSON, DeliveryMode.VIDEO],
+            )
+        )
+        for design, rules in (
+            (
+                attrs.evolve(program, templates=(*program.templates, meeting)),
+                DEFAULT_RULES.without("HRS003"),
+            ),
+            (attrs.evolve(program, templates=(in_person, audio, individual)), no_audio),
+        ):
+            scenario = Scenario(
+                programs=[design],
+                referrals_per_week=3,
+                horizon_days=300,
+                warmup_days=10,
+                rules=rules,
+            )
+            light = run(scenario, seed=3)
+            heavy = run(scenario, seed=3, keep_objects=True)
+            assert light.records == heavy.records
 
     def test_start_anchored_templates_fall_back(self) -> None:
         """A template anchored on its start (every other week) is expanded per patient."""

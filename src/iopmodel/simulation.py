@@ -582,8 +582,9 @@ class _Sliced:
     otherwise each patient's window is expanded on its own, as
     :meth:`~iopmodel.programs.Program.schedule` would.
 
-    With *counted* kinds given, it also keeps day-by-day prefix sums of the
-    schedule, so a patient's weekly scheduled minutes, session counts and visit
+    With *rules* given, it also keeps day-by-day prefix sums of the schedule as
+    those rules count it (the kinds and delivery modes of their standard), so a
+    patient's weekly scheduled and excluded minutes, session counts and visit
     days are sums over days (week granularity), and only attendance is drawn
     session by session.
     """
@@ -593,7 +594,7 @@ class _Sliced:
         program: Program,
         first_day: dt.date,
         days: int,
-        counted: frozenset[SessionKind] | None = None,
+        rules: RuleSet | None = None,
     ) -> None:
         self.program = program
         self.sliced = days <= MAX_SCHEDULE_DAYS and all(
@@ -602,27 +603,35 @@ class _Sliced:
         self.sessions: tuple[Session, ...] = ()
         self.ordinals: list[int] = []
         self.first = first_day.toordinal()
-        #: The counted kinds when the day sums are kept, else ``None``.
-        self.counted = counted if self.sliced else None
+        #: Whether the day sums are kept (:meth:`weeks` may be asked).
+        self.summed = rules is not None and self.sliced
         if self.sliced:
             end = first_day + dt.timedelta(days=days)
             self.sessions = program.schedule(first_day, end)
             self.ordinals = [s.start.toordinal() for s in self.sessions]
-            if counted is not None:
-                self._prefix(days, counted)
+            if rules is not None:
+                self._prefix(days, rules)
 
-    def _prefix(self, days: int, counted: frozenset[SessionKind]) -> None:
+    def _prefix(self, days: int, rules: RuleSet) -> None:
+        counted = rules.counted_kinds
+        deliveries = rules.standard.counted_deliveries
         kinds = list(SessionKind)
-        minutes = [0] * days
+        minutes, excluded, visited = [0] * days, [0] * days, [0] * days
         counts = [[0] * days for _ in kinds]
-        visited = [0] * days
+        # minutes of each session toward program hours (0: it does not count)
+        self.session_minutes = []
         for session, ordinal in zip(self.sessions, self.ordinals, strict=True):
             day = ordinal - self.first
             counts[kinds.index(session.kind)][day] += 1
-            if session.kind in counted:
+            if session.kind in counted and session.delivery in deliveries:
                 minutes[day] += session.minutes
                 visited[day] = 1
+                self.session_minutes.append(session.minutes)
+            else:
+                excluded[day] += session.minutes
+                self.session_minutes.append(0)
         self.minutes = list(itertools.accumulate(minutes, initial=0))
+        self.excluded = list(itertools.accumulate(excluded, initial=0))
         self.counts = [
             (kind, list(itertools.accumulate(c, initial=0)))
             for kind, c in enumerate(counts)
@@ -630,7 +639,6 @@ class _Sliced:
         ]
         self.kinds = len(kinds)
         self.visits = list(itertools.accumulate(visited, initial=0))
-        self.session_minutes = [s.minutes for s in self.sessions]
         self.session_kinds = [id(s.kind) for s in self.sessions]
 
     def between(self, start: dt.date, end: dt.date) -> tuple[Session, ...]:
@@ -662,32 +670,38 @@ class _Sliced:
         first_o, end_o = start.toordinal(), end.toordinal()
         base = first_o - (start.weekday() - week_start) % 7
         count = (end_o - base) // 7 + 1
-        kinds = self.kinds
-        scheduled, attended, visits = [0] * count, [0] * count, [0] * count
-        session_counts = [0] * (count * kinds)
         offset = self.first
-        for week in range(count):
-            low = max(base + 7 * week, first_o) - offset
-            high = (
-                min(base + 7 * week + 7, end_o) - offset
-            )  # sessions end the day before
-            if high <= low:
-                continue
-            scheduled[week] = self.minutes[high] - self.minutes[low]
-            visits[week] = self.visits[high] - self.visits[low]
-            for kind, prefix in self.counts:
-                session_counts[week * kinds + kind] = prefix[high] - prefix[low]
+        # each week's days [low, high) in the schedule: the window cuts the ends
+        edges = [
+            first_o - offset,
+            *range(base + 7 - offset, base + 7 * count - offset, 7),
+            end_o - offset,
+        ]
+        days = list(itertools.pairwise(edges))
+        prefix = self.minutes
+        scheduled = [prefix[high] - prefix[low] for low, high in days]
+        prefix = self.excluded
+        excluded = [prefix[high] - prefix[low] for low, high in days]
+        prefix = self.visits
+        visits = [prefix[high] - prefix[low] for low, high in days]
+        kinds = self.kinds
+        session_counts = [0] * (count * kinds)
+        for kind, prefix in self.counts:
+            session_counts[kind::kinds] = [
+                prefix[high] - prefix[low] for low, high in days
+            ]
+        attended = [0] * count
         low, high = self.bounds(first_o, end_o)
-        minutes, ordinals, kinds_of = (
-            self.session_minutes,
-            self.ordinals,
-            self.session_kinds,
-        )
-        for index in range(low, high):
-            if draw() < chance[kinds_of[index]]:
-                attended[(ordinals[index] - base) // 7] += minutes[index]
+        for kind, minutes, ordinal in zip(
+            self.session_kinds[low:high],
+            self.session_minutes[low:high],
+            self.ordinals[low:high],
+            strict=True,
+        ):
+            if draw() < chance[kind]:
+                attended[(ordinal - base) // 7] += minutes
         return _WeekArrays(
-            scheduled, attended, [0] * count, [0] * count, session_counts, visits
+            scheduled, attended, excluded, [0] * count, session_counts, visits
         )
 
 
@@ -891,9 +905,7 @@ class _Replication:
                     p,
                     scenario.start,
                     span,
-                    None
-                    if self.batch.needs_sessions(p)
-                    else scenario.rules.counted_kinds,
+                    None if self.batch.needs_sessions(p) else scenario.rules,
                 )
                 for p in scenario.programs
             ]
@@ -925,7 +937,7 @@ class _Replication:
         end = start + dt.timedelta(days=iop_days)
         draw, chance = self.attendance.random, self.chance
         left = finished and state.left
-        if schedule.counted is None:
+        if not schedule.summed:
             plan = _light_plan(
                 program,
                 patient_id,
