@@ -767,6 +767,9 @@ class _Replication:
                 self.env.process(self._patient(self.count))
 
     def _choose(self) -> int:
+        if len(self.slots) == 1:
+            return 0
+
         def room(index: int) -> int:
             slot = self.slots[index]
             return int(slot.capacity) - slot.count - len(slot.queue)

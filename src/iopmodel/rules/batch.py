@@ -204,6 +204,9 @@ class _Batch:
         #: (rule, what the week's observation depends on) -> its finding's parts
         self.templates: dict[tuple[Any, ...], _Template | None] = {}
         self.limits: dict[object, tuple[int, int | None]] = {}
+        self.program_limits: dict[
+            int, tuple[Program, tuple[int, int | None] | None]
+        ] = {}
         #: (rule, what the week's observation depends on) -> its finding's severity
         self.severities: dict[tuple[Any, ...], Severity | None] = {}
         self.tallies: dict[int, tuple[Program, _Tally | None]] = {}
@@ -243,12 +246,16 @@ class _Batch:
 
     def minute_limits(self, program: Program) -> tuple[int, int | None] | None:
         """The program's weekly band in minutes, or ``None`` without a band."""
+        cached = self.program_limits.get(id(program))
+        if cached is not None and cached[0] is program:
+            return cached[1]
         band = self.standard.band(program.level, program.population)
-        if band is None:
-            return None
-        limits = self.limits.get(band)
-        if limits is None:
-            limits = self.limits[band] = band.minute_limits()
+        limits = None
+        if band is not None:
+            limits = self.limits.get(band)
+            if limits is None:
+                limits = self.limits[band] = band.minute_limits()
+        self.program_limits[id(program)] = (program, limits)
         return limits
 
     def countable(self, program: Program) -> bool:
