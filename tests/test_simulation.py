@@ -28,8 +28,9 @@ from iopmodel import (
 from iopmodel.episodes import TRANSITIONS, EpisodeStatus
 from iopmodel.examples import day_php, evening_iop
 from iopmodel.rules.batch import _Batch
-from iopmodel.sessions import DeliveryMode
+from iopmodel.sessions import Attendance, DeliveryMode
 from iopmodel.simulation import (
+    DEFAULT_ATTENDANCE,
     HorizonWarning,
     MeasureSummary,
     Scenario,
@@ -40,6 +41,7 @@ from iopmodel.simulation import (
     sweep,
 )
 from iopmodel.strategies import iop_programs, programs
+from iopmodel.weeks import _week_arrays
 
 FIXED = Scenario(
     programs=[evening_iop()],  # 12 slots
@@ -395,7 +397,9 @@ class TestFastPath:
         sliced = _Sliced(program, first, 1000)
         start = first + dt.timedelta(days=offset)
         end = start + dt.timedelta(days=days)
-        assert sliced.between(start, end) == program.schedule(start, end)
+        assert sliced.between(start.toordinal(), end.toordinal()) == program.schedule(
+            start, end
+        )
 
 
 def _all_errors(rules: RuleSet) -> RuleSet:
@@ -447,3 +451,60 @@ class TestCounted:
             assert batch.countable(program)
             errors.append(batch.run(plan).plan_errors())
         assert errors[0] == errors[1]
+
+
+class TestWeeklyColumns:
+    @given(
+        program=programs(weekly_only=False),
+        windows=st.lists(
+            st.tuples(st.integers(0, 600), st.integers(1, 150), st.integers(0, 8)),
+            min_size=1,
+            max_size=4,
+        ),
+        week_start=st.integers(0, 6),
+        seed=st.integers(0, 2**32),
+    )
+    def test_columns_are_the_plans(
+        self,
+        program: Program,
+        windows: list[tuple[int, int, int]],
+        week_start: int,
+        seed: int,
+    ) -> None:
+        """A plan's weekly columns from the schedule's sums are its sessions' own.
+
+        Each window, and the same window some weeks later (a schedule that
+        repeats every week shares them), with outcomes drawn as the object path
+        draws them.
+        """
+        assume(all(t.start_independent for t in program.templates))
+        rules = DEFAULT_RULES.with_week_start(week_start)
+        first = dt.date(2026, 1, 5)
+        sliced = _Sliced(program, first, 1000, rules, DEFAULT_ATTENDANCE)
+        for offset, days, later in windows:
+            for start in (offset, offset + 7 * later):
+                first_o = first.toordinal() + start
+                end_o = first_o + days
+                window = sliced.window(first_o, end_o, week_start)
+                arrays = sliced.weeks(
+                    window, first_o, end_o, draw=random.Random(seed).random
+                )
+                rng = random.Random(seed)
+                drawn = [
+                    s.with_attendance(
+                        Attendance.ATTENDED
+                        if rng.random() < DEFAULT_ATTENDANCE[s.kind]
+                        else Attendance.ABSENT
+                    )
+                    for s in sliced.between(first_o, end_o)
+                ]
+                base = first_o - ((first_o + 6) % 7 - week_start) % 7
+                assert arrays == _week_arrays(
+                    drawn,
+                    program.timezone,
+                    base=base,
+                    first_ordinal=first_o,
+                    last_ordinal=end_o,
+                    counted_kinds=rules.counted_kinds,
+                    counted_deliveries=rules.standard.counted_deliveries,
+                )

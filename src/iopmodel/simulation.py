@@ -66,7 +66,7 @@ from iopmodel.errors import InvalidValueError, MissingExtraError
 from iopmodel.plans import AftercarePlan, DischargeReason, TreatmentPlan
 from iopmodel.programs import MAX_SCHEDULE_DAYS, Program
 from iopmodel.rules import ATTENDED_HOURS, DEFAULT_RULES, RuleSet
-from iopmodel.rules.batch import _Batch, _PlanRun
+from iopmodel.rules.batch import _Batch, _Counts, _PlanRun
 from iopmodel.sessions import Attendance, Session, SessionKind
 from iopmodel.weeks import _WeekArrays
 
@@ -595,6 +595,7 @@ class _Sliced:
         first_day: dt.date,
         days: int,
         rules: RuleSet | None = None,
+        attendance: Mapping[SessionKind, float] = DEFAULT_ATTENDANCE,
     ) -> None:
         self.program = program
         self.sliced = days <= MAX_SCHEDULE_DAYS and all(
@@ -610,9 +611,11 @@ class _Sliced:
             self.sessions = program.schedule(first_day, end)
             self.ordinals = [s.start.toordinal() for s in self.sessions]
             if rules is not None:
-                self._prefix(days, rules)
+                self._prefix(days, rules, attendance)
 
-    def _prefix(self, days: int, rules: RuleSet) -> None:
+    def _prefix(
+        self, days: int, rules: RuleSet, attendance: Mapping[SessionKind, float]
+    ) -> None:
         counted = rules.counted_kinds
         deliveries = rules.standard.counted_deliveries
         kinds = list(SessionKind)
@@ -630,6 +633,12 @@ class _Sliced:
             else:
                 excluded[day] += session.minutes
                 self.session_minutes.append(0)
+        # a schedule that repeats every week makes the same weeks of every
+        # window of one weekday and length (checked day by day, not assumed)
+        self.periodic = all(
+            day[7:] == day[:-7] for day in (minutes, excluded, visited, *counts)
+        )
+        self.windows: dict[tuple[int, int], _Window] = {}
         self.minutes = list(itertools.accumulate(minutes, initial=0))
         self.excluded = list(itertools.accumulate(excluded, initial=0))
         self.counts = [
@@ -639,13 +648,20 @@ class _Sliced:
         ]
         self.kinds = len(kinds)
         self.visits = list(itertools.accumulate(visited, initial=0))
-        self.session_kinds = [id(s.kind) for s in self.sessions]
+        # per session: its chance of being attended, its week (weeks start on
+        # the rules' week start; a plan's weeks are some of them)
+        self.chances = [attendance[s.kind] for s in self.sessions]
+        weekday = (self.first + 6) % 7  # date.fromordinal(first).weekday()
+        self.anchor = self.first - (weekday - rules.week_start) % 7
+        self.session_weeks = [(o - self.anchor) // 7 for o in self.ordinals]
 
-    def between(self, start: dt.date, end: dt.date) -> tuple[Session, ...]:
-        """The program's sessions on days in ``[start, end)``."""
+    def between(self, start: int, end: int) -> tuple[Session, ...]:
+        """The program's sessions on ordinal days in ``[start, end)``."""
         if not self.sliced:
-            return self.program.schedule(start, end)
-        low, high = self.bounds(start.toordinal(), end.toordinal())
+            return self.program.schedule(
+                dt.date.fromordinal(start), dt.date.fromordinal(end)
+            )
+        low, high = self.bounds(start, end)
         return self.sessions[low:high]
 
     def bounds(self, start: int, end: int) -> tuple[int, int]:
@@ -653,22 +669,25 @@ class _Sliced:
         low = bisect.bisect_left(self.ordinals, start)
         return low, bisect.bisect_left(self.ordinals, end, low)
 
-    def weeks(
-        self,
-        start: dt.date,
-        end: dt.date,
-        *,
-        week_start: int,
-        draw: Callable[[], float],
-        chance: Mapping[int, float],
-    ) -> _WeekArrays:
-        """The weekly columns of a plan over ``[start, end]`` with sessions in ``[start, end)``.
+    def window(self, first_o: int, end_o: int, week_start: int) -> _Window:
+        """The scheduled side of a plan over ordinal days ``[first_o, end_o]``.
 
-        Each session is attended when ``draw() < chance[id(kind)]``, drawn in
-        schedule order (as the object path draws them).
+        Made once per window, or, when the schedule repeats every week over
+        the whole replication, once per weekday and length of the window.
         """
-        first_o, end_o = start.toordinal(), end.toordinal()
-        base = first_o - (start.weekday() - week_start) % 7
+        key = (
+            ((first_o - self.first) % 7, end_o - first_o)
+            if self.periodic
+            else (first_o, end_o)
+        )
+        window = self.windows.get(key)
+        if window is None:
+            window = self.windows[key] = self._window(first_o, end_o, week_start)
+        return window
+
+    def _window(self, first_o: int, end_o: int, week_start: int) -> _Window:
+        weekday = (first_o + 6) % 7  # date.fromordinal(first_o).weekday()
+        base = first_o - (weekday - week_start) % 7
         count = (end_o - base) // 7 + 1
         offset = self.first
         # each week's days [low, high) in the schedule: the window cuts the ends
@@ -690,19 +709,79 @@ class _Sliced:
             session_counts[kind::kinds] = [
                 prefix[high] - prefix[low] for low, high in days
             ]
-        attended = [0] * count
+        return _Window(
+            lead=first_o - base,
+            scheduled=scheduled,
+            excluded=excluded,
+            pending=[0] * count,
+            session_counts=session_counts,
+            visits=visits,
+        )
+
+    def weeks(
+        self,
+        window: _Window,
+        first_o: int,
+        end_o: int,
+        *,
+        draw: Callable[[], float],
+    ) -> _WeekArrays:
+        """The weekly columns of a plan over ordinal days ``[first_o, end_o]``.
+
+        The plan's sessions are those on days in ``[first_o, end_o)``; each is
+        attended when ``draw()`` is below the chance of its kind, drawn in
+        schedule order (as the object path draws them). The other columns are
+        the *window*'s (shared: never changed).
+        """
+        shift = (first_o - window.lead - self.anchor) // 7  # the plan's first week
+        attended = [0] * len(window.scheduled)
         low, high = self.bounds(first_o, end_o)
-        for kind, minutes, ordinal in zip(
-            self.session_kinds[low:high],
+        for chance, minutes, week in zip(
+            self.chances[low:high],
             self.session_minutes[low:high],
-            self.ordinals[low:high],
+            self.session_weeks[low:high],
             strict=True,
         ):
-            if draw() < chance[kind]:
-                attended[(ordinal - base) // 7] += minutes
+            if draw() < chance:
+                attended[week - shift] += minutes
         return _WeekArrays(
-            scheduled, attended, excluded, [0] * count, session_counts, visits
+            window.scheduled,
+            attended,
+            window.excluded,
+            window.pending,
+            window.session_counts,
+            window.visits,
         )
+
+
+@attrs.define(kw_only=True)
+class _Window:
+    """A plan's weeks as its schedule makes them (all but attendance), made once.
+
+    Attributes:
+        lead: Days from the first day of the plan's first week to its start.
+        scheduled: Scheduled minutes a week (the columns are those of
+            :class:`~iopmodel.weeks._WeekArrays`).
+        excluded: Minutes a week that do not count toward program hours.
+        pending: Sessions without an outcome a week (none).
+        session_counts: Sessions a week per kind.
+        visits: Visit days a week.
+        inside: Days of each week inside the window, once known.
+        full: Indices of the full weeks, once known.
+        counted: What the weekly rules that read only the schedule
+            (:attr:`~iopmodel.rules.batch._Tally.scheduled`) count of these
+            weeks, once asked.
+    """
+
+    lead: int
+    scheduled: list[int]
+    excluded: list[int]
+    pending: list[int]
+    session_counts: list[int]
+    visits: list[int]
+    inside: list[int] | None = None
+    full: list[int] = attrs.field(factory=list)
+    counted: _Counts | None = None
 
 
 class _Replication:
@@ -743,6 +822,7 @@ class _Replication:
         self.plan_errors: dict[tuple[int, int, bool], int] = {}
         self.chance = {id(k): p for k, p in scenario.attendance.items()}
         self.floor = scenario.rules.standard.minimum_total_days.value
+        self.first = scenario.start.toordinal()
 
     def run(self) -> _Output:
         scenario = self.scenario
@@ -777,38 +857,38 @@ class _Replication:
         return max(range(len(self.slots)), key=lambda i: (room(i), -i))
 
     def _patient(self, number: int) -> Any:
-        env = self.env
+        env, output = self.env, self.output
         index = self._choose()
         state = _Open(referred=env.now, program=index)
         self.open[number] = state
-        self.output.referrals.append(env.now)
+        output.referrals.append(env.now)
         request = self.slots[index].request()
         yield request
         state.admitted = env.now
-        state.iop_days, state.left = yield from self._iop_stay()
-        self.output.busy.append((state.admitted, env.now))
-        self.output.departures.append(env.now)
+        scenario = self.scenario
+        if scenario.fixed_stay_days is not None:
+            yield env.timeout(scenario.fixed_stay_days)
+            state.iop_days = scenario.fixed_stay_days
+        else:  # weekly reviews at IOP
+            review = self.transitions.random
+            dropout, hazards = scenario.dropout_per_week, scenario.step_down_by_week
+            last = len(hazards) - 1
+            week = 0
+            while True:
+                yield env.timeout(7)
+                week += 1
+                if review() < dropout:
+                    state.left = True
+                    break
+                if review() < hazards[min(week - 1, last)]:
+                    break
+            state.iop_days = 7 * week
+        output.busy.append((state.admitted, env.now))
+        output.departures.append(env.now)
         self.slots[index].release(request)
         del self.open[number]
         if state.referred >= self.cut:
             self._record(number, state, finished=True)
-
-    def _iop_stay(self) -> Any:
-        """Weekly reviews at IOP; returns (days at IOP, left against advice)."""
-        scenario, env = self.scenario, self.env
-        if scenario.fixed_stay_days is not None:
-            yield env.timeout(scenario.fixed_stay_days)
-            return scenario.fixed_stay_days, False
-        week = 0
-        hazards = scenario.step_down_by_week
-        while True:
-            yield env.timeout(7)
-            week += 1
-            if self.transitions.random() < scenario.dropout_per_week:
-                return 7 * week, True
-            hazard = hazards[min(week - 1, len(hazards) - 1)]
-            if self.transitions.random() < hazard:
-                return 7 * week, False
 
     def _censor(self) -> None:
         """Record the patients still waiting or at IOP when the horizon comes."""
@@ -864,13 +944,11 @@ class _Replication:
             else:
                 reason = DischargeReason.GOALS_MET
                 status, days = "discharged", discharge_day - admit_day
-        patient_id = f"r{self.replication}-p{number}"
-        start = scenario.start + dt.timedelta(days=admit_day)
         if self.keep:
             plan = self._objects(
-                patient_id,
+                f"r{self.replication}-p{number}",
                 state,
-                start,
+                scenario.start + dt.timedelta(days=admit_day),
                 iop_days=iop_days,
                 reason=reason,
                 stepped_down=stepped_down,
@@ -878,7 +956,7 @@ class _Replication:
             full, within, errors = _judged(self.batch.run(plan))
         else:
             full, within, errors = self._light(
-                patient_id, state, start, iop_days, finished
+                number, state, admit_day, iop_days, finished=finished
             )
         levels = _IOP_ONLY if not stepped_down else _STEPPED_DOWN
         self.output.records.append(
@@ -909,6 +987,7 @@ class _Replication:
                     scenario.start,
                     span,
                     None if self.batch.needs_sessions(p) else scenario.rules,
+                    scenario.attendance,
                 )
                 for p in scenario.programs
             ]
@@ -916,10 +995,11 @@ class _Replication:
 
     def _light(
         self,
-        patient_id: str,
+        number: int,
         state: _Open,
-        start: dt.date,
+        admit_day: int,
         iop_days: int,
+        *,
         finished: bool,
     ) -> tuple[int, int, int]:
         """Full weeks, weeks within the band and errors of the IOP plan, drawn here.
@@ -937,17 +1017,24 @@ class _Replication:
         scenario = self.scenario
         program = scenario.programs[state.program]
         schedule = self._sliced(state.program)
-        end = start + dt.timedelta(days=iop_days)
+        first = self.first + admit_day
+        end = first + iop_days
         draw, chance = self.attendance.random, self.chance
         left = finished and state.left
-        if not schedule.summed:
-            plan = _light_plan(
+
+        def plan(sessions: tuple[Session, ...] = ()) -> TreatmentPlan:
+            return _light_plan(
                 program,
-                patient_id,
-                start,
-                end,
+                f"r{self.replication}-p{number}",
+                dt.date.fromordinal(first),
+                dt.date.fromordinal(end),
                 left=left,
-                sessions=tuple(
+                sessions=sessions,
+            )
+
+        if not schedule.summed:
+            drawn = plan(
+                tuple(
                     _TRUSTED_SESSION(
                         kind=s.kind,
                         start=s.start,
@@ -959,32 +1046,33 @@ class _Replication:
                         telehealth=s.telehealth,
                         delivery=s.delivery,
                     )
-                    for s in schedule.between(start, end)
-                ),
+                    for s in schedule.between(first, end)
+                )
             )
-            return _judged(self.batch.run(plan))
-        arrays = schedule.weeks(
-            start, end, week_start=scenario.rules.week_start, draw=draw, chance=chance
-        )
-        if not self.batch.countable(program):
-            plan = _light_plan(program, patient_id, start, end, left=left)
-            return _judged(self.batch.run(plan, arrays))
-        weeks = self.batch.weeks(program, start.toordinal(), end.toordinal(), arrays)
-        errors, outside = weeks.counts()
-        inside, pending = weeks.inside, arrays.pending
-        full = within = 0
-        for index, days in enumerate(inside):
-            if days == 7:  # days in a week
-                full += 1
-                within += not pending[index] and index not in outside
+            return _judged(self.batch.run(drawn))
+        window = schedule.window(first, end, scenario.rules.week_start)
+        arrays = schedule.weeks(window, first, end, draw=draw)
+        tally = self.batch.tally(program)
+        if tally is None:
+            return _judged(self.batch.run(plan(), arrays))
+        weeks = self.batch.weeks(program, first, end, arrays, window.inside)
+        if window.counted is None:  # the first plan of this window
+            window.inside = weeks.inside
+            window.full = [i for i, days in enumerate(weeks.inside) if days == 7]
+            window.counted = weeks.counts(tally.scheduled)
+        errors, outside = weeks.counts(tally.attended)
+        errors += window.counted.errors
+        outside |= window.counted.outside
+        pending = arrays.pending
+        full = window.full
+        within = sum(1 for i in full if not pending[i] and i not in outside)
         key = (state.program, iop_days, left)
         plan_errors = self.plan_errors.get(key)
         if plan_errors is None:
-            plan = _light_plan(program, patient_id, start, end, left=left)
             plan_errors = self.plan_errors[key] = self.batch.run(
-                plan, arrays
+                plan(), arrays
             ).plan_errors()
-        return full, within, errors + plan_errors
+        return len(full), within, errors + plan_errors
 
     def _objects(
         self,

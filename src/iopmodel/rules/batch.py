@@ -135,6 +135,7 @@ _SESSION_KINDS: Final = len(SessionKind)
 _ASK: Final = "\0ask"  # a skip reason that must be asked of each subject
 _WEEKLY: Final = frozenset({_HOURS, _SESSIONS, _PATTERN})
 _MISSING: Final[Any] = object()
+_ERROR: Final = Severity.ERROR
 
 
 def validate_many(
@@ -234,15 +235,21 @@ class _Batch:
         return _PlanRun(self, plan, arrays)
 
     def weeks(
-        self, program: Program, first: int, last: int, arrays: _WeekArrays
+        self,
+        program: Program,
+        first: int,
+        last: int,
+        arrays: _WeekArrays,
+        inside: list[int] | None = None,
     ) -> _Weeks:
         """The weekly columns of a plan of *program* over ordinal days ``[first, last]``.
 
         For a caller that has no plan object (a simulation): the plan is
         taken to have a planned discharge date, and only :meth:`_Weeks.counts`
-        may be asked of it, when :meth:`countable` says so.
+        may be asked of it, when :meth:`countable` says so. *inside*: as
+        :class:`_Weeks` takes it.
         """
-        return _Weeks(self, program, first, last, arrays, ends=True)
+        return _Weeks(self, program, first, last, arrays, ends=True, inside=inside)
 
     def minute_limits(self, program: Program) -> tuple[int, int | None] | None:
         """The program's weekly band in minutes, or ``None`` without a band."""
@@ -285,9 +292,10 @@ class _Batch:
             return cached[1]
         from iopmodel.rules.catalogue import ATTENDED_HOURS  # noqa: PLC0415 - catalogue imports the checks batch imports
 
-        weekly: list[tuple[Rule[Any], int, bool, bool]] = []
+        scheduled: list[tuple[Rule[Any], int, bool, bool]] = []
+        attended: list[tuple[Rule[Any], int, bool, bool]] = []
         plan: list[tuple[Rule[Any], bool]] = []
-        tally: _Tally | None = _Tally(weekly, plan)
+        tally: _Tally | None = _Tally(scheduled, attended, plan)
         reasons = self.skip_reasons(program)
         for (rule, kind), reason in zip(self.compiled, reasons, strict=True):
             errors = rule.severity is Severity.ERROR
@@ -302,7 +310,12 @@ class _Batch:
                 tally = None
                 break
             if kind in _WEEKLY and not asks:
-                weekly.append((rule, kind, errors, outside))
+                reads = (
+                    attended
+                    if kind == _HOURS and rule.params.basis == "attended"
+                    else scheduled
+                )
+                reads.append((rule, kind, errors, outside))
             elif kind in {_COURSE, _RECORD} and not outside:
                 plan.append((rule, asks))
             else:
@@ -392,7 +405,8 @@ class _Weeks:
 
     *first_o* and *last_o* are the window's first and last day (ordinals,
     inclusive); *ends* says whether the plan has a discharge or planned
-    discharge date (the step-down allowance needs one).
+    discharge date (the step-down allowance needs one); *inside*, the days
+    of each week inside the window, when known (windows alike share it).
     """
 
     def __init__(
@@ -404,6 +418,7 @@ class _Weeks:
         arrays: _WeekArrays,
         *,
         ends: bool,
+        inside: list[int] | None = None,
     ) -> None:
         self.batch = batch
         self.program = program
@@ -413,10 +428,13 @@ class _Weeks:
         self.arrays = arrays
         count = len(arrays.scheduled)
         self.count = count
-        inside = [7] * count
-        for week in {0, count - 1}:
-            week_first = self.base + 7 * week
-            inside[week] = min(week_first + 6, last_o) - max(week_first, first_o) + 1
+        if inside is None:
+            inside = [7] * count
+            for week in {0, count - 1}:
+                week_first = self.base + 7 * week
+                inside[week] = (
+                    min(week_first + 6, last_o) - max(week_first, first_o) + 1
+                )
         self.inside = inside
         self.ends = ends
 
@@ -519,25 +537,34 @@ class _Weeks:
                 flagged.append((index, (days, minutes)))
         return flagged
 
-    def counts(self) -> _Counts:
+    def counts(
+        self, rules: Iterable[tuple[Rule[Any], int, bool, bool]] | None = None
+    ) -> _Counts:
         """What a simulation reads of the weekly rules' findings, without making them.
 
-        Only the rules :meth:`_Batch.tally` keeps are screened; each flagged
-        week's severity is the one the rule's own message function gives it,
-        found once per distinct week (see :meth:`_Batch.severity`).
+        Only the rules :meth:`_Batch.tally` keeps are screened (*rules*: some
+        of them, such as :attr:`_Tally.scheduled`); each flagged week's
+        severity is the one the rule's own message function gives it, found
+        once per distinct week (see :meth:`_Batch.severity`).
         """
-        tally = self.batch.tally(self.program)
-        assert tally is not None  # noqa: S101 - callers check _Batch.countable
+        batch = self.batch
+        if rules is None:
+            tally = batch.tally(self.program)
+            assert tally is not None  # noqa: S101 - callers check _Batch.countable
+            rules = (*tally.scheduled, *tally.attended)
+        severities, program = batch.severities, id(self.program)
         errors = 0
         outside: set[int] = set()
-        for rule, kind, counts_errors, marks_outside in tally.weekly:
+        for rule, kind, counts_errors, marks_outside in rules:
             for index, key in self.flagged(rule, kind):
-                severity = self.batch.severity(rule, kind, self, index, key)
+                severity = severities.get((id(rule), program, *key), _MISSING)
+                if severity is _MISSING:
+                    severity = batch.severity(rule, kind, self, index, key)
                 if severity is None:
                     continue
                 if marks_outside:
                     outside.add(index)
-                if counts_errors and severity is Severity.ERROR:
+                if counts_errors and severity is _ERROR:
                     errors += 1
         return _Counts(errors, outside)
 
@@ -748,10 +775,16 @@ class _Counts(NamedTuple):
 
 
 class _Tally(NamedTuple):
-    """The rules that count, for plans of one program (see :meth:`_Batch.tally`)."""
+    """The rules that count, for plans of one program (see :meth:`_Batch.tally`).
 
-    weekly: list[tuple[Rule[Any], int, bool, bool]]
-    """Weekly rules: (rule, kind, its errors count, its weeks are outside the band)."""
+    Weekly rules are (rule, kind, its errors count, its weeks are outside the
+    band), split by the columns they read.
+    """
+
+    scheduled: list[tuple[Rule[Any], int, bool, bool]]
+    """Weekly rules that read only the schedule (scheduled minutes, counts, visits)."""
+    attended: list[tuple[Rule[Any], int, bool, bool]]
+    """Weekly rules that read attended hours and pending sessions."""
     plan: list[tuple[Rule[Any], bool]]
     """Rules that read the plan: (rule, whether its precondition must be asked)."""
 
