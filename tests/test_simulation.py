@@ -453,9 +453,23 @@ class TestCounted:
         assert errors[0] == errors[1]
 
 
+@st.composite
+def seasonal_programs(draw: st.DrawFn) -> Program:
+    """Programs whose schedule may not repeat every week (BYMONTH, UNTIL)."""
+    program = draw(programs(weekly_only=False))
+    template = program.templates[0]
+    if not template.start_independent:
+        return program
+    extra = draw(
+        st.sampled_from(["", ";BYMONTH=2,3", ";BYMONTH=7", ";UNTIL=20260601T000000Z"])
+    )
+    seasonal = attrs.evolve(template, rrule=template.rrule + extra)
+    return attrs.evolve(program, templates=(*program.templates, seasonal))
+
+
 class TestWeeklyColumns:
     @given(
-        program=programs(weekly_only=False),
+        program=seasonal_programs(),
         windows=st.lists(
             st.tuples(st.integers(0, 600), st.integers(1, 150), st.integers(0, 8)),
             min_size=1,
