@@ -903,16 +903,13 @@ class _Replication:
         scenario = self.scenario
         horizon = scenario.horizon_days
         program = scenario.programs[state.program]
-        base: dict[str, Any] = {
-            "replication": self.replication,
-            "patient": number,
-            "program": program.name,
-            "referred_day": state.referred,
-        }
         if state.admitted is None:  # still waiting at the horizon
             self.output.records.append(
                 PatientRecord(
-                    **base,
+                    replication=self.replication,
+                    patient=number,
+                    program=program.name,
+                    referred_day=state.referred,
                     admitted_day=None,
                     wait_days=horizon - state.referred,
                     status="waiting",
@@ -961,7 +958,10 @@ class _Replication:
         levels = _IOP_ONLY if not stepped_down else _STEPPED_DOWN
         self.output.records.append(
             PatientRecord(
-                **base,
+                replication=self.replication,
+                patient=number,
+                program=program.name,
+                referred_day=state.referred,
                 admitted_day=state.admitted,
                 wait_days=state.admitted - state.referred,
                 status=status,
@@ -1019,21 +1019,15 @@ class _Replication:
         schedule = self._sliced(state.program)
         first = self.first + admit_day
         end = first + iop_days
-        draw, chance = self.attendance.random, self.chance
+        draw = self.attendance.random
         left = finished and state.left
-
-        def plan(sessions: tuple[Session, ...] = ()) -> TreatmentPlan:
-            return _light_plan(
-                program,
-                f"r{self.replication}-p{number}",
-                dt.date.fromordinal(first),
-                dt.date.fromordinal(end),
-                left=left,
-                sessions=sessions,
-            )
-
         if not schedule.summed:
-            drawn = plan(
+            chance = self.chance
+            drawn = self._plan(
+                number,
+                state,
+                first,
+                end,
                 tuple(
                     _TRUSTED_SESSION(
                         kind=s.kind,
@@ -1047,14 +1041,16 @@ class _Replication:
                         delivery=s.delivery,
                     )
                     for s in schedule.between(first, end)
-                )
+                ),
+                finished=finished,
             )
             return _judged(self.batch.run(drawn))
         window = schedule.window(first, end, scenario.rules.week_start)
         arrays = schedule.weeks(window, first, end, draw=draw)
         tally = self.batch.tally(program)
         if tally is None:
-            return _judged(self.batch.run(plan(), arrays))
+            plan = self._plan(number, state, first, end, finished=finished)
+            return _judged(self.batch.run(plan, arrays))
         weeks = self.batch.weeks(program, first, end, arrays, window.inside)
         if window.counted is None:  # the first plan of this window
             window.inside = weeks.inside
@@ -1063,16 +1059,37 @@ class _Replication:
         errors, outside = weeks.counts(tally.attended)
         errors += window.counted.errors
         outside |= window.counted.outside
-        pending = arrays.pending
         full = window.full
-        within = sum(1 for i in full if not pending[i] and i not in outside)
+        # every outcome is drawn (no pending week): within is full but outside
+        within = len(full) - len(outside.intersection(full))
         key = (state.program, iop_days, left)
         plan_errors = self.plan_errors.get(key)
         if plan_errors is None:
+            plan = self._plan(number, state, first, end, finished=finished)
             plan_errors = self.plan_errors[key] = self.batch.run(
-                plan(), arrays
+                plan, arrays
             ).plan_errors()
         return len(full), within, errors + plan_errors
+
+    def _plan(
+        self,
+        number: int,
+        state: _Open,
+        first: int,
+        end: int,
+        sessions: tuple[Session, ...] = (),
+        *,
+        finished: bool,
+    ) -> TreatmentPlan:
+        """The light plan of patient *number* at IOP on ordinal days ``[first, end]``."""
+        return _light_plan(
+            self.scenario.programs[state.program],
+            f"r{self.replication}-p{number}",
+            dt.date.fromordinal(first),
+            dt.date.fromordinal(end),
+            left=finished and state.left,
+            sessions=sessions,
+        )
 
     def _objects(
         self,
