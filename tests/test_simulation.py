@@ -499,7 +499,7 @@ class TestWeeklyColumns:
             for start in (offset, offset + 7 * later):
                 first_o = first.toordinal() + start
                 end_o = first_o + days
-                window = sliced.window(first_o, end_o, week_start)
+                window = sliced.window(first_o, end_o)
                 arrays = sliced.weeks(
                     window, first_o, end_o, draw=random.Random(seed).random
                 )

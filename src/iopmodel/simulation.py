@@ -4,9 +4,10 @@ Ask "what if" of a design before running it: how long is the wait for a slot
 with 12 places, how many patients reach 90 days in treatment, how often weekly
 attended hours fall below the floor when attendance is 85 %. The engine is
 `SimPy <https://simpy.readthedocs.io>`_ (the ``simulation`` extra:
-``pip install "iopmodel[simulation]"``); the simulated patients are real
-:class:`~iopmodel.episodes.Episode` and :class:`~iopmodel.plans.TreatmentPlan`
-objects, checked by the same transition table and the same rules.
+``pip install "iopmodel[simulation]"``); the simulated patients follow the
+episodes' transition table and their IOP stays are judged by the same rules
+(with ``keep_objects=True``, as real :class:`~iopmodel.episodes.Episode` and
+:class:`~iopmodel.plans.TreatmentPlan` objects, with the same records).
 
 The model, per replication:
 
@@ -583,10 +584,11 @@ class _Sliced:
     :meth:`~iopmodel.programs.Program.schedule` would.
 
     With *rules* given, it also keeps day-by-day prefix sums of the schedule as
-    those rules count it (the kinds and delivery modes of their standard), so a
-    patient's weekly scheduled and excluded minutes, session counts and visit
-    days are sums over days (week granularity), and only attendance is drawn
-    session by session.
+    those rules count it (the kinds and delivery modes of their standard, weeks
+    from their week start), so a patient's weekly scheduled and excluded
+    minutes, session counts and visit days are sums over days (week
+    granularity), and only attendance is drawn session by session, with the
+    chance *attendance* gives each kind.
     """
 
     def __init__(
@@ -651,8 +653,9 @@ class _Sliced:
         # per session: its chance of being attended, its week (weeks start on
         # the rules' week start; a plan's weeks are some of them)
         self.chances = [attendance[s.kind] for s in self.sessions]
+        self.week_start = rules.week_start
         weekday = (self.first + 6) % 7  # date.fromordinal(first).weekday()
-        self.anchor = self.first - (weekday - rules.week_start) % 7
+        self.anchor = self.first - (weekday - self.week_start) % 7
         self.session_weeks = [(o - self.anchor) // 7 for o in self.ordinals]
 
     def between(self, start: int, end: int) -> tuple[Session, ...]:
@@ -669,7 +672,7 @@ class _Sliced:
         low = bisect.bisect_left(self.ordinals, start)
         return low, bisect.bisect_left(self.ordinals, end, low)
 
-    def window(self, first_o: int, end_o: int, week_start: int) -> _Window:
+    def window(self, first_o: int, end_o: int) -> _Window:
         """The scheduled side of a plan over ordinal days ``[first_o, end_o]``.
 
         Made once per window, or, when the schedule repeats every week over
@@ -682,12 +685,12 @@ class _Sliced:
         )
         window = self.windows.get(key)
         if window is None:
-            window = self.windows[key] = self._window(first_o, end_o, week_start)
+            window = self.windows[key] = self._window(first_o, end_o)
         return window
 
-    def _window(self, first_o: int, end_o: int, week_start: int) -> _Window:
+    def _window(self, first_o: int, end_o: int) -> _Window:
         weekday = (first_o + 6) % 7  # date.fromordinal(first_o).weekday()
-        base = first_o - (weekday - week_start) % 7
+        base = first_o - (weekday - self.week_start) % 7
         count = (end_o - base) // 7 + 1
         offset = self.first
         # each week's days [low, high) in the schedule: the window cuts the ends
@@ -1045,7 +1048,7 @@ class _Replication:
                 finished=finished,
             )
             return _judged(self.batch.run(drawn))
-        window = schedule.window(first, end, scenario.rules.week_start)
+        window = schedule.window(first, end)
         arrays = schedule.weeks(window, first, end, draw=draw)
         tally = self.batch.tally(program)
         if tally is None:
@@ -1211,10 +1214,12 @@ def run(
 ) -> SimulationResult:
     """Simulate *scenario* for *replications* independent replications.
 
-    Patients are light records during the run; each patient's IOP plan is
-    sliced from the program's schedule (expanded once per replication) and
-    validated by :func:`~iopmodel.rules.batch.validate_many`'s fused pass. With
-    *keep_objects*, every patient is also built as a real
+    Patients are light records during the run; each patient's IOP weeks are
+    summed from the program's schedule (expanded once per replication) with
+    attendance drawn session by session, and the rules' outcomes (errors,
+    weeks within the band) are counted from them as
+    :func:`~iopmodel.rules.batch.validate_many`'s fused pass would report them.
+    With *keep_objects*, every patient is also built as a real
     :class:`~iopmodel.episodes.Episode` and
     :class:`~iopmodel.plans.TreatmentPlan` through the public API; the records
     are the same either way (the same random draws, the same rules).
