@@ -650,13 +650,17 @@ class _Sliced:
         ]
         self.kinds = len(kinds)
         self.visits = list(itertools.accumulate(visited, initial=0))
-        # per session: its chance of being attended, its week (weeks start on
-        # the rules' week start; a plan's weeks are some of them)
-        self.chances = [attendance[s.kind] for s in self.sessions]
+        # per session: its chance of being attended, its minutes toward program
+        # hours and its week (weeks start on the rules' week start)
         self.week_start = rules.week_start
         weekday = (self.first + 6) % 7  # date.fromordinal(first).weekday()
         self.anchor = self.first - (weekday - self.week_start) % 7
-        self.session_weeks = [(o - self.anchor) // 7 for o in self.ordinals]
+        self.drawn = [
+            (attendance[s.kind], minutes, (o - self.anchor) // 7)
+            for s, minutes, o in zip(
+                self.sessions, self.session_minutes, self.ordinals, strict=True
+            )
+        ]
 
     def between(self, start: int, end: int) -> tuple[Session, ...]:
         """The program's sessions on ordinal days in ``[start, end)``."""
@@ -739,12 +743,7 @@ class _Sliced:
         shift = (first_o - window.lead - self.anchor) // 7  # the plan's first week
         attended = [0] * len(window.scheduled)
         low, high = self.bounds(first_o, end_o)
-        for chance, minutes, week in zip(
-            self.chances[low:high],
-            self.session_minutes[low:high],
-            self.session_weeks[low:high],
-            strict=True,
-        ):
+        for chance, minutes, week in self.drawn[low:high]:
             if draw() < chance:
                 attended[week - shift] += minutes
         return _WeekArrays(
