@@ -8,12 +8,12 @@ Run by hand (needs the simulation extra)::
 
 The models take turns in every run, so load from elsewhere slows them alike.
 Prints patients per second for ``iopmodel.simulation.run`` (every session's
-attendance drawn, every plan validated by the batch validator; week
-granularity), for ``run(..., keep_objects=True)`` (real episodes and treatment
-plans through the public API) and, in the same run, for a plain SimPy model of
-the same design written here (the same
-arrivals, slots and weekly step-down/dropout reviews, but no plans, no
-sessions, no validation). The difference is the price of the clinical detail.
+attendance drawn, every plan's rule outcomes counted; week granularity), for
+``run(..., keep_objects=True)`` (real episodes and treatment plans through the
+public API) and, in the same run, for a plain SimPy model of the same design
+written here (the same arrivals, slots and weekly step-down/dropout reviews,
+but no plans, no sessions, no validation). The difference is the price of the
+clinical detail.
 """
 
 from __future__ import annotations

@@ -261,6 +261,14 @@ class TestCounts:
             weeks = batch.weeks(plan.program, run.first_o, run.last_o, run.arrays)
             assert weeks.inside == run.inside
             assert weeks.counts() == (errors, outside)
+            tally = batch.tally(plan.program)
+            assert tally is not None
+            scheduled, attended = (
+                weeks.counts(tally.scheduled),
+                weeks.counts(tally.attended),
+            )
+            assert scheduled.errors + attended.errors == errors
+            assert scheduled.outside | attended.outside == outside
 
     def test_rules_of_your_own_are_not_counted(self) -> None:
         """A rule of your own may report anything: only its report can tell."""
