@@ -6,13 +6,14 @@ Run by hand (needs the simulation extra)::
     python benchmarks/simulate.py            # median of 5 runs
     python benchmarks/simulate.py --runs 7
 
+The models take turns in every run, so load from elsewhere slows them alike.
 Prints patients per second for ``iopmodel.simulation.run`` (every session's
-attendance drawn, every plan validated by the batch validator; week
-granularity), for ``run(..., keep_objects=True)`` (real episodes and treatment
-plans through the public API) and, in the same run, for a plain SimPy model of
-the same design written here (the same
-arrivals, slots and weekly step-down/dropout reviews, but no plans, no
-sessions, no validation). The difference is the price of the clinical detail.
+attendance drawn, every plan's rule outcomes counted; week granularity), for
+``run(..., keep_objects=True)`` (real episodes and treatment plans through the
+public API) and, in the same run, for a plain SimPy model of the same design
+written here (the same arrivals, slots and weekly step-down/dropout reviews,
+but no plans, no sessions, no validation). The difference is the price of the
+clinical detail.
 """
 
 from __future__ import annotations
@@ -83,22 +84,26 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     design = scenario()
-    rows = []
-    for name, function in (
+    models = (
         ("iopmodel.simulation.run", lambda: len(run(design, seed=1).records)),
         (
             "run(keep_objects=True)",
             lambda: len(run(design, seed=1, keep_objects=True).records),
         ),
         ("plain SimPy (no plans, no validation)", lambda: plain_simpy(design, 1)),
-    ):
-        timings, patients = [], 0
-        for _ in range(args.runs):
+    )
+    # Round robin: a machine shared with other work slows every model alike.
+    timings: list[list[float]] = [[] for _ in models]
+    patients = [0] * len(models)
+    for _ in range(args.runs):
+        for index, (_name, function) in enumerate(models):
             started = time.perf_counter()
-            patients = function()
-            timings.append(time.perf_counter() - started)
-        seconds = statistics.median(timings)
-        rows.append((name, patients, seconds))
+            patients[index] = function()
+            timings[index].append(time.perf_counter() - started)
+    rows = [
+        (name, patients[index], statistics.median(timings[index]))
+        for index, (name, _function) in enumerate(models)
+    ]
     print(
         f"two years, {RATE_PER_WEEK:.0f} referrals a week; median of {args.runs} runs"
     )

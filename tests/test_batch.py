@@ -28,8 +28,14 @@ from iopmodel import (
     validate,
 )
 from iopmodel.examples import evening_iop
-from iopmodel.rules import SCHEDULED_HOURS, Observation, Subject, rule
-from iopmodel.rules.batch import validate_many
+from iopmodel.rules import (
+    ATTENDED_HOURS,
+    SCHEDULED_HOURS,
+    Observation,
+    Subject,
+    rule,
+)
+from iopmodel.rules.batch import _Batch, validate_many
 from iopmodel.standards import HoursBand
 from iopmodel.strategies import (
     attendances,
@@ -231,3 +237,71 @@ class TestBatch:
             evening_iop(), patient_id="p", start=dt.date(2026, 3, 4), days=30
         )
         assert validate_many([plan], progress=True) == [validate(plan)]
+
+
+def _all_errors(rules: RuleSet) -> RuleSet:
+    """*rules* with every rule an error, but HRS003 (which reads the sessions)."""
+    return attrs.evolve(
+        rules,
+        rules=[
+            r if r.id == "HRS003" else attrs.evolve(r, severity=Severity.ERROR)
+            for r in rules
+        ],
+    )
+
+
+COUNT_RULE_SETS = [
+    *RULE_SETS,
+    _all_errors(DEFAULT_RULES),
+    _all_errors(MEDICARE_2024_RULES.with_step_down_allowance(1)),
+    DEFAULT_RULES.with_rule(
+        attrs.evolve(
+            DEFAULT_RULES.get("HRS002"),
+            params=attrs.evolve(DEFAULT_RULES.get("HRS002").params, basis="scheduled"),
+        )
+    ),
+]
+
+
+class TestCounts:
+    """The simulation's counts of a plan's outcomes are what its report says."""
+
+    @given(
+        cohort_plans(),
+        st.sampled_from(COUNT_RULE_SETS),
+        st.one_of(st.none(), st.dates(dt.date(2026, 1, 1), dt.date(2027, 6, 1))),
+    )
+    def test_counts_are_the_report(
+        self, plan: TreatmentPlan, rules: RuleSet, as_of: dt.date | None
+    ) -> None:
+        """Errors and the weeks outside the attended band, without the findings."""
+        batch = _Batch(rules, as_of)
+        assume(batch.countable(plan.program))
+        run = batch.run(plan)
+        report = run.report()
+        errors, outside = run.counts()
+        assert errors + run.plan_errors() == len(report.errors)
+        assert {run.week_start(index) for index in outside} == {
+            f.week for f in report if f.rule_id == ATTENDED_HOURS.id
+        }
+        if run.ends:  # what a simulation counts, from the columns alone
+            weeks = batch.weeks(plan.program, run.first_o, run.last_o, run.arrays)
+            assert weeks.inside == run.inside
+            assert weeks.counts() == (errors, outside)
+            tally = batch.tally(plan.program)
+            assert tally is not None
+            scheduled, attended = (
+                weeks.counts(tally.scheduled),
+                weeks.counts(tally.attended),
+            )
+            assert scheduled.errors + attended.errors == errors
+            assert scheduled.outside | attended.outside == outside
+
+    def test_rules_of_your_own_are_not_counted(self) -> None:
+        """A rule of your own may report anything: only its report can tell."""
+        program = evening_iop()
+        assert _Batch(DEFAULT_RULES, None).countable(program)
+        mine = attrs.evolve(no_fridays, severity=Severity.ERROR)
+        assert not _Batch(DEFAULT_RULES.with_rule(mine), None).countable(program)
+        # a warning of your own changes no count
+        assert _Batch(DEFAULT_RULES.with_rule(no_fridays), None).countable(program)

@@ -14,19 +14,34 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from iopmodel import InvalidValueError, Move, Program, SessionKind, validate
+from iopmodel import (
+    DEFAULT_RULES,
+    MEDICARE_2024_RULES,
+    InvalidValueError,
+    Move,
+    Program,
+    RuleSet,
+    SessionKind,
+    Severity,
+    validate,
+)
 from iopmodel.episodes import TRANSITIONS, EpisodeStatus
 from iopmodel.examples import day_php, evening_iop
+from iopmodel.rules.batch import _Batch
+from iopmodel.sessions import Attendance, DeliveryMode
 from iopmodel.simulation import (
+    DEFAULT_ATTENDANCE,
     HorizonWarning,
     MeasureSummary,
     Scenario,
+    _light_plan,
     _Sliced,
     mser5,
     run,
     sweep,
 )
-from iopmodel.strategies import programs
+from iopmodel.strategies import iop_programs, programs
+from iopmodel.weeks import _week_arrays
 
 FIXED = Scenario(
     programs=[evening_iop()],  # 12 slots
@@ -314,6 +329,46 @@ class TestFastPath:
             [r for r in heavy.records if r.admitted_day is not None]
         )
 
+    def test_sessions_that_do_not_count_stay_out_of_hours(self) -> None:
+        """Kinds and delivery modes the standard does not count stay out of the sums.
+
+        Without HRS003 in the set, a mutual-support meeting is summed from the
+        schedule, and so is an audio-only group under a standard that counts
+        only in-person and video sessions: neither adds to the hours.
+        """
+        program = evening_iop()
+        group, individual = program.templates
+        meeting = attrs.evolve(
+            group, kind=SessionKind.MUTUAL_SUPPORT, rrule="FREQ=WEEKLY;BYDAY=SA"
+        )
+        audio = attrs.evolve(
+            group, rrule="FREQ=WEEKLY;BYDAY=TH", delivery=DeliveryMode.AUDIO_ONLY
+        )
+        in_person = attrs.evolve(group, rrule="FREQ=WEEKLY;BYDAY=MO,WE")
+        no_audio = DEFAULT_RULES.with_standard(
+            attrs.evolve(
+                DEFAULT_RULES.standard,
+                counted_deliveries=[DeliveryMode.IN_PERSON, DeliveryMode.VIDEO],
+            )
+        )
+        for design, rules in (
+            (
+                attrs.evolve(program, templates=(*program.templates, meeting)),
+                DEFAULT_RULES.without("HRS003"),
+            ),
+            (attrs.evolve(program, templates=(in_person, audio, individual)), no_audio),
+        ):
+            scenario = Scenario(
+                programs=[design],
+                referrals_per_week=3,
+                horizon_days=300,
+                warmup_days=10,
+                rules=rules,
+            )
+            light = run(scenario, seed=3)
+            heavy = run(scenario, seed=3, keep_objects=True)
+            assert light.records == heavy.records
+
     def test_start_anchored_templates_fall_back(self) -> None:
         """A template anchored on its start (every other week) is expanded per patient."""
         program = evening_iop()
@@ -342,4 +397,128 @@ class TestFastPath:
         sliced = _Sliced(program, first, 1000)
         start = first + dt.timedelta(days=offset)
         end = start + dt.timedelta(days=days)
-        assert sliced.between(start, end) == program.schedule(start, end)
+        assert sliced.between(start.toordinal(), end.toordinal()) == program.schedule(
+            start, end
+        )
+
+
+def _all_errors(rules: RuleSet) -> RuleSet:
+    """*rules* with every rule an error, but HRS003 (which reads the sessions)."""
+    return attrs.evolve(
+        rules,
+        rules=[
+            r if r.id == "HRS003" else attrs.evolve(r, severity=Severity.ERROR)
+            for r in rules
+        ],
+    )
+
+
+ALL_ERRORS = {
+    "default": _all_errors(DEFAULT_RULES),
+    "medicare": _all_errors(MEDICARE_2024_RULES),
+}
+
+
+class TestCounted:
+    @pytest.mark.parametrize("name", ["default", "medicare"])
+    @given(
+        program=iop_programs(),
+        first=st.integers(0, 800),
+        second=st.integers(0, 800),
+        days=st.integers(1, 200),
+        left=st.booleans(),
+    )
+    def test_plan_rules_read_no_date(  # noqa: PLR0917 - the parts of two stays
+        self,
+        name: str,
+        program: Program,
+        first: int,
+        second: int,
+        days: int,
+        left: bool,
+    ) -> None:
+        """Stays alike but for their start get the same errors from plan-level rules.
+
+        A run counts them once per program, days at IOP and way of leaving.
+        """
+        rules = ALL_ERRORS[name]
+        errors = []
+        for offset in (first, second):
+            start = dt.date(2026, 1, 5) + dt.timedelta(days=offset)
+            end = start + dt.timedelta(days=days)
+            plan = _light_plan(program, "p", start, end, left=left)
+            batch = _Batch(rules, None)
+            assert batch.countable(program)
+            errors.append(batch.run(plan).plan_errors())
+        assert errors[0] == errors[1]
+
+
+@st.composite
+def seasonal_programs(draw: st.DrawFn) -> Program:
+    """Programs whose schedule may not repeat every week (BYMONTH, UNTIL)."""
+    program = draw(programs(weekly_only=False))
+    template = program.templates[0]
+    if not template.start_independent:
+        return program
+    extra = draw(
+        st.sampled_from(["", ";BYMONTH=2,3", ";BYMONTH=7", ";UNTIL=20260601T000000Z"])
+    )
+    seasonal = attrs.evolve(template, rrule=template.rrule + extra)
+    return attrs.evolve(program, templates=(*program.templates, seasonal))
+
+
+class TestWeeklyColumns:
+    @given(
+        program=seasonal_programs(),
+        windows=st.lists(
+            st.tuples(st.integers(0, 600), st.integers(1, 150), st.integers(0, 8)),
+            min_size=1,
+            max_size=4,
+        ),
+        week_start=st.integers(0, 6),
+        seed=st.integers(0, 2**32),
+    )
+    def test_columns_are_the_plans(
+        self,
+        program: Program,
+        windows: list[tuple[int, int, int]],
+        week_start: int,
+        seed: int,
+    ) -> None:
+        """A plan's weekly columns from the schedule's sums are its sessions' own.
+
+        Each window, and the same window some weeks later (a schedule that
+        repeats every week shares them), with outcomes drawn as the object path
+        draws them.
+        """
+        assume(all(t.start_independent for t in program.templates))
+        rules = DEFAULT_RULES.with_week_start(week_start)
+        first = dt.date(2026, 1, 5)
+        sliced = _Sliced(program, first, 1000, rules, DEFAULT_ATTENDANCE)
+        for offset, days, later in windows:
+            for start in (offset, offset + 7 * later):
+                first_o = first.toordinal() + start
+                end_o = first_o + days
+                window = sliced.window(first_o, end_o)
+                arrays = sliced.weeks(
+                    window, first_o, end_o, draw=random.Random(seed).random
+                )
+                rng = random.Random(seed)
+                drawn = [
+                    s.with_attendance(
+                        Attendance.ATTENDED
+                        if rng.random() < DEFAULT_ATTENDANCE[s.kind]
+                        else Attendance.ABSENT
+                    )
+                    for s in sliced.between(first_o, end_o)
+                ]
+                base = first_o - ((first_o + 6) % 7 - week_start) % 7
+                assert arrays == _week_arrays(
+                    drawn,
+                    program.timezone,
+                    base=base,
+                    first_ordinal=first_o,
+                    last_ordinal=end_o,
+                    counted_kinds=rules.counted_kinds,
+                    counted_deliveries=rules.standard.counted_deliveries,
+                )

@@ -4,9 +4,10 @@ Ask "what if" of a design before running it: how long is the wait for a slot
 with 12 places, how many patients reach 90 days in treatment, how often weekly
 attended hours fall below the floor when attendance is 85 %. The engine is
 `SimPy <https://simpy.readthedocs.io>`_ (the ``simulation`` extra:
-``pip install "iopmodel[simulation]"``); the simulated patients are real
-:class:`~iopmodel.episodes.Episode` and :class:`~iopmodel.plans.TreatmentPlan`
-objects, checked by the same transition table and the same rules.
+``pip install "iopmodel[simulation]"``); the simulated patients follow the
+episodes' transition table and their IOP stays are judged by the same rules
+(with ``keep_objects=True``, as real :class:`~iopmodel.episodes.Episode` and
+:class:`~iopmodel.plans.TreatmentPlan` objects, with the same records).
 
 The model, per replication:
 
@@ -66,7 +67,7 @@ from iopmodel.errors import InvalidValueError, MissingExtraError
 from iopmodel.plans import AftercarePlan, DischargeReason, TreatmentPlan
 from iopmodel.programs import MAX_SCHEDULE_DAYS, Program
 from iopmodel.rules import ATTENDED_HOURS, DEFAULT_RULES, RuleSet
-from iopmodel.rules.batch import _Batch
+from iopmodel.rules.batch import _Batch, _Counts, _PlanRun
 from iopmodel.sessions import Attendance, Session, SessionKind
 from iopmodel.weeks import _WeekArrays
 
@@ -582,10 +583,12 @@ class _Sliced:
     otherwise each patient's window is expanded on its own, as
     :meth:`~iopmodel.programs.Program.schedule` would.
 
-    With *counted* kinds given, it also keeps day-by-day prefix sums of the
-    schedule, so a patient's weekly scheduled minutes, session counts and visit
-    days are sums over days (week granularity), and only attendance is drawn
-    session by session.
+    With *rules* given, it also keeps day-by-day prefix sums of the schedule as
+    those rules count it (the kinds and delivery modes of their standard, weeks
+    from their week start), so a patient's weekly scheduled and excluded
+    minutes, session counts and visit days are sums over days (week
+    granularity), and only attendance is drawn session by session, with the
+    chance *attendance* gives each kind.
     """
 
     def __init__(
@@ -593,7 +596,8 @@ class _Sliced:
         program: Program,
         first_day: dt.date,
         days: int,
-        counted: frozenset[SessionKind] | None = None,
+        rules: RuleSet | None = None,
+        attendance: Mapping[SessionKind, float] = DEFAULT_ATTENDANCE,
     ) -> None:
         self.program = program
         self.sliced = days <= MAX_SCHEDULE_DAYS and all(
@@ -602,25 +606,43 @@ class _Sliced:
         self.sessions: tuple[Session, ...] = ()
         self.ordinals: list[int] = []
         self.first = first_day.toordinal()
+        #: Whether the day sums are kept (:meth:`weeks` may be asked).
+        self.summed = rules is not None and self.sliced
         if self.sliced:
             end = first_day + dt.timedelta(days=days)
             self.sessions = program.schedule(first_day, end)
             self.ordinals = [s.start.toordinal() for s in self.sessions]
-            if counted is not None:
-                self._prefix(days, counted)
+            if rules is not None:
+                self._prefix(days, rules, attendance)
 
-    def _prefix(self, days: int, counted: frozenset[SessionKind]) -> None:
+    def _prefix(
+        self, days: int, rules: RuleSet, attendance: Mapping[SessionKind, float]
+    ) -> None:
+        counted = rules.counted_kinds
+        deliveries = rules.standard.counted_deliveries
         kinds = list(SessionKind)
-        minutes = [0] * days
+        minutes, excluded, visited = [0] * days, [0] * days, [0] * days
         counts = [[0] * days for _ in kinds]
-        visited = [0] * days
+        # minutes of each session toward program hours (0: it does not count)
+        self.session_minutes = []
         for session, ordinal in zip(self.sessions, self.ordinals, strict=True):
             day = ordinal - self.first
             counts[kinds.index(session.kind)][day] += 1
-            if session.kind in counted:
+            if session.kind in counted and session.delivery in deliveries:
                 minutes[day] += session.minutes
                 visited[day] = 1
+                self.session_minutes.append(session.minutes)
+            else:
+                excluded[day] += session.minutes
+                self.session_minutes.append(0)
+        # a schedule that repeats every week makes the same weeks of every
+        # window of one weekday and length (checked day by day, not assumed)
+        self.periodic = all(
+            day[7:] == day[:-7] for day in (minutes, excluded, visited, *counts)
+        )
+        self.windows: dict[tuple[int, int], _Window] = {}
         self.minutes = list(itertools.accumulate(minutes, initial=0))
+        self.excluded = list(itertools.accumulate(excluded, initial=0))
         self.counts = [
             (kind, list(itertools.accumulate(c, initial=0)))
             for kind, c in enumerate(counts)
@@ -628,14 +650,25 @@ class _Sliced:
         ]
         self.kinds = len(kinds)
         self.visits = list(itertools.accumulate(visited, initial=0))
-        self.session_minutes = [s.minutes for s in self.sessions]
-        self.session_kinds = [id(s.kind) for s in self.sessions]
+        # per session: its chance of being attended, its minutes toward program
+        # hours and its week (weeks start on the rules' week start)
+        self.week_start = rules.week_start
+        weekday = (self.first + 6) % 7  # date.fromordinal(first).weekday()
+        self.anchor = self.first - (weekday - self.week_start) % 7
+        self.drawn = [
+            (attendance[s.kind], minutes, (o - self.anchor) // 7)
+            for s, minutes, o in zip(
+                self.sessions, self.session_minutes, self.ordinals, strict=True
+            )
+        ]
 
-    def between(self, start: dt.date, end: dt.date) -> tuple[Session, ...]:
-        """The program's sessions on days in ``[start, end)``."""
+    def between(self, start: int, end: int) -> tuple[Session, ...]:
+        """The program's sessions on ordinal days in ``[start, end)``."""
         if not self.sliced:
-            return self.program.schedule(start, end)
-        low, high = self.bounds(start.toordinal(), end.toordinal())
+            return self.program.schedule(
+                dt.date.fromordinal(start), dt.date.fromordinal(end)
+            )
+        low, high = self.bounds(start, end)
         return self.sessions[low:high]
 
     def bounds(self, start: int, end: int) -> tuple[int, int]:
@@ -643,50 +676,114 @@ class _Sliced:
         low = bisect.bisect_left(self.ordinals, start)
         return low, bisect.bisect_left(self.ordinals, end, low)
 
+    def window(self, first_o: int, end_o: int) -> _Window:
+        """The scheduled side of a plan over ordinal days ``[first_o, end_o]``.
+
+        Made once per window, or, when the schedule repeats every week over
+        the whole replication, once per weekday and length of the window.
+        """
+        key = (
+            ((first_o - self.first) % 7, end_o - first_o)
+            if self.periodic
+            else (first_o, end_o)
+        )
+        window = self.windows.get(key)
+        if window is None:
+            window = self.windows[key] = self._window(first_o, end_o)
+        return window
+
+    def _window(self, first_o: int, end_o: int) -> _Window:
+        weekday = (first_o + 6) % 7  # date.fromordinal(first_o).weekday()
+        base = first_o - (weekday - self.week_start) % 7
+        count = (end_o - base) // 7 + 1
+        offset = self.first
+        # each week's days [low, high) in the schedule: the window cuts the ends
+        edges = [
+            first_o - offset,
+            *range(base + 7 - offset, base + 7 * count - offset, 7),
+            end_o - offset,
+        ]
+        days = list(itertools.pairwise(edges))
+        prefix = self.minutes
+        scheduled = [prefix[high] - prefix[low] for low, high in days]
+        prefix = self.excluded
+        excluded = [prefix[high] - prefix[low] for low, high in days]
+        prefix = self.visits
+        visits = [prefix[high] - prefix[low] for low, high in days]
+        kinds = self.kinds
+        session_counts = [0] * (count * kinds)
+        for kind, prefix in self.counts:
+            session_counts[kind::kinds] = [
+                prefix[high] - prefix[low] for low, high in days
+            ]
+        return _Window(
+            lead=first_o - base,
+            scheduled=scheduled,
+            excluded=excluded,
+            pending=[0] * count,
+            session_counts=session_counts,
+            visits=visits,
+        )
+
     def weeks(
         self,
-        start: dt.date,
-        end: dt.date,
+        window: _Window,
+        first_o: int,
+        end_o: int,
         *,
-        week_start: int,
         draw: Callable[[], float],
-        chance: Mapping[int, float],
     ) -> _WeekArrays:
-        """The weekly columns of a plan over ``[start, end]`` with sessions in ``[start, end)``.
+        """The weekly columns of a plan over ordinal days ``[first_o, end_o]``.
 
-        Each session is attended when ``draw() < chance[id(kind)]``, drawn in
-        schedule order (as the object path draws them).
+        The plan's sessions are those on days in ``[first_o, end_o)``; each is
+        attended when ``draw()`` is below the chance of its kind, drawn in
+        schedule order (as the object path draws them). The other columns are
+        the *window*'s (shared: never changed).
         """
-        first_o, end_o = start.toordinal(), end.toordinal()
-        base = first_o - (start.weekday() - week_start) % 7
-        count = (end_o - base) // 7 + 1
-        kinds = self.kinds
-        scheduled, attended, visits = [0] * count, [0] * count, [0] * count
-        session_counts = [0] * (count * kinds)
-        offset = self.first
-        for week in range(count):
-            low = max(base + 7 * week, first_o) - offset
-            high = (
-                min(base + 7 * week + 7, end_o) - offset
-            )  # sessions end the day before
-            if high <= low:
-                continue
-            scheduled[week] = self.minutes[high] - self.minutes[low]
-            visits[week] = self.visits[high] - self.visits[low]
-            for kind, prefix in self.counts:
-                session_counts[week * kinds + kind] = prefix[high] - prefix[low]
+        shift = (first_o - window.lead - self.anchor) // 7  # the plan's first week
+        attended = [0] * len(window.scheduled)
         low, high = self.bounds(first_o, end_o)
-        minutes, ordinals, kinds_of = (
-            self.session_minutes,
-            self.ordinals,
-            self.session_kinds,
-        )
-        for index in range(low, high):
-            if draw() < chance[kinds_of[index]]:
-                attended[(ordinals[index] - base) // 7] += minutes[index]
+        for chance, minutes, week in self.drawn[low:high]:
+            if draw() < chance:
+                attended[week - shift] += minutes
         return _WeekArrays(
-            scheduled, attended, [0] * count, [0] * count, session_counts, visits
+            window.scheduled,
+            attended,
+            window.excluded,
+            window.pending,
+            window.session_counts,
+            window.visits,
         )
+
+
+@attrs.define(kw_only=True)
+class _Window:
+    """A plan's weeks as its schedule makes them (all but attendance), made once.
+
+    Attributes:
+        lead: Days from the first day of the plan's first week to its start.
+        scheduled: Scheduled minutes a week (the columns are those of
+            :class:`~iopmodel.weeks._WeekArrays`).
+        excluded: Minutes a week that do not count toward program hours.
+        pending: Sessions without an outcome a week (none).
+        session_counts: Sessions a week per kind.
+        visits: Visit days a week.
+        inside: Days of each week inside the window, once known.
+        full: Indices of the full weeks, once known.
+        counted: What the weekly rules that read only the schedule
+            (:attr:`~iopmodel.rules.batch._Tally.scheduled`) count of these
+            weeks, once asked.
+    """
+
+    lead: int
+    scheduled: list[int]
+    excluded: list[int]
+    pending: list[int]
+    session_counts: list[int]
+    visits: list[int]
+    inside: list[int] | None = None
+    full: list[int] = attrs.field(factory=list)
+    counted: _Counts | None = None
 
 
 class _Replication:
@@ -723,8 +820,11 @@ class _Replication:
         self.keep = keep
         self.batch = _Batch(scenario.rules, None)
         self.schedules: list[_Sliced] | None = None
+        #: (program, days at IOP, left) -> errors of the rules that read the plan
+        self.plan_errors: dict[tuple[int, int, bool], int] = {}
         self.chance = {id(k): p for k, p in scenario.attendance.items()}
         self.floor = scenario.rules.standard.minimum_total_days.value
+        self.first = scenario.start.toordinal()
 
     def run(self) -> _Output:
         scenario = self.scenario
@@ -749,6 +849,9 @@ class _Replication:
                 self.env.process(self._patient(self.count))
 
     def _choose(self) -> int:
+        if len(self.slots) == 1:
+            return 0
+
         def room(index: int) -> int:
             slot = self.slots[index]
             return int(slot.capacity) - slot.count - len(slot.queue)
@@ -756,38 +859,38 @@ class _Replication:
         return max(range(len(self.slots)), key=lambda i: (room(i), -i))
 
     def _patient(self, number: int) -> Any:
-        env = self.env
+        env, output = self.env, self.output
         index = self._choose()
         state = _Open(referred=env.now, program=index)
         self.open[number] = state
-        self.output.referrals.append(env.now)
+        output.referrals.append(env.now)
         request = self.slots[index].request()
         yield request
         state.admitted = env.now
-        state.iop_days, state.left = yield from self._iop_stay()
-        self.output.busy.append((state.admitted, env.now))
-        self.output.departures.append(env.now)
+        scenario = self.scenario
+        if scenario.fixed_stay_days is not None:
+            yield env.timeout(scenario.fixed_stay_days)
+            state.iop_days = scenario.fixed_stay_days
+        else:  # weekly reviews at IOP
+            review = self.transitions.random
+            dropout, hazards = scenario.dropout_per_week, scenario.step_down_by_week
+            last = len(hazards) - 1
+            week = 0
+            while True:
+                yield env.timeout(7)
+                week += 1
+                if review() < dropout:
+                    state.left = True
+                    break
+                if review() < hazards[min(week - 1, last)]:
+                    break
+            state.iop_days = 7 * week
+        output.busy.append((state.admitted, env.now))
+        output.departures.append(env.now)
         self.slots[index].release(request)
         del self.open[number]
         if state.referred >= self.cut:
             self._record(number, state, finished=True)
-
-    def _iop_stay(self) -> Any:
-        """Weekly reviews at IOP; returns (days at IOP, left against advice)."""
-        scenario, env = self.scenario, self.env
-        if scenario.fixed_stay_days is not None:
-            yield env.timeout(scenario.fixed_stay_days)
-            return scenario.fixed_stay_days, False
-        week = 0
-        hazards = scenario.step_down_by_week
-        while True:
-            yield env.timeout(7)
-            week += 1
-            if self.transitions.random() < scenario.dropout_per_week:
-                return 7 * week, True
-            hazard = hazards[min(week - 1, len(hazards) - 1)]
-            if self.transitions.random() < hazard:
-                return 7 * week, False
 
     def _censor(self) -> None:
         """Record the patients still waiting or at IOP when the horizon comes."""
@@ -802,16 +905,13 @@ class _Replication:
         scenario = self.scenario
         horizon = scenario.horizon_days
         program = scenario.programs[state.program]
-        base: dict[str, Any] = {
-            "replication": self.replication,
-            "patient": number,
-            "program": program.name,
-            "referred_day": state.referred,
-        }
         if state.admitted is None:  # still waiting at the horizon
             self.output.records.append(
                 PatientRecord(
-                    **base,
+                    replication=self.replication,
+                    patient=number,
+                    program=program.name,
+                    referred_day=state.referred,
                     admitted_day=None,
                     wait_days=horizon - state.referred,
                     status="waiting",
@@ -843,41 +943,27 @@ class _Replication:
             else:
                 reason = DischargeReason.GOALS_MET
                 status, days = "discharged", discharge_day - admit_day
-        patient_id = f"r{self.replication}-p{number}"
-        start = scenario.start + dt.timedelta(days=admit_day)
-        arrays = None
         if self.keep:
             plan = self._objects(
-                patient_id,
+                f"r{self.replication}-p{number}",
                 state,
-                start,
+                scenario.start + dt.timedelta(days=admit_day),
                 iop_days=iop_days,
                 reason=reason,
                 stepped_down=stepped_down,
             )
+            full, within, errors = _judged(self.batch.run(plan))
         else:
-            plan, arrays = self._light_plan(
-                patient_id, state, start, iop_days, finished
+            full, within, errors = self._light(
+                number, state, admit_day, iop_days, finished=finished
             )
-        run = self.batch.run(plan, arrays)
-        report = run.report()
-        outside = {
-            f.week
-            for f in report
-            if f.rule_id == ATTENDED_HOURS.id and f.week is not None
-        }
-        full = [index for index, inside in enumerate(run.inside) if inside == 7]
-        within = sum(
-            1
-            for index in full
-            if not run.arrays.pending[index] and run.week_start(index) not in outside
-        )
-        levels = LevelOfCare.INTENSIVE_OUTPATIENT.key
-        if stepped_down:
-            levels += ">" + LevelOfCare.OUTPATIENT.key
+        levels = _IOP_ONLY if not stepped_down else _STEPPED_DOWN
         self.output.records.append(
             PatientRecord(
-                **base,
+                replication=self.replication,
+                patient=number,
+                program=program.name,
+                referred_day=state.referred,
                 admitted_day=state.admitted,
                 wait_days=state.admitted - state.referred,
                 status=status,
@@ -886,79 +972,126 @@ class _Replication:
                 reached_90_days=days >= self.floor,
                 discharge_reason=None if reason is None else reason.value,
                 levels=levels,
-                full_weeks=len(full),
+                full_weeks=full,
                 weeks_within_band=within,
-                plan_errors=len(report.errors),
+                plan_errors=errors,
             )
         )
 
-    def _light_plan(
-        self,
-        patient_id: str,
-        state: _Open,
-        start: dt.date,
-        iop_days: int,
-        finished: bool,
-    ) -> tuple[TreatmentPlan, _WeekArrays | None]:
-        """The IOP plan from the sliced schedule, with outcomes drawn (no episode).
-
-        When the rules need no session objects, the plan carries none: its
-        weekly columns come from the schedule's day sums and the drawn outcomes.
-        """
-        scenario = self.scenario
+    def _sliced(self, index: int) -> _Sliced:
+        """Program *index*'s schedule over the replication, expanded on first use."""
         if self.schedules is None:
+            scenario = self.scenario
             span = scenario.horizon_days + 8  # a stay ends by the day after the horizon
             self.schedules = [
                 _Sliced(
                     p,
                     scenario.start,
                     span,
-                    None
-                    if self.batch.needs_sessions(p)
-                    else scenario.rules.counted_kinds,
+                    None if self.batch.needs_sessions(p) else scenario.rules,
+                    scenario.attendance,
                 )
                 for p in scenario.programs
             ]
+        return self.schedules[index]
+
+    def _light(
+        self,
+        number: int,
+        state: _Open,
+        admit_day: int,
+        iop_days: int,
+        *,
+        finished: bool,
+    ) -> tuple[int, int, int]:
+        """Full weeks, weeks within the band and errors of the IOP plan, drawn here.
+
+        When the rules need no session objects, the plan's weekly columns come
+        from the schedule's day sums and the drawn outcomes; when they can be
+        counted (:meth:`~iopmodel.rules.batch._Batch.tally`), no plan is built:
+        the weekly rules are screened from the columns, and the rules that read
+        the plan (course and record rules, on a plan without a record) are run
+        once per program, days at IOP and way of leaving: they read its dates
+        only as differences from its start (a property test checks it).
+        Otherwise the plan is built (without session objects when the columns
+        are enough) and validated.
+        """
+        scenario = self.scenario
         program = scenario.programs[state.program]
-        schedule = self.schedules[state.program]
-        end = start + dt.timedelta(days=iop_days)
-        draw, chance = self.attendance.random, self.chance
-        arrays = None
-        sessions: tuple[Session, ...] = ()
-        if schedule.sliced and hasattr(schedule, "minutes"):
-            arrays = schedule.weeks(
-                start,
-                end,
-                week_start=scenario.rules.week_start,
-                draw=draw,
-                chance=chance,
-            )
-        else:
-            trusted = Session._trusted  # noqa: SLF001 - fields from a validated schedule
-            sessions = tuple(
-                trusted(
-                    kind=s.kind,
-                    start=s.start,
-                    duration=s.duration,
-                    attendance=_ATTENDED if draw() < chance[id(s.kind)] else _ABSENT,
-                    clinician=s.clinician,
-                    telehealth=s.telehealth,
-                    delivery=s.delivery,
-                )
-                for s in schedule.between(start, end)
-            )
+        schedule = self._sliced(state.program)
+        first = self.first + admit_day
+        end = first + iop_days
+        draw = self.attendance.random
         left = finished and state.left
-        plan = TreatmentPlan._trusted(  # noqa: SLF001 - values built above are valid
-            patient_id=patient_id,
-            program=program,
-            start=start,
-            planned_discharge=end,
+        if not schedule.summed:
+            chance = self.chance
+            drawn = self._plan(
+                number,
+                state,
+                first,
+                end,
+                tuple(
+                    _TRUSTED_SESSION(
+                        kind=s.kind,
+                        start=s.start,
+                        duration=s.duration,
+                        attendance=_ATTENDED
+                        if draw() < chance[id(s.kind)]
+                        else _ABSENT,
+                        clinician=s.clinician,
+                        telehealth=s.telehealth,
+                        delivery=s.delivery,
+                    )
+                    for s in schedule.between(first, end)
+                ),
+                finished=finished,
+            )
+            return _judged(self.batch.run(drawn))
+        window = schedule.window(first, end)
+        arrays = schedule.weeks(window, first, end, draw=draw)
+        tally = self.batch.tally(program)
+        if tally is None:
+            plan = self._plan(number, state, first, end, finished=finished)
+            return _judged(self.batch.run(plan, arrays))
+        weeks = self.batch.weeks(program, first, end, arrays, window.inside)
+        if window.counted is None:  # the first plan of this window
+            window.inside = weeks.inside
+            window.full = [i for i, days in enumerate(weeks.inside) if days == 7]
+            window.counted = weeks.counts(tally.scheduled)
+        errors, outside = weeks.counts(tally.attended)
+        errors += window.counted.errors
+        outside |= window.counted.outside
+        full = window.full
+        # every outcome is drawn (no pending week): within is full but outside
+        within = len(full) - len(outside.intersection(full))
+        key = (state.program, iop_days, left)
+        plan_errors = self.plan_errors.get(key)
+        if plan_errors is None:
+            plan = self._plan(number, state, first, end, finished=finished)
+            plan_errors = self.plan_errors[key] = self.batch.run(
+                plan, arrays
+            ).plan_errors()
+        return len(full), within, errors + plan_errors
+
+    def _plan(
+        self,
+        number: int,
+        state: _Open,
+        first: int,
+        end: int,
+        sessions: tuple[Session, ...] = (),
+        *,
+        finished: bool,
+    ) -> TreatmentPlan:
+        """The light plan of patient *number* at IOP on ordinal days ``[first, end]``."""
+        return _light_plan(
+            self.scenario.programs[state.program],
+            f"r{self.replication}-p{number}",
+            dt.date.fromordinal(first),
+            dt.date.fromordinal(end),
+            left=finished and state.left,
             sessions=sessions,
-            aftercare=_AFTERCARE if left else None,
-            discharge_date=end if left else None,
-            discharge_reason=DischargeReason.AGAINST_ADVICE if left else None,
         )
-        return plan, arrays
 
     def _objects(
         self,
@@ -997,6 +1130,52 @@ class _Replication:
 
 _ATTENDED: Final = Attendance.ATTENDED
 _ABSENT: Final = Attendance.ABSENT
+_TRUSTED_SESSION: Final = Session._trusted  # noqa: SLF001 - fields from a validated schedule
+_IOP_ONLY: Final = LevelOfCare.INTENSIVE_OUTPATIENT.key
+_STEPPED_DOWN: Final = f"{_IOP_ONLY}>{LevelOfCare.OUTPATIENT.key}"
+
+
+def _light_plan(
+    program: Program,
+    patient_id: str,
+    start: dt.date,
+    end: dt.date,
+    *,
+    left: bool,
+    sessions: tuple[Session, ...] = (),
+) -> TreatmentPlan:
+    """A simulated IOP plan from ``start`` to ``end``, without the episode.
+
+    Discharged against advice (with aftercare) on ``end`` if the patient
+    *left*; otherwise planned to end then. *sessions* are the drawn sessions,
+    or none when the weekly columns are computed from the schedule.
+    """
+    return TreatmentPlan._trusted(  # noqa: SLF001 - values the simulation made valid
+        patient_id=patient_id,
+        program=program,
+        start=start,
+        planned_discharge=end,
+        sessions=sessions,
+        aftercare=_AFTERCARE if left else None,
+        discharge_date=end if left else None,
+        discharge_reason=DischargeReason.AGAINST_ADVICE if left else None,
+    )
+
+
+def _judged(run: _PlanRun) -> tuple[int, int, int]:
+    """Full weeks, weeks within the band and errors of a plan, from its report."""
+    report = run.report()
+    outside = {
+        f.week for f in report if f.rule_id == ATTENDED_HOURS.id and f.week is not None
+    }
+    pending = run.arrays.pending
+    full = [index for index, inside in enumerate(run.inside) if inside == 7]
+    within = sum(
+        1
+        for index in full
+        if not pending[index] and run.week_start(index) not in outside
+    )
+    return len(full), within, len(report.errors)
 
 
 @attrs.define
@@ -1034,10 +1213,12 @@ def run(
 ) -> SimulationResult:
     """Simulate *scenario* for *replications* independent replications.
 
-    Patients are light records during the run; each patient's IOP plan is
-    sliced from the program's schedule (expanded once per replication) and
-    validated by :func:`~iopmodel.rules.batch.validate_many`'s fused pass. With
-    *keep_objects*, every patient is also built as a real
+    Patients are light records during the run; each patient's IOP weeks are
+    summed from the program's schedule (expanded once per replication) with
+    attendance drawn session by session, and the rules' outcomes (errors,
+    weeks within the band) are counted from them as
+    :func:`~iopmodel.rules.batch.validate_many`'s fused pass would report them.
+    With *keep_objects*, every patient is also built as a real
     :class:`~iopmodel.episodes.Episode` and
     :class:`~iopmodel.plans.TreatmentPlan` through the public API; the records
     are the same either way (the same random draws, the same rules).

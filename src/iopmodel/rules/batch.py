@@ -28,7 +28,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from fractions import Fraction
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 import attrs
 
@@ -137,6 +137,7 @@ _SESSION_KINDS: Final = len(SessionKind)
 _ASK: Final = "\0ask"  # a skip reason that must be asked of each subject
 _WEEKLY: Final = frozenset({_HOURS, _SESSIONS, _PATTERN})
 _MISSING: Final[Any] = object()
+_ERROR: Final = Severity.ERROR
 
 
 def validate_many(
@@ -207,6 +208,12 @@ class _Batch:
         #: (rule, what the week's observation depends on) -> its finding's parts
         self.templates: dict[tuple[Any, ...], _Template | None] = {}
         self.limits: dict[object, tuple[int, int | None]] = {}
+        self.program_limits: dict[
+            int, tuple[Program, tuple[int, int | None] | None]
+        ] = {}
+        #: (rule, what the week's observation depends on) -> its finding's severity
+        self.severities: dict[tuple[Any, ...], Severity | None] = {}
+        self.tallies: dict[int, tuple[Program, _Tally | None]] = {}
         standard = self.standard
         self.pattern = (
             standard.visit_days_min.value,
@@ -230,6 +237,137 @@ class _Batch:
         """
         return _PlanRun(self, plan, arrays)
 
+    def weeks(
+        self,
+        program: Program,
+        first: int,
+        last: int,
+        arrays: _WeekArrays,
+        inside: list[int] | None = None,
+    ) -> _Weeks:
+        """The weekly columns of a plan of *program* over ordinal days ``[first, last]``.
+
+        For a caller that has no plan object (a simulation): the plan is
+        taken to have a planned discharge date, and only :meth:`_Weeks.counts`
+        may be asked of it, when :meth:`countable` says so. *inside*: as
+        :class:`_Weeks` takes it.
+        """
+        return _Weeks(self, program, first, last, arrays, ends=True, inside=inside)
+
+    def minute_limits(self, program: Program) -> tuple[int, int | None] | None:
+        """The program's weekly band in minutes, or ``None`` without a band."""
+        cached = self.program_limits.get(id(program))
+        if cached is not None and cached[0] is program:
+            return cached[1]
+        band = self.standard.band(program.level, program.population)
+        limits = None
+        if band is not None:
+            limits = self.limits.get(band)
+            if limits is None:
+                limits = self.limits[band] = band.minute_limits()
+        self.program_limits[id(program)] = (program, limits)
+        return limits
+
+    def countable(self, program: Program) -> bool:
+        """Whether plans of *program* can be counted without their findings.
+
+        See :meth:`tally`.
+        """
+        return self.tally(program) is not None
+
+    def tally(self, program: Program) -> _Tally | None:
+        """The rules whose outcomes a simulation counts, for plans of *program*.
+
+        A simulation reads two things of a plan's report: how many findings
+        are errors, and which weeks have an :data:`~iopmodel.rules.ATTENDED_HOURS`
+        finding. The catalogue's checks only ever lower a finding's severity
+        (partial weeks, weeks allowed while stepping down: information), so a
+        catalogue rule that is not itself an error and is not ``HRS002`` can
+        change neither, nor can a rule that does not apply to the program: both
+        are left out. Of the rest, the weekly rules are screened from the weekly
+        columns and the rules that read the plan (course and record rules) run
+        on its light subject. ``None`` when a rule that counts needs the full
+        subject or the sessions (a rule of your own, ``HRS003``, a precondition
+        of your own): then only the report can tell.
+        """
+        cached = self.tallies.get(id(program))
+        if cached is not None and cached[0] is program:
+            return cached[1]
+        from iopmodel.rules.catalogue import ATTENDED_HOURS  # noqa: PLC0415 - catalogue imports the checks batch imports
+
+        scheduled: list[tuple[Rule[Any], int, bool, bool]] = []
+        attended: list[tuple[Rule[Any], int, bool, bool]] = []
+        plan: list[tuple[Rule[Any], bool]] = []
+        tally: _Tally | None = _Tally(scheduled, attended, plan)
+        reasons = self.skip_reasons(program)
+        for (rule, kind), reason in zip(self.compiled, reasons, strict=True):
+            errors = rule.severity is Severity.ERROR
+            outside = rule.id == ATTENDED_HOURS.id
+            if kind == _GENERIC and (errors or outside):
+                tally = None  # a rule of your own may yield anything
+                break
+            if (reason is not None and reason is not _ASK) or not (errors or outside):
+                continue
+            asks = reason is _ASK
+            if asks and rule.precondition not in _LIGHT_PRECONDITIONS:
+                tally = None
+                break
+            if kind in _WEEKLY and not asks:
+                reads = (
+                    attended
+                    if kind == _HOURS and rule.params.basis == "attended"
+                    else scheduled
+                )
+                reads.append((rule, kind, errors, outside))
+            elif kind in {_COURSE, _RECORD} and not outside:
+                plan.append((rule, asks))
+            else:
+                tally = None
+                break
+        self.tallies[id(program)] = (program, tally)
+        return tally
+
+    def severity(
+        self,
+        rule: Rule[Any],
+        kind: int,
+        weeks: _Weeks,
+        index: int,
+        key: tuple[Any, ...],
+    ) -> Severity | None:
+        """The severity of the finding a weekly rule makes of flagged week *index*.
+
+        ``None`` when it makes none. Made once per distinct week by the rule's
+        own message function (:func:`week_template`) on a subject of the
+        program alone: the severity reads neither the plan nor the week's date.
+        """
+        full_key = (id(rule), id(weeks.program), *key)
+        severity = self.severities.get(full_key, _MISSING)
+        if severity is _MISSING:
+            allowed = kind == _HOURS and weeks.allowed(rule, index)
+            template = week_template(
+                self,
+                rule,
+                kind,
+                self.program_subject(weeks.program),
+                weeks.week(index),
+                allowed=allowed,
+            )
+            severity = self.severities[full_key] = (
+                None if template is None else template.severity
+            )
+        return severity  # type: ignore[no-any-return]
+
+    def program_subject(self, program: Program) -> Subject:
+        """A plan subject of *program* alone (what program-level questions read)."""
+        return Subject(
+            target="plan",
+            name="",
+            standard=self.standard,
+            program=program,
+            week_start=self.week_start,
+        )
+
     def needs_sessions(self, program: Program, *, records: bool = False) -> bool:
         """Whether plans of *program* need session objects to be judged.
 
@@ -251,13 +389,7 @@ class _Batch:
         cached = self.reasons.get(id(program))
         if cached is not None and cached[0] is program:
             return cached[1]
-        subject = Subject(
-            target="plan",
-            name="",
-            standard=self.standard,
-            program=program,
-            week_start=self.week_start,
-        )
+        subject = self.program_subject(program)
         reasons: list[SkippedRule | str | None] = []
         for rule, _kind in self.compiled:
             if rule.precondition is None or rule.precondition in _PROGRAM_PRECONDITIONS:
@@ -288,39 +420,199 @@ class _Batch:
         return skip
 
 
-class _PlanRun:
+class _Weeks:
+    """A window's weekly columns under a compiled rule set: what the weekly screens read.
+
+    *first_o* and *last_o* are the window's first and last day (ordinals,
+    inclusive); *ends* says whether the plan has a discharge or planned
+    discharge date (the step-down allowance needs one); *inside*, the days
+    of each week inside the window, when known (windows alike share it).
+    """
+
+    def __init__(
+        self,
+        batch: _Batch,
+        program: Program,
+        first_o: int,
+        last_o: int,
+        arrays: _WeekArrays,
+        *,
+        ends: bool,
+        inside: list[int] | None = None,
+    ) -> None:
+        self.batch = batch
+        self.program = program
+        self.first_o, self.last_o = first_o, last_o
+        weekday = (first_o + 6) % 7  # date.fromordinal(n).weekday()
+        self.base = first_o - (weekday - batch.week_start) % 7
+        self.arrays = arrays
+        count = len(arrays.scheduled)
+        self.count = count
+        if inside is None:
+            inside = [7] * count
+            for week in {0, count - 1}:
+                week_first = self.base + 7 * week
+                inside[week] = (
+                    min(week_first + 6, last_o) - max(week_first, first_o) + 1
+                )
+        self.inside = inside
+        self.ends = ends
+
+    def week_start(self, index: int) -> dt.date:
+        """First day of week *index*."""
+        return dt.date.fromordinal(self.base + 7 * index)
+
+    def week(self, index: int) -> WeekSummary:
+        arrays = self.arrays
+        return WeekSummary(
+            start=dt.date.fromordinal(self.base + 7 * index),
+            days_in_window=self.inside[index],
+            scheduled_minutes=arrays.scheduled[index],
+            attended_minutes=arrays.attended[index],
+            excluded_minutes=arrays.excluded[index],
+            pending_sessions=arrays.pending[index],
+            session_counts=tuple(
+                arrays.counts[index * _SESSION_KINDS : (index + 1) * _SESSION_KINDS]
+            ),
+            visit_days=arrays.visits[index],
+        )
+
+    def flagged(self, rule: Rule[Any], kind: int) -> list[tuple[int, tuple[Any, ...]]]:
+        """The weeks a weekly catalogue rule's screen flags, with their keys."""
+        if kind == _HOURS:
+            return self.hours(rule)
+        if kind == _SESSIONS:
+            return self.sessions(rule)
+        return self.pattern()
+
+    def allowed(self, rule: Rule[Any], index: int) -> bool:
+        """Whether week *index* is allowed below the floor while stepping down."""
+        count = rule.params.step_down_weeks
+        if not count:
+            return False
+        starts = [
+            dt.date.fromordinal(self.base + 7 * week)
+            for week in range(self.count)
+            if self.inside[week] == 7  # days in a week
+        ]
+        allowed = _step_down_allowed(starts, count, ends=self.ends)
+        return dt.date.fromordinal(self.base + 7 * index) in allowed
+
+    def hours(self, rule: Rule[Any]) -> list[tuple[int, tuple[Any, ...]]]:
+        """Weeks outside the band: (index, what the observation depends on)."""
+        limits = self.batch.minute_limits(self.program)
+        if limits is None:
+            return []
+        low, high = limits
+        params = rule.params
+        attended = params.basis == "attended"
+        column = self.arrays.attended if attended else self.arrays.scheduled
+        pending, inside = self.arrays.pending, self.inside
+        flagged = []
+        for index, minutes in enumerate(column):
+            if low <= minutes and (high is None or minutes <= high):
+                continue
+            full = inside[index] == 7  # days in a week
+            if attended and (pending[index] or not full):
+                continue
+            if not full and not minutes:
+                continue
+            allowed = params.step_down_weeks and full and self.allowed(rule, index)
+            flagged.append((index, (minutes, inside[index], allowed)))
+        return flagged
+
+    def sessions(self, rule: Rule[Any]) -> list[tuple[int, tuple[Any, ...]]]:
+        """Full weeks with too few sessions of the rule's kind."""
+        params = rule.params
+        minimum = params.minimum_in(self.batch.standard).value
+        counts, offset, inside = (
+            self.arrays.counts,
+            _KIND_INDEX[params.kind],
+            self.inside,
+        )
+        flagged = []
+        for index in range(self.count):
+            count = counts[index * _SESSION_KINDS + offset]
+            if inside[index] == 7 and count < minimum:  # days in a week
+                flagged.append((index, (count,)))
+        return flagged
+
+    def pattern(self) -> list[tuple[int, tuple[Any, ...]]]:
+        """Full weeks off the typical visit pattern."""
+        min_days, max_days, low, high = self.batch.pattern
+        visits, scheduled, inside = (
+            self.arrays.visits,
+            self.arrays.scheduled,
+            self.inside,
+        )
+        flagged = []
+        for index in range(self.count):
+            days = visits[index]
+            if not days or inside[index] != 7:  # days in a week
+                continue
+            minutes = scheduled[index]
+            if not _pattern_fits(
+                days, minutes, min_days=min_days, max_days=max_days, low=low, high=high
+            ):
+                flagged.append((index, (days, minutes)))
+        return flagged
+
+    def counts(
+        self, rules: Iterable[tuple[Rule[Any], int, bool, bool]] | None = None
+    ) -> _Counts:
+        """What a simulation reads of the weekly rules' findings, without making them.
+
+        Only the rules :meth:`_Batch.tally` keeps are screened (*rules*: some
+        of them, such as :attr:`_Tally.scheduled`); each flagged week's
+        severity is the one the rule's own message function gives it, found
+        once per distinct week (see :meth:`_Batch.severity`).
+        """
+        batch = self.batch
+        if rules is None:
+            tally = batch.tally(self.program)
+            assert tally is not None  # noqa: S101 - callers check _Batch.countable
+            rules = (*tally.scheduled, *tally.attended)
+        severities, program = batch.severities, id(self.program)
+        errors = 0
+        outside: set[int] = set()
+        for rule, kind, counts_errors, marks_outside in rules:
+            for index, key in self.flagged(rule, kind):
+                severity = severities.get((id(rule), program, *key), _MISSING)
+                if severity is _MISSING:
+                    severity = batch.severity(rule, kind, self, index, key)
+                if severity is None:
+                    continue
+                if marks_outside:
+                    outside.add(index)
+                if counts_errors and severity is _ERROR:
+                    errors += 1
+        return _Counts(errors, outside)
+
+
+class _PlanRun(_Weeks):
     """One plan under a compiled rule set."""
 
     def __init__(
         self, batch: _Batch, plan: TreatmentPlan, arrays: _WeekArrays | None = None
     ) -> None:
-        self.batch = batch
-        self.plan = plan
-        self.program = plan.program
+        program = plan.program
         first, last = plan.window(batch.as_of)  # bounded: plans stay in the budget
         self.first, self.last = first, last
         first_o, last_o = first.toordinal(), last.toordinal()
-        self.first_o, self.last_o = first_o, last_o
-        self.base = first_o - (first.weekday() - batch.week_start) % 7
         if arrays is None:
             arrays = _week_arrays(
                 plan.sessions,
-                self.program.timezone,
-                base=self.base,
+                program.timezone,
+                base=first_o - (first.weekday() - batch.week_start) % 7,
                 first_ordinal=first_o,
                 last_ordinal=last_o,
                 counted_kinds=batch.counted,
                 counted_deliveries=batch.deliveries,
                 trusted=True,
             )
-        self.arrays: _WeekArrays = arrays
-        count = len(self.arrays.scheduled)
-        self.count = count
-        inside = [7] * count
-        for week in {0, count - 1}:
-            week_first = self.base + 7 * week
-            inside[week] = min(week_first + 6, last_o) - max(week_first, first_o) + 1
-        self.inside = inside
+        ends = plan.discharge_date is not None or plan.planned_discharge is not None
+        super().__init__(batch, program, first_o, last_o, arrays, ends=ends)
+        self.plan = plan
         self._light: Subject | None = None
         self._full: Subject | None = None
 
@@ -349,25 +641,6 @@ class _PlanRun:
         if self._full is None:
             self._full = Subject.of(self.plan, self.batch.rules, as_of=self.batch.as_of)
         return self._full
-
-    def week_start(self, index: int) -> dt.date:
-        """First day of week *index*."""
-        return dt.date.fromordinal(self.base + 7 * index)
-
-    def week(self, index: int) -> WeekSummary:
-        arrays = self.arrays
-        return WeekSummary(
-            start=dt.date.fromordinal(self.base + 7 * index),
-            days_in_window=self.inside[index],
-            scheduled_minutes=arrays.scheduled[index],
-            attended_minutes=arrays.attended[index],
-            excluded_minutes=arrays.excluded[index],
-            pending_sessions=arrays.pending[index],
-            session_counts=tuple(
-                arrays.counts[index * _SESSION_KINDS : (index + 1) * _SESSION_KINDS]
-            ),
-            visit_days=arrays.visits[index],
-        )
 
     # -- the run ------------------------------------------------------------------
 
@@ -414,6 +687,26 @@ class _PlanRun:
             skipped=tuple(skipped),
         )
 
+    def plan_errors(self) -> int:
+        """Error findings of the rules that read the plan, not its weeks.
+
+        See :meth:`_Batch.tally`.
+        """
+        tally = self.batch.tally(self.program)
+        assert tally is not None  # noqa: S101 - callers check _Batch.countable
+        errors = 0
+        for rule, asks in tally.plan:
+            if asks and rule.skip_reason(self.light()) is not None:
+                continue
+            for observation in rule.check(self.light(), rule.params):
+                severity = (
+                    rule.severity
+                    if observation.severity is None
+                    else observation.severity
+                )
+                errors += severity is Severity.ERROR
+        return errors
+
     def weekly(self, rule: Rule[Any], kind: int) -> list[Finding]:
         """Findings of a weekly catalogue rule: screened, then made from templates.
 
@@ -422,12 +715,7 @@ class _PlanRun:
         the rest of the finding is made once per distinct set of numbers, by
         the rule's own message function, and reused.
         """
-        if kind == _HOURS:
-            flagged = self.hours(rule)
-        elif kind == _SESSIONS:
-            flagged = self.sessions(rule)
-        else:
-            flagged = self.pattern()
+        flagged = self.flagged(rule, kind)
         if not flagged:
             return []
         findings = []
@@ -460,19 +748,6 @@ class _PlanRun:
             self.batch, rule, kind, self.light(), self.week(index), allowed=allowed
         )
 
-    def allowed(self, rule: Rule[Any], index: int) -> bool:
-        """Whether week *index* is allowed below the floor while stepping down."""
-        count = rule.params.step_down_weeks
-        if not count:
-            return False
-        starts = [
-            dt.date.fromordinal(self.base + 7 * week)
-            for week in range(self.count)
-            if self.inside[week] == 7  # days in a week
-        ]
-        allowed = _step_down_allowed(self.plan, starts, count)
-        return dt.date.fromordinal(self.base + 7 * index) in allowed
-
     def observe(self, rule: Rule[Any], kind: int) -> list[Observation]:
         if kind == _EXCLUDED and not any(self.arrays.excluded):
             return []
@@ -480,69 +755,6 @@ class _PlanRun:
             return list(rule.check(self.light(), rule.params))
         full = self.full()
         return list(rule.check(full, rule.params))
-
-    def hours(self, rule: Rule[Any]) -> list[tuple[int, tuple[Any, ...]]]:
-        """Weeks outside the band: (index, what the observation depends on)."""
-        program = self.program
-        band = self.batch.standard.band(program.level, program.population)
-        if band is None:
-            return []
-        limits = self.batch.limits.get(band)
-        if limits is None:
-            limits = self.batch.limits[band] = band.minute_limits()
-        low, high = limits
-        params = rule.params
-        attended = params.basis == "attended"
-        column = self.arrays.attended if attended else self.arrays.scheduled
-        pending, inside = self.arrays.pending, self.inside
-        flagged = []
-        for index, minutes in enumerate(column):
-            full = inside[index] == 7  # days in a week
-            if attended and (pending[index] or not full):
-                continue
-            if low <= minutes and (high is None or minutes <= high):
-                continue
-            if not full and not minutes:
-                continue
-            allowed = params.step_down_weeks and full and self.allowed(rule, index)
-            flagged.append((index, (minutes, inside[index], allowed)))
-        return flagged
-
-    def sessions(self, rule: Rule[Any]) -> list[tuple[int, tuple[Any, ...]]]:
-        """Full weeks with too few sessions of the rule's kind."""
-        params = rule.params
-        minimum = params.minimum_in(self.batch.standard).value
-        counts, offset, inside = (
-            self.arrays.counts,
-            _KIND_INDEX[params.kind],
-            self.inside,
-        )
-        flagged = []
-        for index in range(self.count):
-            count = counts[index * _SESSION_KINDS + offset]
-            if inside[index] == 7 and count < minimum:  # days in a week
-                flagged.append((index, (count,)))
-        return flagged
-
-    def pattern(self) -> list[tuple[int, tuple[Any, ...]]]:
-        """Full weeks off the typical visit pattern."""
-        min_days, max_days, low, high = self.batch.pattern
-        visits, scheduled, inside = (
-            self.arrays.visits,
-            self.arrays.scheduled,
-            self.inside,
-        )
-        flagged = []
-        for index in range(self.count):
-            days = visits[index]
-            if not days or inside[index] != 7:  # days in a week
-                continue
-            minutes = scheduled[index]
-            if not _pattern_fits(
-                days, minutes, min_days=min_days, max_days=max_days, low=low, high=high
-            ):
-                flagged.append((index, (days, minutes)))
-        return flagged
 
 
 def week_template(
@@ -585,6 +797,30 @@ def week_template(
         suffix=finding.message[len(label) :],
         citation=finding.citation,
     )
+
+
+class _Counts(NamedTuple):
+    """What a simulation reads of a plan's weekly findings (see :meth:`_Weeks.counts`)."""
+
+    errors: int
+    """Error findings of the weekly rules."""
+    outside: set[int]
+    """Indices of the weeks with an :data:`~iopmodel.rules.ATTENDED_HOURS` finding."""
+
+
+class _Tally(NamedTuple):
+    """The rules that count, for plans of one program (see :meth:`_Batch.tally`).
+
+    Weekly rules are (rule, kind, its errors count, its weeks are outside the
+    band), split by the columns they read.
+    """
+
+    scheduled: list[tuple[Rule[Any], int, bool, bool]]
+    """Weekly rules that read only the schedule (scheduled minutes, counts, visits)."""
+    attended: list[tuple[Rule[Any], int, bool, bool]]
+    """Weekly rules that read attended hours and pending sessions."""
+    plan: list[tuple[Rule[Any], bool]]
+    """Rules that read the plan: (rule, whether its precondition must be asked)."""
 
 
 @attrs.frozen

@@ -19,7 +19,6 @@ from iopmodel._format import hours_text
 from iopmodel._validators import instance_of, non_negative_int
 from iopmodel.care import LevelOfCare
 from iopmodel.errors import InvalidValueError
-from iopmodel.plans import TreatmentPlan
 from iopmodel.reports import Severity
 from iopmodel.rules.engine import Observation, Subject
 from iopmodel.standards import HOURS_LADDER, HoursBand
@@ -92,33 +91,31 @@ def _level_band_applies(subject: Subject, _params: object) -> str | None:
 
 
 def _step_down_weeks(subject: Subject, count: int) -> frozenset[dt.date]:
-    return _step_down_allowed(
-        subject.plan, [w.start for w in subject.full_weeks], count
+    plan = subject.plan
+    ends = plan is not None and (
+        plan.discharge_date is not None or plan.planned_discharge is not None
     )
+    return _step_down_allowed([w.start for w in subject.full_weeks], count, ends=ends)
 
 
 def _step_down_allowed(
-    plan: TreatmentPlan | None, full_week_starts: Sequence[dt.date], count: int
+    full_week_starts: Sequence[dt.date], count: int, *, ends: bool
 ) -> frozenset[dt.date]:
     """The full weeks (by first day) allowed below the floor while stepping down.
 
-    The last *count* full weeks of a plan that has a discharge or planned
-    discharge date; none otherwise.
+    The last *count* full weeks of a plan that *ends* (has a discharge or
+    planned discharge date); none otherwise.
 
     Example:
         >>> import datetime as dt
-        >>> from iopmodel import TreatmentPlan
-        >>> from iopmodel.examples import evening_iop
         >>> from iopmodel.rules.hours import _step_down_allowed
-        >>> plan = TreatmentPlan.from_program(evening_iop(), patient_id="p",
-        ...                                   start=dt.date(2026, 3, 2), days=28)
         >>> weeks = [dt.date(2026, 3, 2) + dt.timedelta(weeks=n) for n in range(4)]
-        >>> sorted(d.isoformat() for d in _step_down_allowed(plan, weeks, 2))
+        >>> sorted(d.isoformat() for d in _step_down_allowed(weeks, 2, ends=True))
         ['2026-03-16', '2026-03-23']
+        >>> _step_down_allowed(weeks, 2, ends=False)
+        frozenset()
     """
-    if count == 0 or plan is None:
-        return frozenset()
-    if plan.discharge_date is None and plan.planned_discharge is None:
+    if count == 0 or not ends:
         return frozenset()
     return frozenset(full_week_starts[-count:])
 
