@@ -861,6 +861,9 @@ class _Cohort:
         np = self.np
         chosen = [int(p) for p in (range(len(self.patient_names)) if patients is None
                                    else patients)]  # fmt: skip
+        if not chosen:
+            empty = np.zeros(0, dtype=np.int64)
+            return self.rows(position, rule, empty, [], empty)
         plans = self._plans(chosen)
         single = _Batch(
             RuleSet(
@@ -898,7 +901,20 @@ class _Cohort:
         """
         np, pa = self.np, self.pa
         subjects, inverse = self.windows()
-        per_group = [self.course(rule, subject) for subject in subjects]
+        # a cohort's plans keep no record: whether the rule applies depends on
+        # the program only (see _on_window), so it is asked once per program
+        applies: dict[int, bool] = {}
+        for subject in subjects:
+            key = id(subject.program)
+            if key not in applies:
+                applies[key] = rule.skip_reason(subject) is None
+        if not any(applies.values()):
+            empty = np.zeros(0, dtype=np.int64)
+            return self.rows(position, rule, empty, [], empty)
+        per_group = [
+            self.course(rule, subject) if applies[id(subject.program)] else []
+            for subject in subjects
+        ]
         sizes = np.array([len(f) for f in per_group], dtype=np.int64)
         flat = [f for group in per_group for f in group]
         table = _table_of([""] * len(flat), flat)
@@ -957,9 +973,7 @@ class _Cohort:
 
     @staticmethod
     def course(rule: Any, subject: Subject) -> list[Finding]:
-        """A window rule's findings for one window's subject."""
-        if rule.skip_reason(subject) is not None:
-            return []
+        """A window rule's findings for one window's subject (the rule applies)."""
         return [rule.finding(o, subject) for o in rule.check(subject, rule.params)]
 
     def _plans(self, patients: list[int]) -> list[TreatmentPlan]:
