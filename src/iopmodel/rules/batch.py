@@ -61,7 +61,6 @@ from iopmodel.rules.hours import (
     weekly_hours_observations,
 )
 from iopmodel.rules.mix import (
-    _pattern_fits,
     check_visit_pattern,
     check_weekly_sessions,
     visit_pattern_observations,
@@ -540,6 +539,9 @@ class _Weeks:
     def pattern(self) -> list[tuple[int, tuple[Any, ...]]]:
         """Full weeks off the typical visit pattern."""
         min_days, max_days, low, high = self.batch.pattern
+        # _pattern_fits in integers: minutes * den against 60 * days * num
+        low_n, low_d = 60 * low.numerator, low.denominator
+        high_n, high_d = 60 * high.numerator, high.denominator
         visits, scheduled, inside = (
             self.arrays.visits,
             self.arrays.scheduled,
@@ -551,8 +553,10 @@ class _Weeks:
             if not days or inside[index] != 7:  # days in a week
                 continue
             minutes = scheduled[index]
-            if not _pattern_fits(
-                days, minutes, min_days=min_days, max_days=max_days, low=low, high=high
+            if not (
+                min_days <= days <= max_days
+                and minutes * low_d >= days * low_n
+                and minutes * high_d <= days * high_n
             ):
                 flagged.append((index, (days, minutes)))
         return flagged
