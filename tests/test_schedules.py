@@ -287,6 +287,18 @@ class TestSchedule:
         assert expand_template.cache_info().misses == misses
         assert expand_template.cache_info().hits > hits_before
 
+    def test_a_short_window_of_a_large_design_expands_only_the_window(self) -> None:
+        """Blocks are for small programs: 1,000 daily templates for one day cost one day."""
+        templates = [
+            template("FREQ=DAILY", start_time=dt.time(m // 60, m % 60))
+            for m in range(1000)
+        ]
+        large = program(*templates)
+        expand_template.cache_clear()
+        sessions = large.schedule(dt.date(2027, 1, 4), dt.date(2027, 1, 5))
+        assert len(sessions) == 1000
+        assert expand_template.cache_info().currsize == 1000  # no 13-week blocks
+
     def test_windows_starting_on_other_days_share_the_expansion(self) -> None:
         """Patients starting on different days slice the same cached blocks."""
         p = evening_iop()

@@ -65,6 +65,26 @@ _BLOCK_DAYS: Final = 91
 # Blocks lie inside the supported calendar; windows at its ends are expanded as is.
 _FIRST_BLOCK: Final = -(-EARLIEST_DATE.toordinal() // _BLOCK_DAYS)
 _LAST_BLOCK: Final = (LATEST_DATE.toordinal() + 1) // _BLOCK_DAYS - 1
+# The most sessions the blocks of one window may hold (a library choice, about
+# 0.1 s of expansion); windows of larger designs are expanded as asked.
+_BLOCK_SESSIONS: Final = 10_000
+
+
+def _blocks_fit(
+    templates: tuple[SessionTemplate, ...], start: dt.date, end: dt.date
+) -> bool:
+    """Whether the blocks a window spans are small enough to expand whole.
+
+    Expanding a whole block for a short window is work the window did not
+    ask for: worth it for programs of a few templates (shared by every
+    patient), not for a design of a thousand daily templates asked for one
+    day. Blocks are expanded only while they can hold at most
+    ``_BLOCK_SESSIONS`` sessions.
+    """
+    first_block = start.toordinal() // _BLOCK_DAYS
+    last_block = (end.toordinal() - 1) // _BLOCK_DAYS
+    days = (last_block - first_block + 1) * _BLOCK_DAYS
+    return sum(_occurrence_bound(t.rrule, days) for t in templates) <= (_BLOCK_SESSIONS)
 
 
 def _expand_window(
@@ -356,10 +376,17 @@ class Program:
             )
         skipped = frozenset(skip)
         templates = self.templates
-        ordered = all(t.start_independent for t in templates)
-        if ordered:
+        ordered = False
+        if not _blocks_fit(templates, start, end):
+            sessions = [
+                session
+                for template in templates
+                for session in _expand_checked(template, self.timezone, start, end)
+            ]
+        elif all(t.start_independent for t in templates):
             # the whole program's blocks, merged once: slices are sorted
             sessions = list(_expand_window(templates, self.timezone, start, end))
+            ordered = True
         else:
             sessions = [
                 session
