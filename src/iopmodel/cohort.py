@@ -65,10 +65,8 @@ from iopmodel.rules.batch import (
     _COURSE,
     _EXCLUDED,
     _HOURS,
-    _LIGHT_PRECONDITIONS,
     _PATTERN,
     _PROGRAM_PRECONDITIONS,
-    _READS_SESSIONS,
     _RECORD,
     _SESSIONS,
     _Batch,
@@ -76,6 +74,7 @@ from iopmodel.rules.batch import (
     week_template,
 )
 from iopmodel.rules.engine import RuleSet, Subject
+from iopmodel.rules.record import _READS_SESSIONS, _RECORD_PRECONDITIONS
 from iopmodel.sessions import MAX_SESSION_DURATION, Attendance, Session, SessionKind
 from iopmodel.weeks import WeekSummary
 
@@ -1041,40 +1040,38 @@ def _local_micros(pa: Any, micros: Any, zone: str) -> Any:
 def _first_appearance(np: Any, column: Any) -> tuple[Any, list[str], Any, Any]:
     """Patients numbered by first appearance: codes, names, row order, group edges.
 
-    The row order is ``None`` when the rows are already grouped in order.
-
     *column* is a dictionary array; its dictionary may be in any order and
     hold unused entries (a pandas categorical). Returns each row's patient
-    number, the names by number, the rows sorted by patient (stable) and
-    where each patient's rows begin in that order.
+    number, the names by number, the rows sorted by patient (stable; ``None``
+    when the rows are already grouped in order, the common layout of a table
+    written patient by patient) and where each patient's rows begin in that
+    order.
     """
     codes = np.asarray(column.indices, dtype=np.int64)
     if not len(codes):
         return codes, [], None, np.zeros(0, dtype=np.int64)
-    if (codes[1:] >= codes[:-1]).all():
-        # rows grouped by patient, codes in order (a dictionary-encoded table
-        # written patient by patient): no sort needed
-        edges = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
-        number = np.full(len(column.dictionary), -1, dtype=np.int64)
-        number[codes[edges]] = np.arange(len(edges))
-        names = column.dictionary.take(column.indices.take(edges)).to_pylist()
-        return number[codes], names, None, edges
-    order = np.argsort(codes, kind="stable")
-    ordered = codes[order]
+    grouped = bool((codes[1:] >= codes[:-1]).all())
+    order = None if grouped else np.argsort(codes, kind="stable")
+    ordered = codes if order is None else codes[order]
     edges = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
-    first_rows = order[edges]  # stable: each code's first row
-    rank = np.empty(len(edges), dtype=np.int64)
-    rank[np.argsort(first_rows, kind="stable")] = np.arange(len(edges))
+    first_rows = edges if order is None else order[edges]  # each code's first row
+    appearance = np.argsort(first_rows, kind="stable")
     number = np.full(len(column.dictionary), -1, dtype=np.int64)
-    number[ordered[edges]] = rank
-    names = column.dictionary.take(column.indices.take(np.sort(first_rows))).to_pylist()
-    # rows sorted by the new numbers: groups keep their stable row order
-    regroup = np.argsort(rank, kind="stable")
-    starts = edges[regroup]
-    sizes = np.diff(np.r_[edges, len(codes)])[regroup]
-    new_edges = np.r_[0, np.cumsum(sizes)[:-1]]
-    by_patient = order[np.repeat(starts - new_edges, sizes) + np.arange(len(codes))]
-    return number[codes], names, by_patient, new_edges
+    number[ordered[edges][appearance]] = np.arange(len(edges))
+    names = column.dictionary.take(
+        column.indices.take(first_rows[appearance])
+    ).to_pylist()
+    patient = number[codes]
+    if grouped:
+        return patient, names, None, edges
+    by_patient = np.argsort(patient, kind="stable")
+    regrouped = patient[by_patient]
+    return (
+        patient,
+        names,
+        by_patient,
+        np.flatnonzero(np.r_[True, regrouped[1:] != regrouped[:-1]]),
+    )
 
 
 def _window(np: Any, day: Any, by_patient: Any, edges: Any) -> tuple[Any, Any]:
@@ -1097,7 +1094,7 @@ def _on_window(rule: Any) -> bool:
     precondition = rule.precondition
     if precondition is None or precondition in _PROGRAM_PRECONDITIONS:
         return rule.check not in _READS_SESSIONS
-    return precondition in _LIGHT_PRECONDITIONS
+    return precondition in _RECORD_PRECONDITIONS
 
 
 def _distinct(np: Any, values: Any) -> tuple[Any, Any, Any]:

@@ -70,50 +70,41 @@ _LAST_BLOCK: Final = (LATEST_DATE.toordinal() + 1) // _BLOCK_DAYS - 1
 _BLOCK_SESSIONS: Final = 10_000
 
 
-def _blocks_fit(
+def _sliceable(
     templates: tuple[SessionTemplate, ...], start: dt.date, end: dt.date
 ) -> bool:
-    """Whether the blocks a window spans are small enough to expand whole.
+    """Whether a window's schedule may be sliced from whole cached blocks.
 
-    Expanding a whole block for a short window is work the window did not
-    ask for: worth it for programs of a few templates (shared by every
-    patient), not for a design of a thousand daily templates asked for one
-    day. Blocks are expanded only while they can hold at most
+    The blocks it spans must lie inside the supported calendar and be small
+    enough to expand whole: expanding a block for a short window is work the
+    window did not ask for, worth it for programs of a few templates (shared
+    by every patient), not for a design of a thousand daily templates asked
+    for one day. Blocks are expanded only while they can hold at most
     ``_BLOCK_SESSIONS`` sessions.
     """
     first_block = start.toordinal() // _BLOCK_DAYS
     last_block = (end.toordinal() - 1) // _BLOCK_DAYS
+    if first_block < _FIRST_BLOCK or last_block > _LAST_BLOCK:
+        return False
     days = (last_block - first_block + 1) * _BLOCK_DAYS
-    return sum(_occurrence_bound(t.rrule, days) for t in templates) <= (_BLOCK_SESSIONS)
+    return sum(_occurrence_bound(t.rrule, days) for t in templates) <= _BLOCK_SESSIONS
 
 
-def _expand_window(
+def _slice(
     what: SessionTemplate | tuple[SessionTemplate, ...],
     zone: ZoneInfo,
     start: dt.date,
     end: dt.date,
-) -> list[Session] | tuple[Session, ...]:
-    """The sessions of a template (or of templates, merged) on days in ``[start, end)``.
+) -> list[Session]:
+    """The sessions on days in ``[start, end)``, sliced from cached aligned blocks.
 
-    Sorted. Templates whose days do not depend on where expansion starts
-    (:attr:`~iopmodel.schedules.SessionTemplate.start_independent`; a tuple
-    holds only such templates) are expanded once per aligned block, cached,
-    and sliced, so patients starting on different days share one expansion;
-    others are expanded for the window.
+    *what* is a template whose days do not depend on where expansion starts
+    (:attr:`~iopmodel.schedules.SessionTemplate.start_independent`), or a
+    tuple of such templates (their sessions merged, sorted). Patients
+    starting on different days share one expansion.
     """
     first, stop = start.toordinal(), end.toordinal()
     first_block, last_block = first // _BLOCK_DAYS, (stop - 1) // _BLOCK_DAYS
-    if (
-        first_block < _FIRST_BLOCK
-        or last_block > _LAST_BLOCK
-        or (isinstance(what, SessionTemplate) and not what.start_independent)
-    ):
-        if isinstance(what, SessionTemplate):
-            return _expand_checked(what, zone, start, end)
-        return sorted(
-            (s for t in what for s in _expand_checked(t, zone, start, end)),
-            key=_BY_ORDER,
-        )
     found: list[Session] = []
     for block in range(first_block, last_block + 1):
         sessions, days = _expand_days(
@@ -375,23 +366,20 @@ class Program:
                 f"over the limit of {MAX_SCHEDULE_SESSIONS}; schedule a shorter window",
             )
         skipped = frozenset(skip)
-        templates = self.templates
-        ordered = False
-        if not _blocks_fit(templates, start, end):
-            sessions = [
-                session
-                for template in templates
-                for session in _expand_checked(template, self.timezone, start, end)
-            ]
-        elif all(t.start_independent for t in templates):
-            # the whole program's blocks, merged once: slices are sorted
-            sessions = list(_expand_window(templates, self.timezone, start, end))
-            ordered = True
+        templates, zone = self.templates, self.timezone
+        sliceable = _sliceable(templates, start, end)
+        ordered = sliceable and all(t.start_independent for t in templates)
+        if ordered:  # the whole program's blocks, merged once: slices are sorted
+            sessions = _slice(templates, zone, start, end)
         else:
             sessions = [
                 session
-                for template in templates
-                for session in _expand_window(template, self.timezone, start, end)
+                for t in templates
+                for session in (
+                    _slice(t, zone, start, end)
+                    if sliceable and t.start_independent
+                    else _expand_checked(t, zone, start, end)
+                )
             ]
         if skipped:
             sessions = [s for s in sessions if s.start.date() not in skipped]

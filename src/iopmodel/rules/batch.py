@@ -67,21 +67,10 @@ from iopmodel.rules.mix import (
     weekly_sessions_observations,
 )
 from iopmodel.rules.record import (
-    _authorizations_precondition,
-    _co_occurring_precondition,
-    _diagnoses_precondition,
-    _ending_precondition,
-    _measures_precondition,
-    _program_measures_precondition,
-    _screens_precondition,
-    check_authorization_coverage,
-    check_authorization_ending,
-    check_authorization_units,
-    check_co_occurring_fit,
-    check_measure_cadence,
-    check_measure_worsening,
-    check_screen_cadence,
-    check_unknown_codes,
+    _PROGRAM_ONLY,
+    _READS_SESSIONS,
+    _RECORD_CHECKS,
+    _RECORD_PRECONDITIONS,
 )
 from iopmodel.sessions import SessionKind
 from iopmodel.sources import Citation
@@ -99,37 +88,11 @@ _KINDS: Final[dict[Callable[..., Any], int]] = {
     check_aftercare: _COURSE,
     check_review_cadence: _COURSE,
     check_recertification: _COURSE,
-    check_unknown_codes: _RECORD,
-    check_co_occurring_fit: _RECORD,
-    check_measure_cadence: _RECORD,
-    check_measure_worsening: _RECORD,
-    check_screen_cadence: _RECORD,
-    check_authorization_coverage: _RECORD,
-    check_authorization_units: _RECORD,
-    check_authorization_ending: _RECORD,
+    **dict.fromkeys(_RECORD_CHECKS, _RECORD),
 }
-#: Record checks that read the plan's sessions (the others read only its record).
-_READS_SESSIONS: Final = frozenset(
-    {check_authorization_coverage, check_authorization_units}
-)
 #: Preconditions that read only the program and the standard (cacheable).
-_PROGRAM_PRECONDITIONS: Final = (
-    _level_band_applies,
-    _recertification_applies,
-    _program_measures_precondition,
-)
-#: Preconditions that read the plan's record, the program and the day of the
-#: check, never the plan's weeks or dates: for a plan without a record their
-#: answer depends on the program only (the batch asks once per program).
-_LIGHT_PRECONDITIONS: Final = frozenset(
-    {
-        _authorizations_precondition,
-        _co_occurring_precondition,
-        _diagnoses_precondition,
-        _ending_precondition,
-        _measures_precondition,
-        _screens_precondition,
-    }
+_PROGRAM_PRECONDITIONS: Final = frozenset(
+    {_level_band_applies, _recertification_applies, *_PROGRAM_ONLY}
 )
 _KIND_INDEX: Final = {kind: index for index, kind in enumerate(SessionKind)}
 _SESSION_KINDS: Final = len(SessionKind)
@@ -308,7 +271,7 @@ class _Batch:
             if (reason is not None and reason is not _ASK) or not (errors or outside):
                 continue
             asks = reason is _ASK
-            if asks and rule.precondition not in _LIGHT_PRECONDITIONS:
+            if asks and rule.precondition not in _RECORD_PRECONDITIONS:
                 tally = None
                 break
             if kind in _WEEKLY and not asks:
@@ -405,7 +368,7 @@ class _Batch:
         """Why rule *position* skips *run*'s plan, which keeps no record (cached).
 
         Asked of the first such plan of each program (see
-        ``_LIGHT_PRECONDITIONS``); the program stays referenced, so its id is
+        ``_RECORD_PRECONDITIONS``); the program stays referenced, so its id is
         a stable key.
         """
         key = (id(run.program), position)
@@ -660,17 +623,7 @@ class _PlanRun(_Weeks):
             zip(self.batch.compiled, reasons, strict=True)
         ):
             if reason is _ASK:
-                skip: SkippedRule | None
-                if recordless and rule.precondition in _LIGHT_PRECONDITIONS:
-                    skip = self.batch.recordless_reason(position, self)
-                else:
-                    light = rule.precondition in _LIGHT_PRECONDITIONS
-                    why = rule.skip_reason(self.light() if light else self.full())
-                    skip = (
-                        None
-                        if why is None
-                        else SkippedRule(rule_id=rule.id, reason=why)
-                    )
+                skip = self.ask(position, rule, recordless=recordless)
                 if skip is not None:
                     skipped.append(skip)
                     continue
@@ -690,6 +643,18 @@ class _PlanRun(_Weeks):
             findings=tuple(findings),
             skipped=tuple(skipped),
         )
+
+    def ask(
+        self, position: int, rule: Rule[Any], *, recordless: bool
+    ) -> SkippedRule | None:
+        """Why a rule whose precondition reads the plan skips it, or ``None``."""
+        if rule.precondition not in _RECORD_PRECONDITIONS:
+            why = rule.skip_reason(self.full())  # a precondition of your own
+        elif recordless:
+            return self.batch.recordless_reason(position, self)
+        else:
+            why = rule.skip_reason(self.light())
+        return None if why is None else SkippedRule(rule_id=rule.id, reason=why)
 
     def plan_errors(self) -> int:
         """Error findings of the rules that read the plan, not its weeks.

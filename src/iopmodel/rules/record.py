@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from typing import Final
 
 from iopmodel.authorizations import Authorization
 from iopmodel.diagnoses import DiagnosisCategory, ProgramFocus, co_occurring
@@ -542,3 +543,39 @@ def check_authorization_ending(
             path=f"$.authorizations[{index}]",
             severity=Severity.INFO,
         )
+
+
+# -- what batch validation needs to know (internal) ---------------------------------
+
+#: The record checks: they read the plan's record, never its weeks.
+_RECORD_CHECKS: Final = frozenset(
+    {
+        check_unknown_codes,
+        check_co_occurring_fit,
+        check_measure_cadence,
+        check_measure_worsening,
+        check_screen_cadence,
+        check_authorization_coverage,
+        check_authorization_units,
+        check_authorization_ending,
+    }
+)
+#: Record checks that also read the plan's sessions (never without authorizations).
+_READS_SESSIONS: Final = frozenset(
+    {check_authorization_coverage, check_authorization_units}
+)
+#: The record preconditions that read the program only.
+_PROGRAM_ONLY: Final = frozenset({_program_measures_precondition})
+#: Preconditions that read the plan's record, the program and the day of the
+#: check, never the plan's weeks or dates: for a plan without a record their
+#: answer depends on the program only.
+_RECORD_PRECONDITIONS: Final = frozenset(
+    {
+        _authorizations_precondition,
+        _co_occurring_precondition,
+        _diagnoses_precondition,
+        _ending_precondition,
+        _measures_precondition,
+        _screens_precondition,
+    }
+)
