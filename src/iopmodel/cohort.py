@@ -280,14 +280,13 @@ def _normalize(table: Any, pa: Any) -> Any:
     _refuse(bad, "minutes", f"must be 1 to {_MAX_MINUTES} minutes")
     np = _numpy()
     kind = _encoded(table.column("kind"), "kind", pa)
-    _refuse_codes(_codes(kind, pa.array(_KINDS), np) < 0, "kind", "unknown kind", np)
+    _refuse(_codes(kind, pa.array(_KINDS), np) < 0, "kind", "unknown kind")
     if "attendance" in names:
         attendance = _encoded(table.column("attendance"), "attendance", pa)
-        _refuse_codes(
+        _refuse(
             _codes(attendance, pa.array(_ATTENDANCES), np) < 0,
             "attendance",
             "unknown attendance",
-            np,
         )
     else:
         attendance = pa.DictionaryArray.from_arrays(
@@ -313,18 +312,15 @@ def _normalize(table: Any, pa: Any) -> Any:
     )
 
 
-def _refuse_codes(mask: Any, column: str, problem: str, np: Any) -> None:
+def _refuse(mask: Any, column: str, problem: str) -> None:
+    """Refuse the first row where *mask* (Arrow, nulls count, or numpy) is true."""
+    np = _numpy()
+    if not isinstance(mask, np.ndarray):
+        import pyarrow.compute as pc  # noqa: PLC0415
+
+        mask = np.asarray(pc.fill_null(mask, True), dtype=bool)  # noqa: FBT003
     if mask.any():
         row = int(np.argmax(mask))
-        raise InvalidValueError(f"sessions[{row}].{column}", None, problem)
-
-
-def _refuse(mask: Any, column: str, problem: str) -> None:
-    import pyarrow.compute as pc  # noqa: PLC0415
-
-    mask = pc.fill_null(mask, True)  # noqa: FBT003 - a fill value
-    if pc.any(mask).as_py():
-        row = pc.index(mask, value=True).as_py()
         raise InvalidValueError(f"sessions[{row}].{column}", None, problem)
 
 
