@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -381,3 +382,13 @@ class TestLocalDays:
             m.astimezone(ZoneInfo(zones[z])).date().toordinal()
             for m, (z, _, _) in zip(instants, rows, strict=True)
         ]
+
+
+def test_errors_about_a_whole_table_name_no_value() -> None:
+    """An unreadable source says what is wrong without a ", got ..." it cannot show."""
+    with pytest.raises(InvalidValueError) as caught:
+        read_sessions(Path("missing.parquet"))
+    assert str(caught.value) == "sessions: cannot be read as a table"
+    copy = pickle.loads(pickle.dumps(caught.value))  # noqa: S301 - our own object
+    assert str(copy) == str(caught.value)
+    assert copy.value is caught.value.value

@@ -57,7 +57,12 @@ from iopmodel._validators import (
     non_empty_str,
     optional_instance_of,
 )
-from iopmodel.errors import InvalidTypeError, InvalidValueError, MissingExtraError
+from iopmodel.errors import (
+    _WITHHELD,
+    InvalidTypeError,
+    InvalidValueError,
+    MissingExtraError,
+)
 from iopmodel.plans import TreatmentPlan
 from iopmodel.programs import Program
 from iopmodel.reports import Finding
@@ -181,10 +186,12 @@ def _as_arrow(source: Any, pa: Any) -> Any:
                 return pq.read_table(path, read_dictionary=sorted(names & _TEXT))
         except (OSError, pa.ArrowException):
             raise InvalidValueError(
-                "sessions", None, "cannot be read as a table"
+                "sessions", _WITHHELD, "cannot be read as a table"
             ) from None
         raise InvalidValueError(
-            "sessions", None, "must be a .parquet or .csv file, or a folder of .parquet"
+            "sessions",
+            _WITHHELD,
+            "must be a .parquet or .csv file, or a folder of .parquet",
         )
     if hasattr(source, "to_arrow"):  # polars
         return source.to_arrow()
@@ -201,7 +208,7 @@ def _first_part(path: Path) -> Path:
         return path
     parts = sorted(path.glob("*.parquet"))
     if not parts:
-        raise InvalidValueError("sessions", None, "has no .parquet files")
+        raise InvalidValueError("sessions", _WITHHELD, "has no .parquet files")
     return parts[0]
 
 
@@ -227,7 +234,7 @@ def _encoded(column: Any, name: str, pa: Any) -> Any:
             encoded.indices.cast(pa.int32()), encoded.dictionary
         )
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
-        raise InvalidValueError(f"sessions.{name}", None, "must be text") from None
+        raise InvalidValueError(f"sessions.{name}", _WITHHELD, "must be text") from None
 
 
 def _codes(column: Any, values: Any, np: Any) -> Any:
@@ -248,14 +255,16 @@ def _normalize(table: Any, pa: Any) -> Any:
     names = set(table.column_names)
     for column in ("patient_id", "program", "start", "kind"):
         if column not in names:
-            raise InvalidValueError(f"sessions.{column}", None, "is a required column")
+            raise InvalidValueError(
+                f"sessions.{column}", _WITHHELD, "is a required column"
+            )
     start = table.column("start")
     if pa.types.is_string(start.type) or pa.types.is_large_string(start.type):
         try:
             start = pc.strptime(start, format="%Y-%m-%dT%H:%M:%S%z", unit="us")
         except pa.ArrowInvalid:
             raise InvalidValueError(
-                "sessions.start", None, "must be ISO 8601 with an offset"
+                "sessions.start", _WITHHELD, "must be ISO 8601 with an offset"
             ) from None
     if not pa.types.is_timestamp(start.type) or start.type.tz is None:
         raise InvalidValueError(
@@ -272,10 +281,12 @@ def _normalize(table: Any, pa: Any) -> Any:
                 pc.divide(pc.cast(micros, pa.float64()), float(_MINUTE_US)),
             )
         ).as_py():
-            raise InvalidValueError("sessions.duration", None, "must be whole minutes")
+            raise InvalidValueError(
+                "sessions.duration", _WITHHELD, "must be whole minutes"
+            )
         minutes = pc.divide(micros, _MINUTE_US)
     else:
-        raise InvalidValueError("sessions.minutes", None, "is a required column")
+        raise InvalidValueError("sessions.minutes", _WITHHELD, "is a required column")
     bad = pc.or_(pc.less(minutes, 1), pc.greater(minutes, _MAX_MINUTES))
     _refuse(bad, "minutes", f"must be 1 to {_MAX_MINUTES} minutes")
     np = _numpy()
@@ -321,7 +332,7 @@ def _refuse(mask: Any, column: str, problem: str) -> None:
         mask = np.asarray(pc.fill_null(mask, True), dtype=bool)  # noqa: FBT003
     if mask.any():
         row = int(np.argmax(mask))
-        raise InvalidValueError(f"sessions[{row}].{column}", None, problem)
+        raise InvalidValueError(f"sessions[{row}].{column}", _WITHHELD, problem)
 
 
 def load_programs(

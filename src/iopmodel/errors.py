@@ -62,6 +62,21 @@ _SHOWN_TYPES: Final = (
 _MAX_DIGITS: Final = 30
 
 
+class _Withheld:
+    """The value of an error that has none to show (a whole table, a file)."""
+
+    def __repr__(self) -> str:
+        return "WITHHELD"
+
+    def __reduce__(self) -> str:
+        return "_WITHHELD"  # pickles as the module's one instance
+
+
+#: Pass as an error's value when there is no single value to name: the
+#: message then says what is wrong without ", got ..." (internal).
+_WITHHELD: Final = _Withheld()
+
+
 def _shown(value: object) -> str:
     """How a message shows *value*: its repr if it cannot be free text, else a description.
 
@@ -138,7 +153,8 @@ class InvalidValueError(IopModelError, ValueError):
     """
 
     def __init__(self, field: str, value: object, problem: str) -> None:
-        super().__init__(f"{field}: {problem}, got {_shown(value)}")
+        got = "" if value is _WITHHELD else f", got {_shown(value)}"
+        super().__init__(f"{field}: {problem}{got}")
         self.field = field
         self.value = value
         self.problem = problem
