@@ -281,6 +281,7 @@ class TestCommandLine:
             tomli_w.dumps({"programs": _drop_none([to_dict(p) for p in programs])})
         )
         expected = validate_cohort(sessions_table(plans), programs)
+        assert capsys.readouterr().err == ""  # no progress bar from a library call
         for name in ("findings.csv", "findings.parquet"):
             status = main(["validate", "--cohort", str(tmp_path / "sessions.parquet"),
                            "--programs", str(tmp_path / "programs.toml"),
@@ -295,7 +296,9 @@ class TestCommandLine:
                 read.column("message").to_pylist()
                 == expected.column("message").to_pylist()
             )
-        assert "errors" in capsys.readouterr().err
+        err = capsys.readouterr().err
+        assert "errors" in err
+        assert "rules:" in err  # the command line shows the progress bar
 
     def test_cohort_needs_programs(self, capsys: pytest.CaptureFixture[str]) -> None:
         """--cohort without --programs is a usage error."""
