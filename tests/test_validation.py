@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections import Counter
+from zoneinfo import ZoneInfo
 
 import attrs
 from hypothesis import given
@@ -11,7 +13,9 @@ from hypothesis import strategies as st
 
 from iopmodel import (
     DEFAULT_RULES,
+    DEFAULT_STANDARD,
     MEDICARE_2024_RULES,
+    Attendance,
     Program,
     Session,
     SessionKind,
@@ -19,6 +23,7 @@ from iopmodel import (
     TreatmentPlan,
     validate,
 )
+from iopmodel.sessions import _BY_ORDER
 from iopmodel.strategies import aware_datetimes, iop_programs, sessions, treatment_plans
 from iopmodel.weeks import summarize_weeks, week_of
 
@@ -122,3 +127,70 @@ class TestWeekAssignment:
             [week_of(local_day, week_start)] if session.attendance.is_scheduled else []
         )
         assert holding == expected
+
+
+class TestVisitDays:
+    @given(
+        st.lists(sessions(starts=aware_datetimes()), max_size=40),
+        st.sampled_from(["America/St_Johns", "Asia/Tehran", "America/New_York"]),
+        st.integers(0, 6),
+    )
+    def test_visit_days_are_distinct_local_days(
+        self, drawn: list[Session], zone_name: str, week_start: int
+    ) -> None:
+        """A week's visit days are the distinct local days of its counted sessions."""
+        zone = ZoneInfo(zone_name)
+        ordered = sorted(drawn, key=_BY_ORDER)  # the order a plan keeps them in
+        assert visit_days(ordered, zone, week_start) == expected_visit_days(
+            ordered, zone, week_start
+        )
+
+    def test_clocks_back_across_midnight(self) -> None:
+        """Clocks turned back across midnight: a later instant, an earlier local day.
+
+        St. John's turned its clocks back at 00:01 until 2011; both days are visits.
+        """
+        zone = ZoneInfo("America/St_Johns")
+        group = Session(
+            start=dt.datetime(2010, 11, 7, 0, 0, tzinfo=zone),
+            duration=dt.timedelta(minutes=30),
+            kind=SessionKind.GROUP_THERAPY,
+        )
+        later = Session(  # 30 minutes later as an instant, on Saturday
+            start=dt.datetime(2010, 11, 6, 23, 30, fold=1, tzinfo=zone),
+            duration=dt.timedelta(minutes=60),
+            kind=SessionKind.INDIVIDUAL_THERAPY,
+        )
+        sunday = attrs.evolve(group, start=dt.datetime(2010, 11, 7, 9, 0, tzinfo=zone))
+        assert later.start.astimezone(dt.UTC) > group.start.astimezone(dt.UTC)
+        ordered = sorted([sunday, later, group], key=_BY_ORDER)
+        assert ordered == [group, later, sunday]  # Sunday, Saturday, Sunday
+        for week_start in (0, 6):  # one week (Monday), two weeks (Sunday)
+            found = visit_days(ordered, zone, week_start)
+            assert found == expected_visit_days(ordered, zone, week_start)
+            assert sum(found.values()) == 2
+
+
+def visit_days(
+    ordered: list[Session], zone: ZoneInfo, week_start: int
+) -> dict[dt.date, int]:
+    """Visit days per week start, as summarize_weeks counts them."""
+    days = [s.start.astimezone(zone).date() for s in ordered]
+    first = min(days, default=dt.date(2026, 3, 2))
+    weeks = summarize_weeks(
+        ordered, zone, first, max(days, default=first), week_start=week_start
+    )
+    return {w.start: w.visit_days for w in weeks if w.visit_days}
+
+
+def expected_visit_days(
+    ordered: list[Session], zone: ZoneInfo, week_start: int
+) -> Counter[dt.date]:
+    """The distinct local days of counted, not cancelled sessions, per week."""
+    counted = {
+        s.start.astimezone(zone).date()
+        for s in ordered
+        if s.kind in DEFAULT_STANDARD.counted_kinds
+        and s.attendance is not Attendance.CANCELLED
+    }
+    return Counter(week_of(day, week_start) for day in counted)

@@ -97,6 +97,13 @@ class SessionKind(enum.Enum):
     TOXICOLOGY_SCREEN = "toxicology_screen"
     """Collection of a specimen for a drug screen (results in :mod:`iopmodel.screens`)."""
 
+    _index: int
+    """The kind's position in the enumeration (internal: per-kind columns)."""
+
+    def __init__(self, _value: str) -> None:
+        # Counting by position without hashing a member (slow in Python 3.11).
+        self._index = len(type(self).__members__)
+
 
 class DeliveryMode(enum.Enum):
     """How a session is delivered: in person, by video or by audio only.

@@ -16,7 +16,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import functools
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Sequence
 from fractions import Fraction
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
@@ -36,9 +36,9 @@ _CANCELLED = Attendance.CANCELLED
 
 
 @functools.lru_cache(maxsize=32)
-def _kind_info(counted: frozenset[SessionKind]) -> dict[int, tuple[int, bool]]:
-    """``id(kind)`` -> (position in SessionKind, whether it counts toward hours)."""
-    return {id(kind): (index, kind in counted) for kind, index in _KIND_INDEX.items()}
+def _counts_hours(counted: frozenset[SessionKind]) -> tuple[bool, ...]:
+    """Per kind, by position in SessionKind: whether it counts toward hours."""
+    return tuple(kind in counted for kind in SessionKind)
 
 
 def check_week_start(week_start: int) -> None:
@@ -140,14 +140,19 @@ class WeekSummary(NamedTuple):
 
 def _checked_arguments(
     sessions: Iterable[Session], zone: ZoneInfo, first_day: dt.date, last_day: dt.date
-) -> Iterator[Session]:
+) -> tuple[Session, ...]:
     check_arg(iana_zone, "zone", zone)
     check_arg(plain_date, "first_day", first_day)
     check_arg(plain_date, "last_day", last_day)
     try:
-        return iter(sessions)
+        iterator = iter(sessions)
     except TypeError:
         raise InvalidTypeError("sessions", sessions, "an iterable of Session") from None
+    items = tuple(iterator)
+    for index, item in enumerate(items):
+        if not isinstance(item, Session):
+            raise InvalidTypeError(f"sessions[{index}]", item, "Session")
+    return items
 
 
 def summarize_weeks(
@@ -245,7 +250,7 @@ class _WeekArrays(NamedTuple):
 
 
 def _week_arrays(
-    sessions: Iterable[Session],
+    sessions: Sequence[Session],
     zone: ZoneInfo,
     *,
     base: int,
@@ -253,48 +258,49 @@ def _week_arrays(
     last_ordinal: int,
     counted_kinds: frozenset[SessionKind],
     counted_deliveries: frozenset[DeliveryMode] | None = None,
-    trusted: bool = False,
 ) -> _WeekArrays:
     """One pass over *sessions* into per-week columns (internal, no checks).
 
     Weeks start on the ordinal *base*; sessions on local days outside
     ``[first_ordinal, last_ordinal]`` are ignored. :func:`summarize_weeks`
-    builds its rows from these columns; batch validation reads them directly,
-    *trusted* that a plan's sessions are sessions (its constructor checked).
+    builds its rows from these columns (after checking that the sessions are
+    sessions); batch validation reads them directly.
+
+    Visit days are counted as the local day changes, which needs the counted
+    sessions in order of local day. A plan's sessions are sorted by instant,
+    which is that order but where a zone turns its clocks back across
+    midnight; sessions out of order are sorted by local day and counted again.
     """
     count = (last_ordinal - base) // 7 + 1
-    # Enum hashing is slow in Python 3.11: look kinds up by identity, once,
-    # getting (index, counts toward hours) together.
-    kind_info = _kind_info(counted_kinds)
+    counts_hours = _counts_hours(counted_kinds)
     deliveries = (
         None
         if counted_deliveries is None or len(counted_deliveries) == len(DeliveryMode)
         else counted_deliveries
     )
-    kinds = len(kind_info)
+    kinds = len(counts_hours)
     scheduled = [0] * count
     attended = [0] * count
     excluded = [0] * count
     pending = [0] * count
     counts = [0] * (count * kinds)
-    visit_ordinals: set[int] = set()
+    visits = [0] * count
+    last_visit = -1  # the local day of the last counted session
     for session in sessions:
-        if not trusted and not isinstance(session, Session):
-            raise InvalidTypeError("sessions[...]", session, "Session")
         start = session.start
         if start.tzinfo is not zone:
             start = start.astimezone(zone)
         ordinal = start.toordinal()
-        if not first_ordinal <= ordinal <= last_ordinal:
+        if ordinal < first_ordinal or ordinal > last_ordinal:
             continue
         attendance = session.attendance
         if attendance is _CANCELLED:
             continue
         week = (ordinal - base) // 7
-        index, counted = kind_info[id(session.kind)]
+        index = session.kind._index  # noqa: SLF001 - the package's own enum
         counts[week * kinds + index] += 1
         minutes = session._minutes  # noqa: SLF001 - the package's own cache
-        if not counted or (
+        if not counts_hours[index] or (
             deliveries is not None and session.delivery not in deliveries
         ):
             excluded[week] += minutes
@@ -304,8 +310,22 @@ def _week_arrays(
             pending[week] += 1
         elif attendance is _ATTENDED:
             attended[week] += minutes
-        visit_ordinals.add(ordinal)
-    visits = [0] * count
-    for ordinal in visit_ordinals:
-        visits[(ordinal - base) // 7] += 1
+        if ordinal != last_visit:
+            if ordinal < last_visit:  # out of local order: count again, sorted
+                return _week_arrays(
+                    sorted(sessions, key=functools.partial(_local_ordinal, zone)),
+                    zone,
+                    base=base,
+                    first_ordinal=first_ordinal,
+                    last_ordinal=last_ordinal,
+                    counted_kinds=counted_kinds,
+                    counted_deliveries=counted_deliveries,
+                )
+            visits[week] += 1
+            last_visit = ordinal
     return _WeekArrays(scheduled, attended, excluded, pending, counts, visits)
+
+
+def _local_ordinal(zone: ZoneInfo, session: Session) -> int:
+    """The ordinal of the session's local day in *zone*."""
+    return session.start.astimezone(zone).toordinal()

@@ -575,7 +575,6 @@ class _PlanRun(_Weeks):
                 last_ordinal=last_o,
                 counted_kinds=batch.counted,
                 counted_deliveries=batch.deliveries,
-                trusted=True,
             )
         ends = plan.discharge_date is not None or plan.planned_discharge is not None
         super().__init__(batch, program, first_o, last_o, arrays, ends=ends)
