@@ -47,6 +47,7 @@ from iopmodel.strategies import (
     programs,
     screens,
 )
+from iopmodel.weeks import _week_arrays
 
 POLICY = Citation(key="CLINIC-1", title="Clinic policy 1", short="policy 1")
 
@@ -91,6 +92,8 @@ def cohort_plans(draw: st.DrawFn) -> TreatmentPlan:
     start = dt.date(2026, 1, 5) + dt.timedelta(days=draw(st.integers(0, 400)))
     days = draw(st.integers(1, 120))
     plan = TreatmentPlan.from_program(program, patient_id="p-1", start=start, days=days)
+    if draw(st.integers(0, 3)) == 0:  # as scheduled: the program's own sessions
+        return plan
     sessions: list[Session] = []
     for session in plan.sessions:
         if draw(st.integers(0, 9)) == 0:
@@ -155,6 +158,92 @@ class TestSameFindings:
         """Other targets are validated as validate() does."""
         assert isinstance(target, Episode | Program)
         assert validate_many([target], rules) == [validate(target, rules)]
+
+
+class TestScheduledPlans:
+    @given(
+        st.one_of(iop_programs(), programs(weekly_only=False)),
+        st.lists(
+            st.tuples(st.integers(0, 800), st.integers(1, 200), st.integers(-5, 210)),
+            min_size=1,
+            max_size=6,
+        ),
+        st.sampled_from(RULE_SETS),
+    )
+    def test_plans_of_one_program(
+        self,
+        program: Program,
+        windows: list[tuple[int, int, int]],
+        rules: RuleSet,
+    ) -> None:
+        """Plans made from one program's schedule, summed by day: validate()'s findings.
+
+        Plans that start on different days, last different lengths and are
+        judged as of different days share the program's day sums and, when
+        alike, their weeks and screens.
+        """
+        first = dt.date(2026, 1, 5)
+        plans = [
+            TreatmentPlan.from_program(
+                program,
+                patient_id=f"p-{n}",
+                start=first + dt.timedelta(days=offset),
+                days=days,
+            )
+            for n, (offset, days, _) in enumerate(windows)
+        ]
+        for plan, (offset, _, seen) in zip(plans, windows, strict=True):
+            as_of = first + dt.timedelta(days=offset + seen)
+            assert validate_many([plan, *plans], rules, as_of=as_of) == [
+                validate(p, rules, as_of=as_of) for p in [plan, *plans]
+            ]
+
+    @given(
+        st.one_of(iop_programs(), programs(weekly_only=False)),
+        st.integers(0, 800),
+        st.integers(1, 200),
+        st.integers(-10, 10),
+        st.integers(0, 6),
+    )
+    def test_day_sums_are_the_pass_over_sessions(
+        self, program: Program, offset: int, days: int, cut: int, week_start: int
+    ) -> None:
+        """A scheduled plan's weekly columns from day sums equal a pass over its sessions."""
+        start = dt.date(2026, 1, 5) + dt.timedelta(days=offset)
+        plan = TreatmentPlan.from_program(
+            program, patient_id="p", start=start, days=days
+        )
+        batch = _Batch(DEFAULT_RULES.with_week_start(week_start), None)
+        first_o = start.toordinal() + max(cut, 0)
+        last_o = max(first_o, start.toordinal() + days + min(cut, 0))
+        base = first_o - (dt.date.fromordinal(first_o).weekday() - week_start) % 7
+        summed = batch.scheduled_weeks(plan, base, first_o, last_o)
+        passed = _week_arrays(
+            plan.sessions,
+            program.timezone,
+            base=base,
+            first_ordinal=first_o,
+            last_ordinal=last_o,
+            counted_kinds=batch.counted,
+            counted_deliveries=batch.deliveries,
+        )
+        if all(t.start_independent for t in program.templates) and plan.sessions:
+            assert summed is not None  # sliced from cached blocks: recognised
+        assert summed is None or summed[1] == passed
+
+    def test_other_sessions_are_not_the_schedule(self) -> None:
+        """Equal sessions that are not the schedule's own objects take the pass."""
+        plan = TreatmentPlan.from_program(
+            evening_iop(), patient_id="p", start=dt.date(2026, 3, 2), days=28
+        )
+        copied = attrs.evolve(plan, sessions=[attrs.evolve(s) for s in plan.sessions])
+        assert copied == plan
+        batch = _Batch(DEFAULT_RULES, None)
+        first, last = plan.start.toordinal(), plan.start.toordinal() + 28
+        assert batch.scheduled_weeks(plan, first, first, last) is not None
+        assert batch.scheduled_weeks(copied, first, first, last) is None
+        shorter = attrs.evolve(plan, sessions=plan.sessions[:-1])
+        assert batch.scheduled_weeks(shorter, first, first, last) is None
 
 
 class TestTrustedParts:

@@ -13,9 +13,12 @@ the window (partial first and last weeks are marked as such).
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import datetime as dt
 import functools
+import itertools
+import operator
 from collections.abc import Iterable, Sequence
 from fractions import Fraction
 from typing import NamedTuple
@@ -258,11 +261,13 @@ def _week_arrays(
     last_ordinal: int,
     counted_kinds: frozenset[SessionKind],
     counted_deliveries: frozenset[DeliveryMode] | None = None,
+    period: int = 7,
 ) -> _WeekArrays:
     """One pass over *sessions* into per-week columns (internal, no checks).
 
     Weeks start on the ordinal *base*; sessions on local days outside
-    ``[first_ordinal, last_ordinal]`` are ignored. :func:`summarize_weeks`
+    ``[first_ordinal, last_ordinal]`` are ignored. A *period* of 1 makes the
+    columns per day instead (see :class:`_DayColumns`). :func:`summarize_weeks`
     builds its rows from these columns (after checking that the sessions are
     sessions); batch validation reads them directly.
 
@@ -271,7 +276,7 @@ def _week_arrays(
     which is that order but where a zone turns its clocks back across
     midnight; sessions out of order are sorted by local day and counted again.
     """
-    count = (last_ordinal - base) // 7 + 1
+    count = (last_ordinal - base) // period + 1
     counts_hours = _counts_hours(counted_kinds)
     deliveries = (
         None
@@ -296,7 +301,7 @@ def _week_arrays(
         attendance = session.attendance
         if attendance is _CANCELLED:
             continue
-        week = (ordinal - base) // 7
+        week = (ordinal - base) // period
         index = session.kind._index  # noqa: SLF001 - the package's own enum
         counts[week * kinds + index] += 1
         minutes = session._minutes  # noqa: SLF001 - the package's own cache
@@ -320,6 +325,7 @@ def _week_arrays(
                     last_ordinal=last_ordinal,
                     counted_kinds=counted_kinds,
                     counted_deliveries=counted_deliveries,
+                    period=period,
                 )
             visits[week] += 1
             last_visit = ordinal
@@ -329,3 +335,109 @@ def _week_arrays(
 def _local_ordinal(zone: ZoneInfo, session: Session) -> int:
     """The ordinal of the session's local day in *zone*."""
     return session.start.astimezone(zone).toordinal()
+
+
+class _DayColumns:
+    """A schedule's sessions summed by local day, as prefix sums (internal).
+
+    *sessions* are a program's schedule over the ordinal days
+    ``[first, end)``, sorted, in *zone*. A plan whose sessions are exactly the
+    schedule's between two days (:meth:`holds`) gets its weekly columns as
+    differences of prefix sums (:meth:`weeks`) instead of a pass over its
+    sessions. :meth:`~iopmodel.programs.Program.schedule` hands out the same
+    session objects from its cached blocks, so a plan made from it is
+    recognised by identity, which nothing else can fake.
+    """
+
+    def __init__(
+        self,
+        sessions: tuple[Session, ...],
+        zone: ZoneInfo,
+        first: int,
+        end: int,
+        *,
+        counted_kinds: frozenset[SessionKind],
+        counted_deliveries: frozenset[DeliveryMode] | None,
+    ) -> None:
+        self.sessions = sessions
+        self.first = first
+        self.end = end
+        self.ordinals = [_local_ordinal(zone, s) for s in sessions]
+        #: Whether :meth:`holds` can find windows by bisection (local days in
+        #: order: not so where clocks went back across midnight).
+        self.ordered = all(a <= b for a, b in itertools.pairwise(self.ordinals))
+        days = _week_arrays(
+            sessions,
+            zone,
+            base=first,
+            first_ordinal=first,
+            last_ordinal=end - 1,
+            counted_kinds=counted_kinds,
+            counted_deliveries=counted_deliveries,
+            period=1,
+        )
+        kinds = len(SessionKind)
+        by_kind = [days.counts[kind::kinds] for kind in range(kinds)]
+        columns = (
+            days.scheduled,
+            days.attended,
+            days.excluded,
+            days.pending,
+            days.visits,
+            *by_kind,
+        )
+        #: A schedule that repeats every week makes the same weeks of every
+        #: window of one weekday and length (checked day by day, not assumed).
+        self.periodic = all(day[7:] == day[:-7] for day in columns)
+        self.prefix = [list(itertools.accumulate(c, initial=0)) for c in columns]
+        self.kinds = [kind for kind in range(kinds) if any(by_kind[kind])]
+        self.cache: dict[tuple[int, ...], _WeekArrays] = {}
+        #: What a caller derives from the weekly columns :meth:`weeks` shares,
+        #: keyed by their id (stable: they live as long as this object).
+        self.screens: dict[tuple[int, ...], object] = {}
+
+    def holds(self, sessions: Sequence[Session], start: int, end: int) -> bool:
+        """Whether *sessions* are exactly the schedule's on days ``[start, end)``."""
+        if not (self.ordered and self.first <= start <= end <= self.end):
+            return False
+        low = bisect.bisect_left(self.ordinals, start)
+        high = bisect.bisect_left(self.ordinals, end, low)
+        if high - low != len(sessions):
+            return False
+        return all(map(operator.is_, sessions, self.sessions[low:high]))
+
+    def weeks(
+        self, base: int, first: int, last: int, start: int, end: int
+    ) -> _WeekArrays:
+        """The weekly columns of the schedule's sessions on days ``[start, end)``.
+
+        What :func:`_week_arrays` makes of them (:meth:`holds`), weeks from
+        *base*, over the days ``[first, last]``. The columns may be shared
+        with other windows: never change them.
+        """
+        low, high = max(first, start), min(last + 1, end)
+        shift = (base - self.first) // 7 * 7 if self.periodic else 0
+        # periodic: the same weeks seven days later
+        key = (base - shift, first - shift, last - shift, low - shift, high - shift)
+        found = self.cache.get(key)
+        if found is None:
+            found = self.cache[key] = self._weeks(base, last, low, high)
+        return found
+
+    def _weeks(self, base: int, last: int, low: int, high: int) -> _WeekArrays:
+        count = (last - base) // 7 + 1
+        high = max(high, low)
+        edges = [
+            min(max(day, low), high) - self.first
+            for day in range(base, base + 7 * count + 1, 7)
+        ]
+        spans = list(itertools.pairwise(edges))
+        scheduled, attended, excluded, pending, visits = (
+            [prefix[b] - prefix[a] for a, b in spans] for prefix in self.prefix[:5]
+        )
+        kinds = len(SessionKind)
+        counts = [0] * (count * kinds)
+        for kind in self.kinds:
+            prefix = self.prefix[5 + kind]
+            counts[kind::kinds] = [prefix[b] - prefix[a] for a, b in spans]
+        return _WeekArrays(scheduled, attended, excluded, pending, counts, visits)

@@ -37,7 +37,7 @@ from iopmodel._validators import check_arg, instance_of, optional_plain_date
 from iopmodel.episodes import Episode
 from iopmodel.errors import InvalidTypeError
 from iopmodel.plans import TreatmentPlan
-from iopmodel.programs import Program
+from iopmodel.programs import Program, _sliceable
 from iopmodel.reports import Finding, Severity, SkippedRule, ValidationReport
 from iopmodel.rules.course import (
     _recertification_applies,
@@ -72,9 +72,10 @@ from iopmodel.rules.record import (
     _RECORD_CHECKS,
     _RECORD_PRECONDITIONS,
 )
+from iopmodel.schedules import MAX_SCHEDULE_DAYS
 from iopmodel.sessions import SessionKind
 from iopmodel.sources import Citation
-from iopmodel.weeks import WeekSummary, _week_arrays, _WeekArrays
+from iopmodel.weeks import WeekSummary, _DayColumns, _week_arrays, _WeekArrays
 
 __all__ = ["validate_many"]
 
@@ -94,12 +95,12 @@ _KINDS: Final[dict[Callable[..., Any], int]] = {
 _PROGRAM_PRECONDITIONS: Final = frozenset(
     {_level_band_applies, _recertification_applies, *_PROGRAM_ONLY}
 )
-_KIND_INDEX: Final = {kind: index for index, kind in enumerate(SessionKind)}
 _SESSION_KINDS: Final = len(SessionKind)
 _ASK: Final = "\0ask"  # a skip reason that must be asked of each subject
 _WEEKLY: Final = frozenset({_HOURS, _SESSIONS, _PATTERN})
 _MISSING: Final[Any] = object()
 _ERROR: Final = Severity.ERROR
+_LAST_ORDINAL: Final = dt.date.max.toordinal()
 
 
 def validate_many(
@@ -176,6 +177,8 @@ class _Batch:
         #: (rule, what the week's observation depends on) -> its finding's severity
         self.severities: dict[tuple[Any, ...], Severity | None] = {}
         self.tallies: dict[int, tuple[Program, _Tally | None]] = {}
+        self.recordless_steps: dict[int, tuple[Program, _Steps | None]] = {}
+        self.columns: dict[int, tuple[Program, _DayColumns | None]] = {}
         standard = self.standard
         self.pattern = (
             standard.visit_days_min.value,
@@ -215,6 +218,61 @@ class _Batch:
         :class:`_Weeks` takes it.
         """
         return _Weeks(self, program, first, last, arrays, ends=True, inside=inside)
+
+    def scheduled_weeks(
+        self, plan: TreatmentPlan, base: int, first: int, last: int
+    ) -> tuple[_DayColumns, _WeekArrays] | None:
+        """The plan's weekly columns from its program's day sums, or ``None``.
+
+        Only for a plan whose sessions are exactly its program's schedule from
+        its start to its planned discharge, the same session objects (as
+        :meth:`~iopmodel.plans.TreatmentPlan.from_program` makes it); other
+        plans take a pass over their sessions. *base*, *first* and *last*: as
+        :func:`~iopmodel.weeks._week_arrays` takes them. The day sums are
+        returned too: the columns are theirs, shared by plans alike.
+        """
+        if plan.planned_discharge is None or not plan.sessions:
+            return None
+        start, end = plan.start.toordinal(), plan.planned_discharge.toordinal()
+        columns = self.day_columns(plan.program, start, end)
+        if columns is None or not columns.holds(plan.sessions, start, end):
+            return None
+        return columns, columns.weeks(base, first, last, start, end)
+
+    def day_columns(self, program: Program, start: int, end: int) -> _DayColumns | None:
+        """The program's schedule summed by day over a span holding ``[start, end)``.
+
+        Kept per program and widened as plans ask for days outside it, by a
+        block of 13 weeks either side; ``None`` for a program whose schedule
+        is not sliced from cached blocks (its sessions are new objects each
+        time, so no plan holds them), or for a span over the schedule budget.
+        """
+        cached = self.columns.get(id(program))
+        if cached is not None and cached[0] is program:
+            columns = cached[1]
+            if columns is None or (columns.first <= start and end <= columns.end):
+                return columns
+            start, end = min(start, columns.first), max(end, columns.end)
+        margin = 91  # days: a 13-week block either side
+        first, stop = start - margin, end + margin
+        if stop - first > MAX_SCHEDULE_DAYS or first < 1 or stop > _LAST_ORDINAL:
+            return None  # this plan takes a pass over its sessions
+        columns = None
+        lo, hi = dt.date.fromordinal(first), dt.date.fromordinal(stop)
+        templates = program.templates
+        if all(t.start_independent for t in templates) and _sliceable(
+            templates, lo, hi
+        ):
+            columns = _DayColumns(
+                program._schedule(lo, hi),  # noqa: SLF001 - dates checked
+                program.timezone,
+                first,
+                stop,
+                counted_kinds=self.counted,
+                counted_deliveries=self.deliveries,
+            )
+        self.columns[id(program)] = (program, columns)
+        return columns
 
     def minute_limits(self, program: Program) -> tuple[int, int | None] | None:
         """The program's weekly band in minutes, or ``None`` without a band."""
@@ -364,6 +422,38 @@ class _Batch:
         self.reasons[id(program)] = (program, reasons)
         return reasons
 
+    def steps(self, run: _PlanRun) -> _Steps | None:
+        """What to run for a plan of *run*'s program that keeps no record (cached).
+
+        ``None`` when a rule's precondition of your own must be asked of each
+        plan; otherwise whether each rule applies is known for every such plan
+        of the program, from the program and from the first plan asked.
+        """
+        program = run.program
+        cached = self.recordless_steps.get(id(program))
+        if cached is not None and cached[0] is program:
+            return cached[1]
+        steps: _Steps | None = None
+        run_rules: list[tuple[Rule[Any], int]] = []
+        skipped: list[SkippedRule] = []
+        reasons = self.skip_reasons(program)
+        for position, ((rule, kind), reason) in enumerate(
+            zip(self.compiled, reasons, strict=True)
+        ):
+            why = reason
+            if why is _ASK:
+                if rule.precondition not in _RECORD_PRECONDITIONS:
+                    break  # asked of each plan
+                why = self.recordless_reason(position, run)
+            if why is None:
+                run_rules.append((rule, kind))
+            else:
+                skipped.append(why)  # type: ignore[arg-type]
+        else:
+            steps = _Steps(run=run_rules, skipped=tuple(skipped))
+        self.recordless_steps[id(program)] = (program, steps)
+        return steps
+
     def recordless_reason(self, position: int, run: _PlanRun) -> SkippedRule | None:
         """Why rule *position* skips *run*'s plan, which keeps no record (cached).
 
@@ -418,6 +508,14 @@ class _Weeks:
                     min(week_first + 6, last_o) - max(week_first, first_o) + 1
                 )
         self.inside = inside
+        #: The day sums whose columns these are, shared by plans alike (see
+        #: :meth:`flagged`), or ``None``.
+        self.shared: _DayColumns | None = None
+        # the full weeks are contiguous: all but a partial first and last week
+        self.full_weeks = (
+            0 if inside[0] == 7 else 1,  # days in a week
+            count if inside[-1] == 7 else count - 1,
+        )
         self.ends = ends
 
     def week_start(self, index: int) -> dt.date:
@@ -440,7 +538,25 @@ class _Weeks:
         )
 
     def flagged(self, rule: Rule[Any], kind: int) -> list[tuple[int, tuple[Any, ...]]]:
-        """The weeks a weekly catalogue rule's screen flags, with their keys."""
+        """The weeks a weekly catalogue rule's screen flags, with their keys.
+
+        Screened once per rule for columns shared by plans alike (see
+        :meth:`_Batch.scheduled_weeks`), and kept with the day sums that keep
+        those columns alive, so their id is a stable key. Every plan that
+        shares them has the same window of weeks (the same weeks inside it,
+        and a planned discharge); the batch keeps its rules alive.
+        """
+        if self.shared is None:
+            return self.screen(rule, kind)
+        screens = self.shared.screens
+        key = (id(self.arrays), id(rule))
+        found = screens.get(key)
+        if found is None:
+            found = screens[key] = self.screen(rule, kind)
+        return found  # type: ignore[return-value]
+
+    def screen(self, rule: Rule[Any], kind: int) -> list[tuple[int, tuple[Any, ...]]]:
+        """:meth:`flagged`, screened."""
         if kind == _HOURS:
             return self.hours(rule)
         if kind == _SESSIONS:
@@ -470,8 +586,18 @@ class _Weeks:
         attended = params.basis == "attended"
         column = self.arrays.attended if attended else self.arrays.scheduled
         pending, inside = self.arrays.pending, self.inside
+        lo, hi = self.full_weeks
+        whole = column[lo:hi]
+        screened: Iterable[int]
+        if attended:  # judged: full weeks without pending sessions
+            screened = [index for index in range(lo, hi) if not pending[index]]
+        elif whole and (min(whole) < low or (high is not None and max(whole) > high)):
+            screened = range(self.count)
+        else:  # every full week is in the band: screen the partial ones
+            screened = sorted({0, self.count - 1} - set(range(lo, hi)))
         flagged = []
-        for index, minutes in enumerate(column):
+        for index in screened:
+            minutes = column[index]
             if low <= minutes and (high is None or minutes <= high):
                 continue
             full = inside[index] == 7  # days in a week
@@ -487,17 +613,15 @@ class _Weeks:
         """Full weeks with too few sessions of the rule's kind."""
         params = rule.params
         minimum = params.minimum_in(self.batch.standard).value
-        counts, offset, inside = (
-            self.arrays.counts,
-            _KIND_INDEX[params.kind],
-            self.inside,
-        )
-        flagged = []
-        for index in range(self.count):
-            count = counts[index * _SESSION_KINDS + offset]
-            if inside[index] == 7 and count < minimum:  # days in a week
-                flagged.append((index, (count,)))
-        return flagged
+        lo, hi = self.full_weeks
+        column = self.arrays.counts[params.kind._index :: _SESSION_KINDS]  # noqa: SLF001
+        if min(column[lo:hi], default=minimum) >= minimum:
+            return []
+        return [
+            (index, (column[index],))
+            for index in range(lo, hi)
+            if column[index] < minimum
+        ]
 
     def pattern(self) -> list[tuple[int, tuple[Any, ...]]]:
         """Full weeks off the typical visit pattern."""
@@ -505,15 +629,11 @@ class _Weeks:
         # _pattern_fits in integers: minutes * den against 60 * days * num
         low_n, low_d = 60 * low.numerator, low.denominator
         high_n, high_d = 60 * high.numerator, high.denominator
-        visits, scheduled, inside = (
-            self.arrays.visits,
-            self.arrays.scheduled,
-            self.inside,
-        )
+        visits, scheduled = self.arrays.visits, self.arrays.scheduled
         flagged = []
-        for index in range(self.count):
+        for index in range(*self.full_weeks):
             days = visits[index]
-            if not days or inside[index] != 7:  # days in a week
+            if not days:
                 continue
             minutes = scheduled[index]
             if not (
@@ -566,18 +686,25 @@ class _PlanRun(_Weeks):
         first, last = plan.window(batch.as_of)  # bounded: plans stay in the budget
         self.first, self.last = first, last
         first_o, last_o = first.toordinal(), last.toordinal()
+        shared = None
         if arrays is None:
-            arrays = _week_arrays(
-                plan.sessions,
-                program.timezone,
-                base=first_o - (first.weekday() - batch.week_start) % 7,
-                first_ordinal=first_o,
-                last_ordinal=last_o,
-                counted_kinds=batch.counted,
-                counted_deliveries=batch.deliveries,
-            )
+            base = first_o - (first.weekday() - batch.week_start) % 7
+            found = batch.scheduled_weeks(plan, base, first_o, last_o)
+            if found is not None:
+                shared, arrays = found
+            else:
+                arrays = _week_arrays(
+                    plan.sessions,
+                    program.timezone,
+                    base=base,
+                    first_ordinal=first_o,
+                    last_ordinal=last_o,
+                    counted_kinds=batch.counted,
+                    counted_deliveries=batch.deliveries,
+                )
         ends = plan.discharge_date is not None or plan.planned_discharge is not None
         super().__init__(batch, program, first_o, last_o, arrays, ends=ends)
+        self.shared = shared
         self.plan = plan
         self._light: Subject | None = None
         self._full: Subject | None = None
@@ -611,13 +738,34 @@ class _PlanRun(_Weeks):
     # -- the run ------------------------------------------------------------------
 
     def report(self) -> ValidationReport:
-        findings: list[Finding] = []
-        skipped: list[SkippedRule] = []
-        reasons = self.batch.skip_reasons(self.program)
         plan = self.plan
         recordless = not (
             plan.diagnoses or plan.measures or plan.screens or plan.authorizations
         )
+        steps = self.batch.steps(self) if recordless else None
+        if steps is None:
+            return self.asked_report(recordless=recordless)
+        findings: list[Finding] = []
+        for rule, kind in steps.run:
+            if kind in _WEEKLY:
+                findings.extend(self.weekly(rule, kind))
+                continue
+            observations = self.observe(rule, kind)
+            if observations:
+                subject = self.light()
+                findings.extend(rule.finding(o, subject) for o in observations)
+        return ValidationReport(
+            subject=self.name,
+            rule_set=self.batch.rules.name,
+            findings=tuple(findings),
+            skipped=steps.skipped,
+        )
+
+    def asked_report(self, *, recordless: bool) -> ValidationReport:
+        """:meth:`report`, asking each rule whether it applies to this plan."""
+        findings: list[Finding] = []
+        skipped: list[SkippedRule] = []
+        reasons = self.batch.skip_reasons(self.program)
         for position, ((rule, kind), reason) in enumerate(
             zip(self.batch.compiled, reasons, strict=True)
         ):
@@ -774,6 +922,15 @@ class _Counts(NamedTuple):
     """Error findings of the weekly rules."""
     outside: set[int]
     """Indices of the weeks with an :data:`~iopmodel.rules.ATTENDED_HOURS` finding."""
+
+
+class _Steps(NamedTuple):
+    """The rules to run for plans of one program that keep no record (see :meth:`_Batch.steps`)."""
+
+    run: list[tuple[Rule[Any], int]]
+    """The rules that apply, in order, with their kinds."""
+    skipped: tuple[SkippedRule, ...]
+    """The rules that do not, with why: the same for every such plan."""
 
 
 class _Tally(NamedTuple):

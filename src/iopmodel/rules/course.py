@@ -10,7 +10,7 @@ plan's (or a design's) length is information, and the warning is given for an
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 
 import attrs
 
@@ -146,7 +146,7 @@ def check_aftercare(subject: Subject, params: AftercareParams) -> Iterator[Obser
 
 def _gaps(  # noqa: PLR0917 - one positional call shape shared by four rules
     start: dt.date,
-    points: Iterable[dt.date],
+    points: Collection[dt.date],
     end: dt.date,
     threshold: Threshold,
     what: str,
@@ -155,7 +155,7 @@ def _gaps(  # noqa: PLR0917 - one positional call shape shared by four rules
     """Intervals longer than *threshold* days between *start*, *points* and *end*."""
     every = int(threshold.value)
     last = start
-    for point in sorted({p for p in points if start < p <= end}):
+    for point in sorted({p for p in points if start < p <= end}) if points else ():
         gap = (point - last).days
         if gap > every:
             yield Observation(

@@ -242,23 +242,23 @@ class Subject:
         the public constructor makes of the same values.
         """
         subject = object.__new__(cls)
-        values = {
-            "target": "plan",
-            "name": name,
-            "standard": standard,
-            "program": plan.program,
-            "plan": plan,
-            "episode": None,
-            "weeks": (),
-            "cycle": None,
-            "first_day": first_day,
-            "last_day": last_day,
-            "as_of": as_of,
-            "week_start": week_start,
-            "full_weeks": (),
-        }
-        for field, value in values.items():
-            cls.__dict__[field].__set__(subject, value)
+        values = (
+            "plan",
+            name,
+            standard,
+            plan.program,
+            plan,
+            None,
+            (),
+            None,
+            first_day,
+            last_day,
+            as_of,
+            week_start,
+            (),
+        )
+        for setter, value in zip(_LIGHT_SETTERS, values, strict=True):
+            setter(subject, value)
         return subject
 
     @property
@@ -360,6 +360,26 @@ def _targets(_instance: object, attribute: Any, value: Any) -> None:
         raise InvalidValueError(
             attribute.name, value, "must be 'program', 'plan' and/or 'episode'"
         )
+
+
+# The light plan subject's slots, written through their descriptors in this
+# order (see Subject._plan_light).
+_LIGHT_FIELDS: Final = (
+    "target",
+    "name",
+    "standard",
+    "program",
+    "plan",
+    "episode",
+    "weeks",
+    "cycle",
+    "first_day",
+    "last_day",
+    "as_of",
+    "week_start",
+    "full_weeks",
+)
+_LIGHT_SETTERS: Final = tuple(Subject.__dict__[name].__set__ for name in _LIGHT_FIELDS)
 
 
 @attrs.frozen(kw_only=True)
