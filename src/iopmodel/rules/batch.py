@@ -174,6 +174,9 @@ class _Batch:
         self.program_limits: dict[
             int, tuple[Program, tuple[int, int | None] | None]
         ] = {}
+        #: (rule, program, week, what the observation depends on) -> its finding:
+        #: findings are immutable, so plans with the same week share them
+        self.findings: dict[tuple[Any, ...], Finding | None] = {}
         #: (rule, what the week's observation depends on) -> its finding's severity
         self.severities: dict[tuple[Any, ...], Severity | None] = {}
         self.tallies: dict[int, tuple[Program, _Tally | None]] = {}
@@ -630,8 +633,19 @@ class _Weeks:
         low_n, low_d = 60 * low.numerator, low.denominator
         high_n, high_d = 60 * high.numerator, high.denominator
         visits, scheduled = self.arrays.visits, self.arrays.scheduled
+        lo, hi = self.full_weeks
+        if hi > lo:  # enough for every full week: no week is off the pattern
+            fewest, most = min(visits[lo:hi]), max(visits[lo:hi])
+            least, longest = min(scheduled[lo:hi]), max(scheduled[lo:hi])
+            if (
+                min_days <= fewest
+                and most <= max_days
+                and least * low_d >= most * low_n
+                and longest * high_d <= fewest * high_n
+            ):
+                return []
         flagged = []
-        for index in range(*self.full_weeks):
+        for index in range(lo, hi):
             days = visits[index]
             if not days:
                 continue
@@ -829,32 +843,30 @@ class _PlanRun(_Weeks):
         A weekly observation depends on its week only through the week's
         numbers and its date in the label (``"week of 2026-03-09: ..."``), so
         the rest of the finding is made once per distinct set of numbers, by
-        the rule's own message function, and reused.
+        the rule's own message function, and reused; the finding itself is
+        made once per week with those numbers, and shared by the plans that
+        have it (findings are immutable).
         """
         flagged = self.flagged(rule, kind)
         if not flagged:
             return []
         findings = []
-        templates = self.batch.templates
+        templates, made = self.batch.templates, self.batch.findings
         # the program stays referenced by the skip-reason cache: its id is stable
         program = id(self.program)
         for index, key in flagged:
-            full_key = (id(rule), program, *key)
-            template = templates.get(full_key, _MISSING)
-            if template is _MISSING:
-                template = templates[full_key] = self.template(rule, kind, index)
-            if template is None:
-                continue
-            start = dt.date.fromordinal(self.base + 7 * index)
-            findings.append(
-                Finding(
-                    rule_id=rule.id,
-                    severity=template.severity,
-                    message=f"week of {start.isoformat()}{template.suffix}",
-                    citation=template.citation,
-                    week=start,
+            week = self.base + 7 * index
+            finding = made.get((id(rule), program, week, *key), _MISSING)
+            if finding is _MISSING:
+                full_key = (id(rule), program, *key)
+                template = templates.get(full_key, _MISSING)
+                if template is _MISSING:
+                    template = templates[full_key] = self.template(rule, kind, index)
+                finding = made[(id(rule), program, week, *key)] = (
+                    None if template is None else template.finding(rule, week)
                 )
-            )
+            if finding is not None:
+                findings.append(finding)
         return findings
 
     def template(self, rule: Rule[Any], kind: int, index: int) -> _Template | None:
@@ -955,3 +967,14 @@ class _Template:
     severity: Severity
     suffix: str
     citation: Citation | None
+
+    def finding(self, rule: Rule[Any], week: int) -> Finding:
+        """The finding, for the week starting on the ordinal day *week*."""
+        start = dt.date.fromordinal(week)
+        return Finding(
+            rule_id=rule.id,
+            severity=self.severity,
+            message=f"week of {start.isoformat()}{self.suffix}",
+            citation=self.citation,
+            week=start,
+        )
