@@ -246,6 +246,62 @@ class TestScheduledPlans:
         assert batch.scheduled_weeks(shorter, first, first, last) is None
 
 
+class TestPlansAlike:
+    @given(
+        st.one_of(iop_programs(), programs(weekly_only=True)),
+        st.integers(20, 150),
+        st.lists(st.integers(1, 150), min_size=1, max_size=4),
+        st.sampled_from(list(DischargeReason)),
+        st.sampled_from(RULE_SETS),
+    )
+    def test_plans_alike_but_for_one_field(
+        self,
+        program: Program,
+        days: int,
+        on: list[int],
+        reason: DischargeReason,
+        rules: RuleSet,
+    ) -> None:
+        """Plans that differ in one field the course rules read: each its own findings.
+
+        The batch makes the course rules' findings once per set of what they
+        read; a plan that differs in any one of those fields must not get
+        another plan's findings.
+        """
+        start = dt.date(2026, 3, 2)
+        plan = TreatmentPlan.from_program(
+            program, patient_id="p", start=start, days=days
+        )
+        day = start + dt.timedelta(days=min(on[0], days))
+        discharged = plan.discharge(day, reason)
+        other = next(r for r in DischargeReason if r is not reason)
+        late = Session(  # after the planned discharge: the window ends later
+            kind=SessionKind.GROUP_THERAPY,
+            start=dt.datetime.combine(
+                start + dt.timedelta(days=days + on[0]), dt.time(18), program.timezone
+            ),
+            duration=dt.timedelta(hours=3),
+        )
+        variants = [
+            plan,
+            plan.review(day),
+            plan.review(day, recertification=True),
+            plan.revise(day, "Added family therapy"),
+            attrs.evolve(plan, planned_discharge=None),
+            attrs.evolve(plan, start=start - dt.timedelta(days=1)),
+            discharged,
+            discharged.with_aftercare(AFTERCARE),
+            plan.discharge(day, other),
+            plan.add_session(late),
+        ]
+        for offset in on:
+            variants.append(variants[-1].review(start + dt.timedelta(days=offset)))
+        for as_of in (None, day):
+            assert validate_many(variants, rules, as_of=as_of) == [
+                validate(v, rules, as_of=as_of) for v in variants
+            ]
+
+
 class TestTrustedParts:
     @given(
         cohort_plans(),

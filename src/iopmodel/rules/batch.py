@@ -174,6 +174,9 @@ class _Batch:
         self.program_limits: dict[
             int, tuple[Program, tuple[int, int | None] | None]
         ] = {}
+        #: (course rule, what it reads of a plan) -> its findings (see
+        #: :meth:`_PlanRun.course_key`)
+        self.course: dict[tuple[Any, ...], tuple[Finding, ...]] = {}
         #: (rule, program, week, what the observation depends on) -> its finding:
         #: findings are immutable, so plans with the same week share them
         self.findings: dict[tuple[Any, ...], Finding | None] = {}
@@ -760,19 +763,57 @@ class _PlanRun(_Weeks):
         if steps is None:
             return self.asked_report(recordless=recordless)
         findings: list[Finding] = []
+        course = self.batch.course
+        key: tuple[Any, ...] | None = None
         for rule, kind in steps.run:
             if kind in _WEEKLY:
                 findings.extend(self.weekly(rule, kind))
                 continue
-            observations = self.observe(rule, kind)
-            if observations:
-                subject = self.light()
-                findings.extend(rule.finding(o, subject) for o in observations)
+            if kind == _COURSE:  # the same plan fields: the same findings
+                if key is None:
+                    key = self.course_key()
+                made = course.get((id(rule), *key))
+                if made is None:
+                    made = course[(id(rule), *key)] = self.found(rule, kind)
+                findings.extend(made)
+                continue
+            findings.extend(self.found(rule, kind))
         return ValidationReport(
             subject=self.name,
             rule_set=self.batch.rules.name,
             findings=tuple(findings),
             skipped=steps.skipped,
+        )
+
+    def found(self, rule: Rule[Any], kind: int) -> tuple[Finding, ...]:
+        """The findings of a rule that is not weekly."""
+        observations = self.observe(rule, kind)
+        if not observations:
+            return ()
+        subject = self.light()
+        return tuple(rule.finding(o, subject) for o in observations)
+
+    def course_key(self) -> tuple[Any, ...]:
+        """All that the course rules read of a plan of this program.
+
+        LEN001, AFT001, REV001 and REV002 read the plan's dates, discharge,
+        aftercare, reviews and revisions and the window's last day (besides
+        the program and the standard, the batch's): plans alike in these get
+        the same findings, made once. Keep this in step with the checks in
+        :mod:`iopmodel.rules.course`; the property tests of ``validate_many``
+        vary every one of them.
+        """
+        plan = self.plan
+        return (
+            id(self.program),  # kept alive by the skip-reason cache
+            self.first,  # the plan's start
+            self.last,
+            plan.planned_discharge,
+            plan.discharge_date,
+            plan.discharge_reason,
+            plan.aftercare,
+            plan.reviews,
+            plan.revisions,
         )
 
     def asked_report(self, *, recordless: bool) -> ValidationReport:
