@@ -635,17 +635,23 @@ class TreatmentPlan:
             datetime.date(2026, 3, 15)
         """
         check_arg(optional_plain_date, "as_of", as_of)
+        return self._window(as_of)
+
+    def _window(self, as_of: dt.date | None) -> tuple[dt.date, dt.date]:
+        """:meth:`window` for *as_of* already checked."""
         first = self.start
-        if self.discharge_date is not None:
-            last = self.discharge_date
-        else:
-            candidates = [first]
-            if self.planned_discharge is not None:
-                candidates.append(self.planned_discharge)
+        last = self.discharge_date
+        if last is None:
+            last = first
+            if self.planned_discharge is not None and self.planned_discharge > last:
+                last = self.planned_discharge
             if self.sessions:  # sorted by start: the last one is the latest
-                latest = self.sessions[-1].start.astimezone(self.program.timezone)
-                candidates.append(latest.date())
-            last = max(candidates)
+                latest = self.sessions[-1].start
+                zone = self.program.timezone
+                day = (
+                    latest if latest.tzinfo is zone else latest.astimezone(zone)
+                ).date()
+                last = max(last, day)
         if as_of is not None:
             last = max(first, min(last, as_of))
         return first, last

@@ -700,7 +700,7 @@ class _PlanRun(_Weeks):
         self, batch: _Batch, plan: TreatmentPlan, arrays: _WeekArrays | None = None
     ) -> None:
         program = plan.program
-        first, last = plan.window(batch.as_of)  # bounded: plans stay in the budget
+        first, last = plan._window(batch.as_of)  # noqa: SLF001 - as_of checked
         self.first, self.last = first, last
         first_o, last_o = first.toordinal(), last.toordinal()
         shared = None
