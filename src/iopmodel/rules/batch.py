@@ -7,7 +7,11 @@ episodes too) with a rule set and returns one
 
 - each plan's sessions are read once, into per-week integer columns (minutes,
   counts, visit days), instead of one :class:`~iopmodel.weeks.WeekSummary` per
-  week handed to every rule;
+  week handed to every rule; a plan whose sessions are exactly its program's
+  schedule (the same session objects, as
+  :meth:`~iopmodel.plans.TreatmentPlan.from_program` makes it) is not read at
+  all: its columns are differences of the program's day sums, shared with
+  every plan alike (same weekday, same length, a weekly schedule);
 - the weekly rules of the catalogue (HRS001-HRS004, IND001, GRP001, PAT001)
   screen every week with integer comparisons against limits precomputed from
   the standard (:meth:`~iopmodel.standards.HoursBand.minute_limits`); only the
@@ -16,7 +20,10 @@ episodes too) with a rule set and returns one
 - why a rule does not apply is worked out once per (rule, program), since it
   depends only on the program and the standard;
 - the course rules (LEN001, AFT001, REV001, REV002) read the plan, not its
-  weeks, and run on a subject without weekly rows.
+  weeks, and run on a subject without weekly rows, once per set of the plan
+  fields they read;
+- findings are immutable, so a finding made for one plan is shared by every
+  plan that has it.
 
 Rules of your own (and catalogue checks under a precondition of your own) take
 the generic path: they get the full :class:`~iopmodel.rules.Subject`, built
