@@ -108,6 +108,7 @@ _WEEKLY: Final = frozenset({_HOURS, _SESSIONS, _PATTERN})
 _MISSING: Final[Any] = object()
 _ERROR: Final = Severity.ERROR
 _LAST_ORDINAL: Final = dt.date.max.toordinal()
+_NO_LIMIT: Final = float("inf")  # a band without a ceiling
 
 
 def validate_many(
@@ -596,29 +597,33 @@ class _Weeks:
             return []
         low, high = limits
         params = rule.params
-        attended = params.basis == "attended"
-        column = self.arrays.attended if attended else self.arrays.scheduled
-        pending, inside = self.arrays.pending, self.inside
+        top = _NO_LIMIT if high is None else high
         lo, hi = self.full_weeks
+        inside, step_down = self.inside, params.step_down_weeks
+        flagged = []
+        if params.basis == "attended":  # judged: full weeks without pending sessions
+            column, pending = self.arrays.attended, self.arrays.pending
+            for index in range(lo, hi):
+                minutes = column[index]
+                if (minutes < low or minutes > top) and not pending[index]:
+                    allowed = bool(step_down) and self.allowed(rule, index)
+                    flagged.append((index, (minutes, 7, allowed)))  # days in a week
+            return flagged
+        column = self.arrays.scheduled
         whole = column[lo:hi]
         screened: Iterable[int]
-        if attended:  # judged: full weeks without pending sessions
-            screened = [index for index in range(lo, hi) if not pending[index]]
-        elif whole and (min(whole) < low or (high is not None and max(whole) > high)):
+        if whole and (min(whole) < low or max(whole) > top):
             screened = range(self.count)
         else:  # every full week is in the band: screen the partial ones
             screened = sorted({0, self.count - 1} - set(range(lo, hi)))
-        flagged = []
         for index in screened:
             minutes = column[index]
-            if low <= minutes and (high is None or minutes <= high):
+            if low <= minutes <= top:
                 continue
             full = inside[index] == 7  # days in a week
-            if attended and (pending[index] or not full):
-                continue
             if not full and not minutes:
                 continue
-            allowed = params.step_down_weeks and full and self.allowed(rule, index)
+            allowed = bool(step_down) and full and self.allowed(rule, index)
             flagged.append((index, (minutes, inside[index], allowed)))
         return flagged
 
