@@ -495,6 +495,20 @@ class _Weeks:
     of each week inside the window, when known (windows alike share it).
     """
 
+    __slots__ = (
+        "arrays",
+        "base",
+        "batch",
+        "count",
+        "ends",
+        "first_o",
+        "full_weeks",
+        "inside",
+        "last_o",
+        "program",
+        "shared",
+    )
+
     def __init__(
         self,
         batch: _Batch,
@@ -707,6 +721,8 @@ class _Weeks:
 
 class _PlanRun(_Weeks):
     """One plan under a compiled rule set."""
+
+    __slots__ = ("_full", "_light", "first", "last", "plan")
 
     def __init__(
         self, batch: _Batch, plan: TreatmentPlan, arrays: _WeekArrays | None = None
