@@ -28,6 +28,7 @@ from iopmodel.rules import DEFAULT_RULES, Subject, hours, mix, record
 from iopmodel.rules.batch import validate_many
 from iopmodel.schema import write_schemas
 from iopmodel.tables import sessions_frame
+from iopmodel.weeks import summarize_weeks
 
 
 def _plan() -> TreatmentPlan:
@@ -196,3 +197,24 @@ def test_sessions_frame_checks_zone_and_kinds() -> None:
 def test_from_fhir_refuses_a_lone_surrogate_as_a_document_error() -> None:
     with pytest.raises(DocumentError, match="lone surrogate"):
         from_fhir('{"resourceType": "Bundle", "id": "\ud800"}')
+
+
+def test_summarize_weeks_names_the_item_that_is_not_a_session() -> None:
+    plan = TreatmentPlan.from_program(
+        evening_iop(), patient_id="p", start=dt.date(2026, 3, 2), days=14
+    )
+    items = [*plan.sessions[:3], "a patient's note", *plan.sessions[3:]]
+    with pytest.raises(InvalidTypeError, match=r"^sessions\[3\]: expected Session"):
+        summarize_weeks(
+            items,  # type: ignore[arg-type]
+            plan.program.timezone,
+            dt.date(2026, 3, 2),
+            dt.date(2026, 3, 15),
+        )
+    with pytest.raises(InvalidTypeError, match=r"^sessions: "):
+        summarize_weeks(
+            3,  # type: ignore[arg-type]
+            plan.program.timezone,
+            dt.date(2026, 3, 2),
+            dt.date(2026, 3, 15),
+        )
