@@ -115,6 +115,16 @@ _DAY_US: Final = 86_400_000_000
 #: UTC offsets tabled (hours spanned times zones; 8 MB) before rows are
 #: converted one by one instead.
 _HOUR_CELLS: Final = 1_000_000
+#: The local day of an hour in which the UTC offset changes (rows in it are
+#: converted one by one).
+_CHANGING: Final = -(2**62)
+# a row's minutes class (see _row_classes); program minutes are classes 1 to 3
+_NO_CLASS: Final = 0
+_ATTENDED_CLASS: Final = 1
+_PENDING_CLASS: Final = 2
+_OTHER_CLASS: Final = 3
+_EXCLUDED_CLASS: Final = 4
+_MINUTE_CLASSES: Final = 5
 
 
 def _arrow() -> Any:
@@ -287,18 +297,20 @@ def _normalize(table: Any, pa: Any) -> Any:
         minutes = pc.divide(micros, _MINUTE_US)
     else:
         raise InvalidValueError("sessions.minutes", _WITHHELD, "is a required column")
-    bad = pc.or_(pc.less(minutes, 1), pc.greater(minutes, _MAX_MINUTES))
-    _refuse(bad, "minutes", f"must be 1 to {_MAX_MINUTES} minutes")
+    # one pass for the bounds; the rows are looked at only when one is out
+    bounds = pc.min_max(minutes).as_py()
+    if minutes.null_count or (
+        bounds["min"] is not None
+        and (bounds["min"] < 1 or bounds["max"] > _MAX_MINUTES)
+    ):
+        bad = pc.or_(pc.less(minutes, 1), pc.greater(minutes, _MAX_MINUTES))
+        _refuse(bad, "minutes", f"must be 1 to {_MAX_MINUTES} minutes")
     np = _numpy()
     kind = _encoded(table.column("kind"), "kind", pa)
-    _refuse(_codes(kind, pa.array(_KINDS), np) < 0, "kind", "unknown kind")
+    _refuse_unknown(kind, _KINDS, "kind", "unknown kind")
     if "attendance" in names:
         attendance = _encoded(table.column("attendance"), "attendance", pa)
-        _refuse(
-            _codes(attendance, pa.array(_ATTENDANCES), np) < 0,
-            "attendance",
-            "unknown attendance",
-        )
+        _refuse_unknown(attendance, _ATTENDANCES, "attendance", "unknown attendance")
     else:
         attendance = pa.DictionaryArray.from_arrays(
             pa.array(np.zeros(table.num_rows, dtype=np.int32)), pa.array(["scheduled"])
@@ -308,8 +320,9 @@ def _normalize(table: Any, pa: Any) -> Any:
         for name in ("patient_id", "program")
     }
     for name, column in text.items():
-        _refuse(column.is_null(), name, "must not be empty")
-    if pc.any(pc.is_null(start)).as_py():
+        if column.null_count:
+            _refuse(column.is_null(), name, "must not be empty")
+    if start.null_count:
         _refuse(pc.is_null(start), "start", "must not be empty")
     return pa.table(
         {
@@ -321,6 +334,22 @@ def _normalize(table: Any, pa: Any) -> Any:
             "attendance": attendance,
         }
     )
+
+
+def _refuse_unknown(column: Any, values: list[str], name: str, problem: str) -> None:
+    """Refuse the first row (a dictionary array's) whose value is not one of *values*.
+
+    Only the dictionary is looked at unless it holds an unknown entry (or the
+    column a null): then the rows are, to name the first one that uses it.
+    """
+    pa = _arrow()
+    import pyarrow.compute as pc  # noqa: PLC0415
+
+    if (
+        column.null_count
+        or pc.index_in(column.dictionary, value_set=pa.array(values)).null_count
+    ):
+        _refuse(_codes(column, pa.array(values), _numpy()) < 0, name, problem)
 
 
 def _refuse(mask: Any, column: str, problem: str) -> None:
@@ -595,45 +624,26 @@ class _Cohort:
         self.table, self.programs, self.rules = table, programs, rules
         self.batch = _Batch(rules, None)
         self._windows: tuple[list[Subject], Any] | None = None
-        rows = table.num_rows
-        patient_column = table.column("patient_id").combine_chunks()
         patient, self.patient_names, by_patient, edges = _first_appearance(
-            np, patient_column
+            np, table.column("patient_id").combine_chunks()
         )
-        program_column = table.column("program").combine_chunks()
-        program_names = program_column.dictionary.to_pylist()
-        program_of_row = np.asarray(program_column.indices, dtype=np.int64)
-        used = np.zeros(len(program_names), dtype=bool)
-        used[program_of_row] = True
-        for index, name in enumerate(program_names):
-            if used[index] and name not in programs:
-                row = int(np.argmax(program_of_row == index))
-                raise InvalidValueError(
-                    f"sessions[{row}].program",
-                    name,
-                    f"is not one of {sorted(programs)}",
-                )
-        # only the programs that rows name, numbered densely
-        program_of_row = (np.cumsum(used) - 1)[program_of_row]
-        program_names = [n for n, u in zip(program_names, used, strict=True) if u]
         patients = len(self.patient_names)
-        program_of = np.full(patients, -1, dtype=np.int64)
-        program_of[patient] = program_of_row
-        if rows and not np.array_equal(program_of[patient], program_of_row):
-            row = int(np.argmax(program_of[patient] != program_of_row))
-            raise InvalidValueError(
-                f"sessions[{row}].program",
-                program_names[program_of_row[row]],
-                f"differs for {self.patient_names[patient[row]]}",
-            )
+        sizes = np.diff(np.r_[edges, table.num_rows])  # rows of each patient
+
+        def per_row(values: Any) -> Any:
+            """Each row's patient's value (rows grouped by patient: no gather)."""
+            return np.repeat(values, sizes) if patient is None else values[patient]
+
+        program_column = table.column("program").combine_chunks()
+        program_of, program_names = self._programs(program_column, patient, edges)
         self.program_list = [programs[name] for name in program_names]
         self.program_of = program_of
-        day = self._local_days(program_of_row)
-        kind = _codes(table.column("kind").combine_chunks(), pa.array(_KINDS), np)
-        attendance = _codes(
-            table.column("attendance").combine_chunks(), pa.array(_ATTENDANCES), np
+        zones = [program.timezone.key for program in self.program_list]
+        micros = np.asarray(
+            table.column("start").combine_chunks().cast(pa.int64()), dtype=np.int64
         )
-        minutes = np.asarray(table.column("minutes").combine_chunks()).astype(np.int64)
+        day = _local_days(micros, 0 if len(zones) == 1 else per_row(program_of), zones)
+        del micros
         # the window of each patient's plan: first to last session day
         first, last = _window(np, day, by_patient, edges)
         week_start = rules.week_start
@@ -641,8 +651,11 @@ class _Cohort:
         weeks = (last - base) // 7 + 1
         offsets = np.concatenate([[0], np.cumsum(weeks)])
         total = int(offsets[-1])
-        # each row's day among its patient's weeks' days (7 per week)
-        slot = 7 * offsets[patient] + (day - base[patient])
+        # each row's day among its patient's weeks' days (7 per week), then its
+        # patient-week, then its day among 8 a week (a week's visits are 8 bytes)
+        day += per_row(7 * offsets[:-1] - base)
+        week = day // 7
+        day += week
         self.first, self.last, self.base, self.weeks, self.offsets = (
             first, last, base, weeks, offsets)  # fmt: skip
         self.week_patient = np.repeat(np.arange(patients), weeks)
@@ -654,55 +667,121 @@ class _Cohort:
             - np.maximum(week_first, first[self.week_patient])
             + 1
         )
-        self._sums(slot, kind=kind, attendance=attendance, minutes=minutes, total=total)
+        self.full = self.inside == 7  # days in a week
+        self.program_of_week = program_of[self.week_patient]
+        self._sums(week, day, total=total)
 
-    def _local_days(self, program_of_row: Any) -> Any:
-        """Each row's local day (an ordinal) in its program's zone."""
-        micros = self.np.asarray(
-            self.table.column("start").combine_chunks().cast(self.pa.int64()),
-            dtype=self.np.int64,
-        )
-        zones = [program.timezone.key for program in self.program_list]
-        return _local_days(micros, program_of_row, zones)
+    def _programs(self, column: Any, patient: Any, edges: Any) -> tuple[Any, list[str]]:
+        """Each patient's program (numbered densely) and the programs' names.
 
-    def _sums(
-        self,
-        slot: Any,
-        *,
-        kind: Any,
-        attendance: Any,
-        minutes: Any,
-        total: int,
-    ) -> None:
+        Rows grouped by patient (*patient* is ``None``) are checked where the
+        program changes; otherwise, and to name the row at fault, row by row.
+        """
+        np = self.np
+        codes = np.asarray(column.indices)
+        names = column.dictionary.to_pylist()
+        if patient is None and len(codes):
+            changes = np.flatnonzero(codes[1:] != codes[:-1]) + 1
+            at_edges = edges[np.searchsorted(edges, changes).clip(max=len(edges) - 1)]
+            # the program changes only where a patient's rows start
+            if np.array_equal(at_edges, changes):
+                used = np.zeros(len(names), dtype=bool)
+                used[codes[edges]] = True
+                self._known_programs(names, used, codes)
+                dense = np.cumsum(used) - 1
+                return dense[codes[edges]], [
+                    n for n, u in zip(names, used, strict=True) if u
+                ]
+            patient = np.repeat(
+                np.arange(len(edges)), np.diff(np.r_[edges, len(codes)])
+            )
+        if patient is None:  # no rows
+            patient = np.zeros(0, dtype=np.int64)
+        return self._programs_by_row(codes.astype(np.int64), names, patient)
+
+    def _known_programs(self, names: list[str], used: Any, codes: Any) -> None:
+        """Refuse a program the rows name that is not one of the programs given."""
+        np = self.np
+        for index, name in enumerate(names):
+            if used[index] and name not in self.programs:
+                row = int(np.argmax(codes == index))
+                raise InvalidValueError(
+                    f"sessions[{row}].program",
+                    name,
+                    f"is not one of {sorted(self.programs)}",
+                )
+
+    def _programs_by_row(
+        self, program_of_row: Any, names: list[str], patient: Any
+    ) -> tuple[Any, list[str]]:
+        """:meth:`_programs` row by row (each row's patient number given)."""
+        np = self.np
+        used = np.zeros(len(names), dtype=bool)
+        used[program_of_row] = True
+        self._known_programs(names, used, program_of_row)
+        # only the programs that rows name, numbered densely
+        program_of_row = (np.cumsum(used) - 1)[program_of_row]
+        program_names = [n for n, u in zip(names, used, strict=True) if u]
+        program_of = np.full(len(self.patient_names), -1, dtype=np.int64)
+        program_of[patient] = program_of_row
+        if len(patient) and not np.array_equal(program_of[patient], program_of_row):
+            row = int(np.argmax(program_of[patient] != program_of_row))
+            raise InvalidValueError(
+                f"sessions[{row}].program",
+                program_names[program_of_row[row]],
+                f"differs for {self.patient_names[patient[row]]}",
+            )
+        return program_of, program_names
+
+    def _sums(self, week: Any, slot: Any, *, total: int) -> None:
         """Every patient-week's minutes, counts and visit days (numpy ``bincount``).
 
-        *slot* is each row's day among the patient-weeks' days (seven a week).
+        *week* is each row's patient-week, *slot* its day among the
+        patient-weeks' days (eight a week: a week's visit days are the bytes
+        of one 64-bit word). Each row has a minutes class and a count class
+        (see :func:`_row_classes`); one ``bincount`` over week and class sums
+        the minutes of every class, another counts the rows of every class.
         """
         np, rules = self.np, self.rules
-        week = slot // 7
-        counted_kind = np.zeros(len(_KINDS), dtype=bool)
-        counted_kind[[_KINDS.index(k.value) for k in rules.counted_kinds]] = True
-        counted = counted_kind[kind]
-        live = attendance != _ATTENDANCES.index("cancelled")
-        program_minutes = live & counted
-        self.scheduled = np.bincount(
-            week, weights=minutes * program_minutes, minlength=total
+        kinds = [
+            _KINDS.index(rule.params.kind.value)
+            for rule, kind in self.batch.compiled
+            if kind == _SESSIONS
+        ]
+        counted = sorted(set(kinds))  # the kinds whose sessions rules count
+        minutes_class, count_class = _row_classes(
+            self.table.column("kind").combine_chunks(),
+            self.table.column("attendance").combine_chunks(),
+            {_KINDS.index(k.value) for k in rules.counted_kinds},
+            counted,
         )
-        attended = program_minutes & (attendance == _ATTENDANCES.index("attended"))
-        self.attended = np.bincount(week, weights=minutes * attended, minlength=total)
-        pending = program_minutes & (attendance == _ATTENDANCES.index("scheduled"))
-        self.pending = np.bincount(week, weights=pending, minlength=total)
-        self.excluded = np.bincount(
-            week, weights=minutes * (live & ~counted), minlength=total
+        minutes = np.asarray(
+            self.table.column("minutes").combine_chunks(), dtype=np.float64
         )
-        self.counts = np.bincount(
-            week[live] * len(_KINDS) + kind[live], minlength=total * len(_KINDS)
-        ).reshape(total, len(_KINDS))
-        visited = np.zeros(total * 7, dtype=bool)  # days in a week
-        visited[slot[program_minutes]] = True
-        self.visits = visited.reshape(total, 7).sum(axis=1)
-        for name in ("scheduled", "attended", "pending", "excluded"):
-            setattr(self, name, getattr(self, name).astype(np.int64))
+        key = week * _MINUTE_CLASSES
+        key += minutes_class
+        sums = np.bincount(key, weights=minutes, minlength=total * _MINUTE_CLASSES)
+        sums = sums.astype(np.int64).reshape(total, _MINUTE_CLASSES)
+        del minutes
+        self.attended = sums[:, _ATTENDED_CLASS]
+        self.scheduled = self.attended + sums[:, _PENDING_CLASS] + sums[:, _OTHER_CLASS]
+        self.excluded = sums[:, _EXCLUDED_CLASS]
+        del sums
+        classes = 2 * (len(counted) + 1)  # pending or not, times kind
+        np.multiply(week, classes, out=key)
+        key += count_class
+        numbers = np.bincount(key, minlength=total * classes).reshape(total, classes)
+        del key
+        self.pending = numbers[:, 1::2].sum(axis=1)
+        self.counts = {
+            kind: numbers[:, 2 * (number + 1)] + numbers[:, 2 * (number + 1) + 1]
+            for number, kind in enumerate(counted)
+        }
+        del numbers
+        visited = np.zeros(total * 8, dtype=np.uint8)  # eight days in a week
+        program = minutes_class - 1  # wraps around for rows of no program minutes
+        visited[slot[program < _EXCLUDED_CLASS - 1]] = 1
+        self.visits = np.bitwise_count(visited.view(np.uint64)).astype(np.int64)
         self.excluded_patients = np.unique(self.week_patient[self.excluded > 0])
 
     # -- findings ---------------------------------------------------------------------
@@ -747,8 +826,7 @@ class _Cohort:
     def weekly(self, position: int, rule: Any, kind: int) -> dict[str, Any]:
         """A weekly catalogue rule over every patient-week, vectorized."""
         np = self.np
-        full = self.inside == 7  # days in a week
-        program_of_week = self.program_of[self.week_patient]
+        full, program_of_week = self.full, self.program_of_week
         applies = np.zeros(len(self.program_list), dtype=bool)
         for index, program in enumerate(self.program_list):
             reason = self.batch.skip_reasons(program)[position]
@@ -776,7 +854,7 @@ class _Cohort:
             keys = (minutes, self.inside)
         elif kind == _SESSIONS:
             minimum = params.minimum_in(self.batch.standard).value
-            count = self.counts[:, _KINDS.index(params.kind.value)]
+            count = self.counts[_KINDS.index(params.kind.value)]
             flagged = full & (count < minimum)
             keys = (count, self.inside)
         else:  # the visit pattern
@@ -819,7 +897,11 @@ class _Cohort:
             attended_minutes=int(self.attended[at]),
             excluded_minutes=int(self.excluded[at]),
             pending_sessions=int(self.pending[at]),
-            session_counts=tuple(int(c) for c in self.counts[at]),
+            # the kinds the rules count (no weekly rule reads the others)
+            session_counts=tuple(
+                int(self.counts[k][at]) if k in self.counts else 0
+                for k in range(len(_KINDS))
+            ),
             visit_days=int(self.visits[at]),
         )
         # no planned discharge: no step-down allowance (as for cohort_plans)
@@ -996,12 +1078,16 @@ class _Cohort:
 def _local_days(micros: Any, zone_of_row: Any, zones: list[str]) -> Any:
     """The local day (an ordinal) of each UTC instant (microseconds) in its zone.
 
+    *zone_of_row* is each row's index in *zones* (or one index for all rows).
     A zone's UTC offset changes at most once within an hour, so a row takes
     the offset its zone has at the start of its UTC hour whenever the offset
     at the end of that hour is the same: Arrow converts those two instants for
-    every hour the table spans, and converts the few rows in an hour with a
-    change one by one. A table spanning more than :data:`_HOUR_CELLS` hours
-    times zones is converted row by row.
+    every hour the table spans, giving a table of each (zone, hour)'s local day
+    at the hour's start and how far into the hour the local day turns (never,
+    for whole-hour offsets). Each row then reads one or two table cells; the
+    few rows in an hour with a change are converted one by one. A table
+    spanning more than :data:`_HOUR_CELLS` hours times zones is converted row
+    by row.
     """
     np, pa = _numpy(), _arrow()
     if not len(micros):
@@ -1010,17 +1096,33 @@ def _local_days(micros: Any, zone_of_row: Any, zones: list[str]) -> Any:
     low = int(hour.min())
     span = int(hour.max()) - low + 2  # every hour's start and end
     if span * len(zones) > _HOUR_CELLS:
-        return _exact_days(micros, zone_of_row, zones, np.ones(len(micros), bool))
+        every = np.ones(len(micros), bool)
+        return _exact_days(
+            micros, np.broadcast_to(zone_of_row, every.shape), zones, every
+        )
     edges = (low + np.arange(span, dtype=np.int64)) * _HOUR_US
-    offsets = np.empty((len(zones), span), dtype=np.int64)
+    local = np.empty((len(zones), span), dtype=np.int64)
     for index, zone in enumerate(zones):
-        offsets[index] = _local_micros(pa, edges, zone) - edges
-    at = hour - low
-    before = offsets[zone_of_row, at]
-    day = (micros + before) // _DAY_US + _EPOCH_ORDINAL
-    changing = before != offsets[zone_of_row, at + 1]
+        local[index] = _local_micros(pa, edges, zone)
+    offsets = local - edges
+    start_day = local // _DAY_US  # days since the epoch, at each hour's start
+    turn = (start_day + 1) * _DAY_US - local  # into the hour where the day turns
+    start_day += _EPOCH_ORDINAL
+    start_day[:, :-1][offsets[:, :-1] != offsets[:, 1:]] = _CHANGING
+    cell = hour
+    cell -= low
+    cell += zone_of_row * span
+    day = start_day.ravel().take(cell)
+    if (turn < _HOUR_US).any():  # offsets that are not whole hours
+        cell_turn = turn.ravel().take(cell)
+        del cell
+        day += (micros % _HOUR_US) >= cell_turn
+    else:
+        del cell
+    changing = day < 0
     if changing.any():
-        day[changing] = _exact_days(micros, zone_of_row, zones, changing)[changing]
+        rows = np.broadcast_to(zone_of_row, changing.shape)
+        day[changing] = _exact_days(micros, rows, zones, changing)[changing]
     return day
 
 
@@ -1044,24 +1146,79 @@ def _local_micros(pa: Any, micros: Any, zone: str) -> Any:
     return _numpy().asarray(local.cast(pa.int64()))
 
 
+def _row_classes(
+    kind: Any, attendance: Any, counted: set[int], kinds: list[int]
+) -> tuple[Any, Any]:
+    """Each row's minutes class and count class, from its kind and attendance.
+
+    The minutes class is ``_NO_CLASS`` (cancelled), ``_ATTENDED_CLASS``,
+    ``_PENDING_CLASS`` (scheduled, no outcome yet) or ``_OTHER_CLASS`` for a
+    kind in *counted* (indices in ``_KINDS``: program minutes), and
+    ``_EXCLUDED_CLASS`` for another kind. The count class is ``2 * k + p``:
+    *p* is 1 for a pending session of program minutes, *k* is 1 plus the
+    kind's position in *kinds* (the kinds rules count) for a session not
+    cancelled, else 0. Tables of both for every pair of the two
+    dictionaries' entries are read once per row.
+    """
+    np, pa = _numpy(), _arrow()
+    kind_of = np.asarray(_index_in(kind.dictionary, pa.array(_KINDS)))
+    status_of = np.asarray(
+        _index_in(attendance.dictionary, pa.array(_ATTENDANCES)), dtype=np.int64
+    )
+    live = status_of != _ATTENDANCES.index("cancelled")
+    by_status = np.full(len(status_of), _OTHER_CLASS, dtype=np.uint8)
+    by_status[status_of == _ATTENDANCES.index("attended")] = _ATTENDED_CLASS
+    by_status[status_of == _ATTENDANCES.index("scheduled")] = _PENDING_CLASS
+    minutes = np.zeros((len(kind_of), len(status_of)), dtype=np.uint8)
+    count = np.zeros((len(kind_of), len(status_of)), dtype=np.uint8)
+    for index, code in enumerate(kind_of.tolist()):
+        program = code in counted
+        minutes[index] = np.where(
+            live, by_status if program else _EXCLUDED_CLASS, _NO_CLASS
+        )
+        slot = kinds.index(code) + 1 if code in kinds else 0
+        count[index] = np.where(live, 2 * slot, 0)
+        if program:
+            count[index] += by_status == _PENDING_CLASS
+    pairs = np.asarray(kind.indices, dtype=np.int64)
+    pairs *= len(status_of)
+    pairs += np.asarray(attendance.indices)
+    return minutes.ravel().take(pairs), count.ravel().take(pairs)
+
+
+def _index_in(values: Any, value_set: Any) -> Any:
+    """Each of *values*' index in *value_set* (``-1`` when absent)."""
+    import pyarrow.compute as pc  # noqa: PLC0415
+
+    return pc.index_in(values, value_set=value_set).fill_null(-1)
+
+
 def _first_appearance(np: Any, column: Any) -> tuple[Any, list[str], Any, Any]:
     """Patients numbered by first appearance: codes, names, row order, group edges.
 
     *column* is a dictionary array; its dictionary may be in any order and
     hold unused entries (a pandas categorical). Returns each row's patient
-    number, the names by number, the rows sorted by patient (stable; ``None``
-    when the rows are already grouped in order, the common layout of a table
-    written patient by patient) and where each patient's rows begin in that
-    order.
+    number (``None`` when the rows are already grouped by patient, the common
+    layout of a table written patient by patient: then patient *p*'s rows are
+    those from ``edges[p]`` to the next edge), the names by number, the rows
+    sorted by patient (stable; ``None`` when grouped) and where each patient's
+    rows begin in that order.
     """
-    codes = np.asarray(column.indices, dtype=np.int64)
+    codes = np.asarray(column.indices)
     if not len(codes):
-        return codes, [], None, np.zeros(0, dtype=np.int64)
-    grouped = bool((codes[1:] >= codes[:-1]).all())
-    order = None if grouped else np.argsort(codes, kind="stable")
-    ordered = codes if order is None else codes[order]
+        return None, [], None, np.zeros(0, dtype=np.int64)
+    runs = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+    run_codes = codes[runs]
+    seen = np.zeros(len(column.dictionary), dtype=bool)
+    seen[run_codes] = True
+    if int(np.count_nonzero(seen)) == len(runs):  # one run per patient: grouped
+        names = column.dictionary.take(run_codes).to_pylist()
+        return None, names, None, runs
+    codes = codes.astype(np.int64)
+    order = np.argsort(codes, kind="stable")
+    ordered = codes[order]
     edges = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
-    first_rows = edges if order is None else order[edges]  # each code's first row
+    first_rows = order[edges]  # each code's first row
     appearance = np.argsort(first_rows, kind="stable")
     number = np.full(len(column.dictionary), -1, dtype=np.int64)
     number[ordered[edges][appearance]] = np.arange(len(edges))
@@ -1069,8 +1226,6 @@ def _first_appearance(np: Any, column: Any) -> tuple[Any, list[str], Any, Any]:
         column.indices.take(first_rows[appearance])
     ).to_pylist()
     patient = number[codes]
-    if grouped:
-        return patient, names, None, edges
     by_patient = np.argsort(patient, kind="stable")
     regrouped = patient[by_patient]
     return (
