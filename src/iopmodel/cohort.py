@@ -624,6 +624,7 @@ class _Cohort:
         self.table, self.programs, self.rules = table, programs, rules
         self.batch = _Batch(rules, None)
         self._windows: tuple[list[Subject], Any] | None = None
+        self._by_week: dict[tuple[str, bytes], Any] = {}
         patient, self.patient_names, by_patient, edges = _first_appearance(
             np, table.column("patient_id").combine_chunks()
         )
@@ -810,7 +811,11 @@ class _Cohort:
             key: np.concatenate([p[key] for p in parts])
             for key in ("patient", "rule", "seq")
         }
-        order = np.lexsort((merged["seq"], merged["rule"], merged["patient"]))
+        # each part is one rule's, in order of patient and then sequence: a
+        # stable sort by patient and rule puts them in order (merging runs)
+        key = merged["patient"] * len(self.batch.compiled)
+        key += merged["rule"]
+        order = np.argsort(key, kind="stable")
         columns = {}
         for name in FINDING_COLUMNS:
             if name == "patient_id":
@@ -847,7 +852,7 @@ class _Cohort:
                     continue
                 lo, hi = band.minute_limits()
                 low[index], high[index] = lo, top if hi is None else hi
-            lo, hi = low[program_of_week], high[program_of_week]
+            lo, hi = self._per_week(low), self._per_week(high)
             flagged = ((minutes < lo) | (minutes > hi)) & (full | (minutes > 0))
             if attended:
                 flagged &= full & (self.pending == 0)
@@ -868,17 +873,33 @@ class _Cohort:
             )
             flagged = full & (days > 0) & ~fits
             keys = (scheduled, days)
-        flagged &= applies[program_of_week]
+        if not applies.all():
+            flagged &= self._per_week(applies)
         chosen = np.flatnonzero(flagged)
         if not len(chosen):
             return self.rows(position, rule, chosen, [], np.zeros(0, dtype=np.int64))
         big, small = keys  # small is at most 7 (days)
-        key = (program_of_week[chosen] << 40) | (big[chosen] << 3) | small[chosen]
-        _, first_at, inverse = _distinct(np, key)
+        key = big[chosen] << 3
+        key |= small[chosen]
+        if len(self.program_list) > 1:
+            key += program_of_week[chosen] * ((int(key.max()) | 7) + 1)
+        first_at, inverse = _groups(np, key)
         templates = [self.template(rule, kind, int(chosen[at])) for at in first_at]
         present = np.array([t is not None for t in templates], dtype=bool)
         keep = present[inverse]
         return self.rows(position, rule, chosen[keep], templates, inverse[keep])
+
+    def _per_week(self, values: Any) -> Any:
+        """Each patient-week's program's value of *values* (one per program).
+
+        A scalar when every program has the same value; made once per values.
+        """
+        if not len(values) or (values == values[0]).all():
+            return values[0] if len(values) else values
+        key = (values.dtype.str, values.tobytes())
+        if key not in self._by_week:
+            self._by_week[key] = values[self.program_of_week]
+        return self._by_week[key]
 
     def template(self, rule: Any, kind: int, at: int) -> Any:
         """The finding of patient-week *at*, but for its date (see the batch validator)."""
@@ -914,11 +935,14 @@ class _Cohort:
         np, pa, pc = self.np, self.pa, self.pc
         count = len(chosen)
         week_first = self.week_first[chosen]
-        days, _, day_index = _distinct(np, week_first)
+        first_at, day_index = _groups(np, week_first)
         labels = pa.array(
-            [f"week of {dt.date.fromordinal(int(d)).isoformat()}" for d in days],
+            [
+                f"week of {dt.date.fromordinal(d).isoformat()}"
+                for d in week_first[first_at].tolist()
+            ],
             pa.string(),
-        ).take(pa.array(day_index))
+        ).take(day_index)
         take = pa.array(which, pa.int64())
 
         def column(values: list[Any]) -> Any:
@@ -929,7 +953,7 @@ class _Cohort:
             "patient": self.week_patient[chosen],
             "rule": np.full(count, position),
             "seq": self.week_index[chosen],
-            "rule_id": pa.array([rule.id] * count, pa.string()),
+            "rule_id": pa.repeat(pa.scalar(rule.id, pa.string()), count),
             "severity": column([None if t is None else t.severity.value for t in live]),
             "message": pc.binary_join_element_wise(
                 labels, column([None if t is None else t.suffix for t in live]), ""
@@ -1257,6 +1281,29 @@ def _on_window(rule: Any) -> bool:
     if precondition is None or precondition in _PROGRAM_PRECONDITIONS:
         return rule.check not in _READS_SESSIONS
     return precondition in _RECORD_PRECONDITIONS
+
+
+def _groups(np: Any, values: Any) -> tuple[Any, Any]:
+    """One row of each distinct value among *values* (integers), and each row's group.
+
+    Groups are numbered by value. Values spanning a small range are grouped
+    through a table of the range (no sort); others by :func:`_distinct`.
+    """
+    if not len(values):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    low = int(values.min())
+    span = int(values.max()) - low + 1
+    if span > 4 * len(values) + 4096:  # a table at most this large
+        _, first_at, inverse = _distinct(np, values)
+        return first_at, inverse
+    shifted = values - low
+    present = np.zeros(span, dtype=bool)
+    present[shifted] = True
+    number = np.cumsum(present) - 1
+    inverse = number[shifted]
+    some_row = np.empty(int(number[-1]) + 1, dtype=np.int64)
+    some_row[inverse] = np.arange(len(values))  # any row of each group will do
+    return some_row, inverse
 
 
 def _distinct(np: Any, values: Any) -> tuple[Any, Any, Any]:
