@@ -740,7 +740,7 @@ class _Cohort:
         *week* is each row's patient-week, *slot* its day among the
         patient-weeks' days (eight a week: a week's visit days are the bytes
         of one 64-bit word). Each row has a minutes class and a count class
-        (see :func:`_row_classes`); one ``bincount`` over week and class sums
+        (see :func:`_row_classes`); one ``bincount`` over class and week sums
         the minutes of every class, another counts the rows of every class.
         """
         np, rules = self.np, self.rules
@@ -750,7 +750,7 @@ class _Cohort:
             if kind == _SESSIONS
         ]
         counted = sorted(set(kinds))  # the kinds whose sessions rules count
-        minutes_class, count_class = _row_classes(
+        pairs, minutes_class, count_class = _row_classes(
             self.table.column("kind").combine_chunks(),
             self.table.column("attendance").combine_chunks(),
             {_KINDS.index(k.value) for k in rules.counted_kinds},
@@ -759,29 +759,33 @@ class _Cohort:
         minutes = np.asarray(
             self.table.column("minutes").combine_chunks(), dtype=np.float64
         )
-        key = week * _MINUTE_CLASSES
-        key += minutes_class
+        # class-major keys: each class's sums are one contiguous row
+        key = np.take(minutes_class.astype(np.int64) * total, pairs, mode="clip")
+        key += week
         sums = np.bincount(key, weights=minutes, minlength=total * _MINUTE_CLASSES)
-        sums = sums.astype(np.int64).reshape(total, _MINUTE_CLASSES)
+        sums = sums.reshape(_MINUTE_CLASSES, total)
         del minutes
-        self.attended = sums[:, _ATTENDED_CLASS]
-        self.scheduled = self.attended + sums[:, _PENDING_CLASS] + sums[:, _OTHER_CLASS]
-        self.excluded = sums[:, _EXCLUDED_CLASS]
+        self.attended = sums[_ATTENDED_CLASS].astype(np.int64)
+        self.scheduled = (
+            sums[_ATTENDED_CLASS] + sums[_PENDING_CLASS] + sums[_OTHER_CLASS]
+        ).astype(np.int64)
+        self.excluded = sums[_EXCLUDED_CLASS].astype(np.int64)
         del sums
         classes = 2 * (len(counted) + 1)  # pending or not, times kind
-        np.multiply(week, classes, out=key)
-        key += count_class
-        numbers = np.bincount(key, minlength=total * classes).reshape(total, classes)
+        np.take(count_class.astype(np.int64) * total, pairs, out=key, mode="clip")
+        key += week
+        numbers = np.bincount(key, minlength=total * classes).reshape(classes, total)
         del key
-        self.pending = numbers[:, 1::2].sum(axis=1)
+        self.pending = numbers[1::2].sum(axis=0)
         self.counts = {
-            kind: numbers[:, 2 * (number + 1)] + numbers[:, 2 * (number + 1) + 1]
+            kind: numbers[2 * number + 2] + numbers[2 * number + 3]
             for number, kind in enumerate(counted)
         }
         del numbers
         visited = np.zeros(total * 8, dtype=np.uint8)  # eight days in a week
-        program = minutes_class - 1  # wraps around for rows of no program minutes
-        visited[slot[program < _EXCLUDED_CLASS - 1]] = 1
+        # classes 1 to 3 are program minutes (class 0 wraps around)
+        program = (minutes_class - 1 < _EXCLUDED_CLASS - 1).take(pairs, mode="clip")
+        visited[slot[program]] = 1
         self.visits = np.bitwise_count(visited.view(np.uint64)).astype(np.int64)
         self.excluded_patients = np.unique(self.week_patient[self.excluded > 0])
 
@@ -1172,8 +1176,8 @@ def _local_micros(pa: Any, micros: Any, zone: str) -> Any:
 
 def _row_classes(
     kind: Any, attendance: Any, counted: set[int], kinds: list[int]
-) -> tuple[Any, Any]:
-    """Each row's minutes class and count class, from its kind and attendance.
+) -> tuple[Any, Any, Any]:
+    """Each row's (kind, attendance) pair, and each pair's minutes and count class.
 
     The minutes class is ``_NO_CLASS`` (cancelled), ``_ATTENDED_CLASS``,
     ``_PENDING_CLASS`` (scheduled, no outcome yet) or ``_OTHER_CLASS`` for a
@@ -1181,8 +1185,8 @@ def _row_classes(
     ``_EXCLUDED_CLASS`` for another kind. The count class is ``2 * k + p``:
     *p* is 1 for a pending session of program minutes, *k* is 1 plus the
     kind's position in *kinds* (the kinds rules count) for a session not
-    cancelled, else 0. Tables of both for every pair of the two
-    dictionaries' entries are read once per row.
+    cancelled, else 0. A pair is a kind's dictionary index times the
+    attendance dictionary's length plus an attendance's index.
     """
     np, pa = _numpy(), _arrow()
     kind_of = np.asarray(_index_in(kind.dictionary, pa.array(_KINDS)))
@@ -1207,7 +1211,7 @@ def _row_classes(
     pairs = np.asarray(kind.indices, dtype=np.int64)
     pairs *= len(status_of)
     pairs += np.asarray(attendance.indices)
-    return minutes.ravel().take(pairs), count.ravel().take(pairs)
+    return pairs, minutes.ravel(), count.ravel()
 
 
 def _index_in(values: Any, value_set: Any) -> Any:
