@@ -640,11 +640,18 @@ class _Cohort:
         self.program_list = [programs[name] for name in program_names]
         self.program_of = program_of
         zones = [program.timezone.key for program in self.program_list]
-        micros = np.asarray(
-            table.column("start").combine_chunks().cast(pa.int64()), dtype=np.int64
+        # three row-long int64 buffers, reused from step to step (fresh memory
+        # costs more than the arithmetic): instants, then (kind, attendance)
+        # pairs; hours, then weeks; days, then slots, then minutes
+        micros = _contiguous(np, table.column("start").cast(pa.int64()), np.int64)
+        scratch = np.empty(len(micros), dtype=np.int64)
+        day = _local_days(
+            micros,
+            0 if len(zones) == 1 else per_row(program_of.astype(np.int32)),
+            zones,
+            out=np.empty(len(micros), dtype=np.int64),
+            scratch=scratch,
         )
-        day = _local_days(micros, 0 if len(zones) == 1 else per_row(program_of), zones)
-        del micros
         # the window of each patient's plan: first to last session day
         first, last = _window(np, day, by_patient, edges)
         week_start = rules.week_start
@@ -655,7 +662,7 @@ class _Cohort:
         # each row's day among its patient's weeks' days (7 per week), then its
         # patient-week, then its day among 8 a week (a week's visits are 8 bytes)
         day += per_row(7 * offsets[:-1] - base)
-        week = day // 7
+        week = np.floor_divide(day, 7, out=scratch)
         day += week
         self.first, self.last, self.base, self.weeks, self.offsets = (
             first, last, base, weeks, offsets)  # fmt: skip
@@ -670,7 +677,7 @@ class _Cohort:
         )
         self.full = self.inside == 7  # days in a week
         self.program_of_week = program_of[self.week_patient]
-        self._sums(week, day, total=total)
+        self._sums(week, day, micros, total=total)
 
     def _programs(self, column: Any, patient: Any, edges: Any) -> tuple[Any, list[str]]:
         """Each patient's program (numbered densely) and the programs' names.
@@ -734,7 +741,7 @@ class _Cohort:
             )
         return program_of, program_names
 
-    def _sums(self, week: Any, slot: Any, *, total: int) -> None:
+    def _sums(self, week: Any, slot: Any, spare: Any, *, total: int) -> None:
         """Every patient-week's minutes, counts and visit days (numpy ``bincount``).
 
         *week* is each row's patient-week, *slot* its day among the
@@ -742,6 +749,7 @@ class _Cohort:
         of one 64-bit word). Each row has a minutes class and a count class
         (see :func:`_row_classes`); one ``bincount`` over class and week sums
         the minutes of every class, another counts the rows of every class.
+        *slot* and *spare* (row-long ``int64`` arrays) are reused as buffers.
         """
         np, rules = self.np, self.rules
         kinds = [
@@ -755,38 +763,41 @@ class _Cohort:
             self.table.column("attendance").combine_chunks(),
             {_KINDS.index(k.value) for k in rules.counted_kinds},
             counted,
+            out=spare,
         )
-        minutes = np.asarray(
-            self.table.column("minutes").combine_chunks(), dtype=np.float64
-        )
+        visited = np.zeros(total * 8, dtype=np.uint8)  # eight days in a week
+        # classes 1 to 3 are program minutes (class 0 wraps around)
+        program = (minutes_class - 1 < _EXCLUDED_CLASS - 1).take(pairs, mode="clip")
+        visited[slot[program]] = 1
+        del program
+        self.visits = np.bitwise_count(visited.view(np.uint64)).astype(np.int64)
+        del visited
         # class-major keys: each class's sums are one contiguous row
-        key = np.take(minutes_class.astype(np.int64) * total, pairs, mode="clip")
-        key += week
-        sums = np.bincount(key, weights=minutes, minlength=total * _MINUTE_CLASSES)
-        sums = sums.reshape(_MINUTE_CLASSES, total)
-        del minutes
-        self.attended = sums[_ATTENDED_CLASS].astype(np.int64)
-        self.scheduled = (
-            sums[_ATTENDED_CLASS] + sums[_PENDING_CLASS] + sums[_OTHER_CLASS]
-        ).astype(np.int64)
-        self.excluded = sums[_EXCLUDED_CLASS].astype(np.int64)
-        del sums
+        key = np.empty(len(pairs), dtype=np.int64)
         classes = 2 * (len(counted) + 1)  # pending or not, times kind
         np.take(count_class.astype(np.int64) * total, pairs, out=key, mode="clip")
         key += week
         numbers = np.bincount(key, minlength=total * classes).reshape(classes, total)
-        del key
         self.pending = numbers[1::2].sum(axis=0)
         self.counts = {
             kind: numbers[2 * number + 2] + numbers[2 * number + 3]
             for number, kind in enumerate(counted)
         }
         del numbers
-        visited = np.zeros(total * 8, dtype=np.uint8)  # eight days in a week
-        # classes 1 to 3 are program minutes (class 0 wraps around)
-        program = (minutes_class - 1 < _EXCLUDED_CLASS - 1).take(pairs, mode="clip")
-        visited[slot[program]] = 1
-        self.visits = np.bitwise_count(visited.view(np.uint64)).astype(np.int64)
+        np.take(minutes_class.astype(np.int64) * total, pairs, out=key, mode="clip")
+        key += week
+        minutes = _contiguous(
+            np, self.table.column("minutes"), np.float64, out=slot.view(np.float64)
+        )
+        sums = np.bincount(key, weights=minutes, minlength=total * _MINUTE_CLASSES)
+        sums = sums.reshape(_MINUTE_CLASSES, total)
+        del key, minutes
+        self.attended = sums[_ATTENDED_CLASS].astype(np.int64)
+        self.scheduled = (
+            sums[_ATTENDED_CLASS] + sums[_PENDING_CLASS] + sums[_OTHER_CLASS]
+        ).astype(np.int64)
+        self.excluded = sums[_EXCLUDED_CLASS].astype(np.int64)
+        del sums
         self.excluded_patients = np.unique(self.week_patient[self.excluded > 0])
 
     # -- findings ---------------------------------------------------------------------
@@ -1103,7 +1114,14 @@ class _Cohort:
         return [by_name[self.patient_names[p]] for p in patients]
 
 
-def _local_days(micros: Any, zone_of_row: Any, zones: list[str]) -> Any:
+def _local_days(
+    micros: Any,
+    zone_of_row: Any,
+    zones: list[str],
+    *,
+    out: Any = None,
+    scratch: Any = None,
+) -> Any:
     """The local day (an ordinal) of each UTC instant (microseconds) in its zone.
 
     *zone_of_row* is each row's index in *zones* (or one index for all rows).
@@ -1115,12 +1133,13 @@ def _local_days(micros: Any, zone_of_row: Any, zones: list[str]) -> Any:
     for whole-hour offsets). Each row then reads one or two table cells; the
     few rows in an hour with a change are converted one by one. A table
     spanning more than :data:`_HOUR_CELLS` hours times zones is converted row
-    by row.
+    by row. *out* (for the days) and *scratch* are ``int64`` arrays as long
+    as *micros* to reuse, or ``None``.
     """
     np, pa = _numpy(), _arrow()
     if not len(micros):
         return np.zeros(0, dtype=np.int64)
-    hour = micros // _HOUR_US
+    hour = np.floor_divide(micros, _HOUR_US, out=scratch)
     low = int(hour.min())
     span = int(hour.max()) - low + 2  # every hour's start and end
     if span * len(zones) > _HOUR_CELLS:
@@ -1139,8 +1158,11 @@ def _local_days(micros: Any, zone_of_row: Any, zones: list[str]) -> Any:
     start_day[:, :-1][offsets[:, :-1] != offsets[:, 1:]] = _CHANGING
     cell = hour
     cell -= low
-    cell += zone_of_row * span
-    day = start_day.ravel().take(cell)
+    if isinstance(zone_of_row, int):
+        cell += zone_of_row * span
+    else:
+        cell += np.multiply(zone_of_row, span, dtype=np.int32)  # < _HOUR_CELLS
+    day = np.take(start_day.ravel(), cell, out=out, mode="clip")
     if (turn < _HOUR_US).any():  # offsets that are not whole hours
         cell_turn = turn.ravel().take(cell)
         del cell
@@ -1174,8 +1196,19 @@ def _local_micros(pa: Any, micros: Any, zone: str) -> Any:
     return _numpy().asarray(local.cast(pa.int64()))
 
 
+def _contiguous(np: Any, column: Any, dtype: Any, *, out: Any = None) -> Any:
+    """A chunked Arrow column of numbers as one numpy array (into *out*, if given)."""
+    if out is None:
+        out = np.empty(len(column), dtype=dtype)
+    at = 0
+    for chunk in column.chunks:
+        out[at : at + len(chunk)] = np.asarray(chunk)
+        at += len(chunk)
+    return out
+
+
 def _row_classes(
-    kind: Any, attendance: Any, counted: set[int], kinds: list[int]
+    kind: Any, attendance: Any, counted: set[int], kinds: list[int], *, out: Any = None
 ) -> tuple[Any, Any, Any]:
     """Each row's (kind, attendance) pair, and each pair's minutes and count class.
 
@@ -1186,7 +1219,8 @@ def _row_classes(
     *p* is 1 for a pending session of program minutes, *k* is 1 plus the
     kind's position in *kinds* (the kinds rules count) for a session not
     cancelled, else 0. A pair is a kind's dictionary index times the
-    attendance dictionary's length plus an attendance's index.
+    attendance dictionary's length plus an attendance's index (written to
+    *out*, a row-long ``int64`` array, if given).
     """
     np, pa = _numpy(), _arrow()
     kind_of = np.asarray(_index_in(kind.dictionary, pa.array(_KINDS)))
@@ -1208,8 +1242,7 @@ def _row_classes(
         count[index] = np.where(live, 2 * slot, 0)
         if program:
             count[index] += by_status == _PENDING_CLASS
-    pairs = np.asarray(kind.indices, dtype=np.int64)
-    pairs *= len(status_of)
+    pairs = np.multiply(np.asarray(kind.indices), len(status_of), out=out)
     pairs += np.asarray(attendance.indices)
     return pairs, minutes.ravel(), count.ravel()
 
