@@ -626,7 +626,7 @@ class _Cohort:
         self._windows: tuple[list[Subject], Any] | None = None
         self._by_week: dict[tuple[str, bytes], Any] = {}
         patient, self.patient_names, by_patient, edges = _first_appearance(
-            np, table.column("patient_id").combine_chunks()
+            np, _one_array(table.column("patient_id"))
         )
         patients = len(self.patient_names)
         sizes = np.diff(np.r_[edges, table.num_rows])  # rows of each patient
@@ -635,7 +635,7 @@ class _Cohort:
             """Each row's patient's value (rows grouped by patient: no gather)."""
             return np.repeat(values, sizes) if patient is None else values[patient]
 
-        program_column = table.column("program").combine_chunks()
+        program_column = _one_array(table.column("program"))
         program_of, program_names = self._programs(program_column, patient, edges)
         self.program_list = [programs[name] for name in program_names]
         self.program_of = program_of
@@ -661,7 +661,10 @@ class _Cohort:
         total = int(offsets[-1])
         # each row's day among its patient's weeks' days (7 per week), then its
         # patient-week, then its day among 8 a week (a week's visits are 8 bytes)
-        day += per_row(7 * offsets[:-1] - base)
+        shift = 7 * offsets[:-1] - base
+        if len(shift) and max(-int(shift.min()), int(shift.max())) < 2**31:
+            shift = shift.astype(np.int32)  # half the memory spread over the rows
+        day += per_row(shift)
         week = np.floor_divide(day, 7, out=scratch)
         day += week
         self.first, self.last, self.base, self.weeks, self.offsets = (
@@ -749,7 +752,8 @@ class _Cohort:
         of one 64-bit word). Each row has a minutes class and a count class
         (see :func:`_row_classes`); one ``bincount`` over class and week sums
         the minutes of every class, another counts the rows of every class.
-        *slot* and *spare* (row-long ``int64`` arrays) are reused as buffers.
+        *slot* and *spare* (row-long ``int64`` arrays) are reused as buffers
+        (and overwritten).
         """
         np, rules = self.np, self.rules
         kinds = [
@@ -759,21 +763,24 @@ class _Cohort:
         ]
         counted = sorted(set(kinds))  # the kinds whose sessions rules count
         pairs, minutes_class, count_class = _row_classes(
-            self.table.column("kind").combine_chunks(),
-            self.table.column("attendance").combine_chunks(),
+            _one_array(self.table.column("kind")),
+            _one_array(self.table.column("attendance")),
             {_KINDS.index(k.value) for k in rules.counted_kinds},
             counted,
             out=spare,
         )
-        visited = np.zeros(total * 8, dtype=np.uint8)  # eight days in a week
         # classes 1 to 3 are program minutes (class 0 wraps around)
         program = (minutes_class - 1 < _EXCLUDED_CLASS - 1).take(pairs, mode="clip")
-        visited[slot[program]] = 1
+        # other rows mark a ninth, spare week's first day
+        visited = np.zeros((total + 1) * 8, dtype=np.uint8)  # eight days a week
+        slot[~program] = total * 8
+        visited[slot] = 1
         del program
-        self.visits = np.bitwise_count(visited.view(np.uint64)).astype(np.int64)
+        self.visits = np.bitwise_count(visited[:-8].view(np.uint64)).astype(np.int64)
         del visited
-        # class-major keys: each class's sums are one contiguous row
-        key = np.empty(len(pairs), dtype=np.int64)
+        # class-major keys (each class's sums are one contiguous row), made in
+        # the slots' buffer; then the minutes, as weights, in the pairs'
+        key = slot
         classes = 2 * (len(counted) + 1)  # pending or not, times kind
         np.take(count_class.astype(np.int64) * total, pairs, out=key, mode="clip")
         key += week
@@ -787,7 +794,7 @@ class _Cohort:
         np.take(minutes_class.astype(np.int64) * total, pairs, out=key, mode="clip")
         key += week
         minutes = _contiguous(
-            np, self.table.column("minutes"), np.float64, out=slot.view(np.float64)
+            np, self.table.column("minutes"), np.float64, out=pairs.view(np.float64)
         )
         sums = np.bincount(key, weights=minutes, minlength=total * _MINUTE_CLASSES)
         sums = sums.reshape(_MINUTE_CLASSES, total)
@@ -1194,6 +1201,11 @@ def _local_micros(pa: Any, micros: Any, zone: str) -> Any:
 
     local = pc.local_timestamp(pa.array(micros, pa.timestamp("us", tz=zone)))
     return _numpy().asarray(local.cast(pa.int64()))
+
+
+def _one_array(column: Any) -> Any:
+    """A chunked Arrow column as one array (its chunk, uncopied, if it has one)."""
+    return column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
 
 
 def _contiguous(np: Any, column: Any, dtype: Any, *, out: Any = None) -> Any:
