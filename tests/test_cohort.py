@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 from random import Random
+from unittest import mock
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -132,6 +133,25 @@ class TestSameFindings:
         programs = {p.program.name: p.program for p in plans}
         expected = findings_table(cohort_plans(shuffled, programs), rules)
         assert validate_cohort(shuffled, programs, rules).equals(expected)
+
+    @settings(max_examples=30)
+    @given(
+        st.lists(plan_strategy(), min_size=1, max_size=4), st.sampled_from(RULE_SETS)
+    )
+    def test_counts_without_packing_equal_the_object_path(
+        self, plans: list[TreatmentPlan], rules: RuleSet
+    ) -> None:
+        """Counts from a bincount of their own (weeks too full to pack): the same.
+
+        Counts ride in the minutes' weights when their bit fields fit in a
+        float64; with no bits to spare they take the other path.
+        """
+        plans = with_ids(plans)
+        table = sessions_table(plans)
+        programs = {p.program.name: p.program for p in plans}
+        expected = findings_table(cohort_plans(table, programs), rules)
+        with mock.patch.object(cohort_module, "_PACKED_BITS", 0):
+            assert validate_cohort(table, programs, rules).equals(expected)
 
     @settings(max_examples=30)
     @given(st.lists(plan_strategy(), min_size=1, max_size=3))

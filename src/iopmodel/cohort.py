@@ -125,6 +125,9 @@ _PENDING_CLASS: Final = 2
 _OTHER_CLASS: Final = 3
 _EXCLUDED_CLASS: Final = 4
 _MINUTE_CLASSES: Final = 5
+#: Bits of a float64 that hold a whole number exactly: weights packing minutes
+#: and counts into one bincount use at most this many.
+_PACKED_BITS: Final = 53
 
 
 def _arrow() -> Any:
@@ -680,7 +683,8 @@ class _Cohort:
         )
         self.full = self.inside == 7  # days in a week
         self.program_of_week = program_of[self.week_patient]
-        self._sums(week, day, micros, total=total)
+        most_rows = int(sizes.max()) if len(sizes) else 0
+        self._sums(week, day, micros, total=total, most_rows=most_rows)
 
     def _programs(self, column: Any, patient: Any, edges: Any) -> tuple[Any, list[str]]:
         """Each patient's program (numbered densely) and the programs' names.
@@ -744,7 +748,9 @@ class _Cohort:
             )
         return program_of, program_names
 
-    def _sums(self, week: Any, slot: Any, spare: Any, *, total: int) -> None:
+    def _sums(
+        self, week: Any, slot: Any, spare: Any, *, total: int, most_rows: int
+    ) -> None:
         """Every patient-week's minutes, counts and visit days (numpy ``bincount``).
 
         *week* is each row's patient-week, *slot* its day among the
@@ -753,7 +759,9 @@ class _Cohort:
         (see :func:`_row_classes`); one ``bincount`` over class and week sums
         the minutes of every class, another counts the rows of every class.
         *slot* and *spare* (row-long ``int64`` arrays) are reused as buffers
-        (and overwritten).
+        (and overwritten). *most_rows* is the most rows a patient has: counts
+        ride in the minutes' weights when their bit fields fit (see
+        :data:`_PACKED_BITS`).
         """
         np, rules = self.np, self.rules
         kinds = [
@@ -779,12 +787,104 @@ class _Cohort:
         self.visits = np.bitwise_count(visited[:-8].view(np.uint64)).astype(np.int64)
         del visited
         # class-major keys (each class's sums are one contiguous row), made in
-        # the slots' buffer; then the minutes, as weights, in the pairs'
+        # the slots' buffer; weights in the weeks' and the pairs' buffers
         key = slot
+        count_bits = most_rows.bit_length()  # no patient-week has more rows
+        minute_bits = (most_rows * _MAX_MINUTES).bit_length()
+        if minute_bits + count_bits * (len(counted) + 1) <= _PACKED_BITS:
+            minutes = self._packed_sums(
+                key, week, pairs, (minutes_class, count_class), counted,
+                total=total, bits=(count_bits, minute_bits),
+            )  # fmt: skip
+        else:
+            minutes = self._class_sums(
+                key, week, pairs, (minutes_class, count_class), counted, total=total
+            )
+        self.attended = minutes[_ATTENDED_CLASS]
+        self.scheduled = (
+            minutes[_ATTENDED_CLASS] + minutes[_PENDING_CLASS] + minutes[_OTHER_CLASS]
+        )
+        self.excluded = minutes[_EXCLUDED_CLASS]
+        self.excluded_patients = np.unique(self.week_patient[self.excluded > 0])
+
+    def _packed_sums(
+        self,
+        key: Any,
+        week: Any,
+        pairs: Any,
+        tables: tuple[Any, Any],
+        counted: list[int],
+        *,
+        total: int,
+        bits: tuple[int, int],
+    ) -> list[Any]:
+        """The minutes of each class, and the counts, from one ``bincount``.
+
+        Each row weighs its minutes plus, above them, one bit field a count
+        (pending, then each kind in *counted*); the sums are exact integers
+        (below 2**53) and no field carries into the next (*bits* are each
+        count's and the minutes' widths, for the most rows a week can have).
+        *key* holds the rows' class-major keys; *week* and *pairs* are reused.
+        """
+        np = self.np
+        minutes_class, count_class = tables
+        count_bits, minute_bits = bits
+        pending = count_class & 1
+        kind = count_class >> 1  # 1 + the kind's position in counted, or 0
+        fields = pending.astype(np.int64) + np.where(
+            kind > 0, np.left_shift(1, count_bits * kind.astype(np.int64)), 0
+        )
+        np.take(minutes_class.astype(np.int64) * total, pairs, out=key, mode="clip")
+        key += week
+        weights = week.view(np.float64)
+        np.take(
+            np.left_shift(fields, minute_bits).astype(np.float64),
+            pairs,
+            out=weights,
+            mode="clip",
+        )
+        weights += _contiguous(
+            np, self.table.column("minutes"), np.float64, out=pairs.view(np.float64)
+        )
+        sums = np.bincount(key, weights=weights, minlength=total * _MINUTE_CLASSES)
+        sums = sums.reshape(_MINUTE_CLASSES, total)
+        minutes = [sums[c].astype(np.int64) for c in range(_MINUTE_CLASSES)]
+        del sums
+        each = (1 << count_bits) - 1
+        counts = minutes[_ATTENDED_CLASS] >> minute_bits
+        for number in (_PENDING_CLASS, _OTHER_CLASS, _EXCLUDED_CLASS):
+            counts += minutes[number] >> minute_bits  # the classes not cancelled
+        self.pending = (minutes[_PENDING_CLASS] >> minute_bits) & each
+        self.counts = {
+            kind: (counts >> (count_bits * (number + 1))) & each
+            for number, kind in enumerate(counted)
+        }
+        for column in minutes:
+            np.bitwise_and(column, (1 << minute_bits) - 1, out=column)
+        return minutes
+
+    def _class_sums(
+        self,
+        key: Any,
+        week: Any,
+        pairs: Any,
+        tables: tuple[Any, Any],
+        counted: list[int],
+        *,
+        total: int,
+    ) -> list[Any]:
+        """The minutes of each class from one ``bincount``; counts from another.
+
+        Each row's count class (see :func:`_row_classes`) keys the counts.
+        *key* is overwritten; *pairs* is reused once read.
+        """
+        np = self.np
+        minutes_class, count_class = tables
         classes = 2 * (len(counted) + 1)  # pending or not, times kind
         np.take(count_class.astype(np.int64) * total, pairs, out=key, mode="clip")
         key += week
-        numbers = np.bincount(key, minlength=total * classes).reshape(classes, total)
+        numbers = np.bincount(key, minlength=total * classes)
+        numbers = numbers.reshape(classes, total)
         self.pending = numbers[1::2].sum(axis=0)
         self.counts = {
             kind: numbers[2 * number + 2] + numbers[2 * number + 3]
@@ -793,19 +893,11 @@ class _Cohort:
         del numbers
         np.take(minutes_class.astype(np.int64) * total, pairs, out=key, mode="clip")
         key += week
-        minutes = _contiguous(
+        weights = _contiguous(
             np, self.table.column("minutes"), np.float64, out=pairs.view(np.float64)
         )
-        sums = np.bincount(key, weights=minutes, minlength=total * _MINUTE_CLASSES)
-        sums = sums.reshape(_MINUTE_CLASSES, total)
-        del key, minutes
-        self.attended = sums[_ATTENDED_CLASS].astype(np.int64)
-        self.scheduled = (
-            sums[_ATTENDED_CLASS] + sums[_PENDING_CLASS] + sums[_OTHER_CLASS]
-        ).astype(np.int64)
-        self.excluded = sums[_EXCLUDED_CLASS].astype(np.int64)
-        del sums
-        self.excluded_patients = np.unique(self.week_patient[self.excluded > 0])
+        sums = np.bincount(key, weights=weights, minlength=total * _MINUTE_CLASSES)
+        return list(sums.reshape(_MINUTE_CLASSES, total).astype(np.int64))
 
     # -- findings ---------------------------------------------------------------------
 
