@@ -672,17 +672,21 @@ class _Cohort:
         day += week
         self.first, self.last, self.base, self.weeks, self.offsets = (
             first, last, base, weeks, offsets)  # fmt: skip
-        self.week_patient = np.repeat(np.arange(patients), weeks)
-        self.week_index = np.arange(total) - offsets[self.week_patient]
-        week_first = base[self.week_patient] + 7 * self.week_index
-        self.week_first = week_first
-        self.inside = (
-            np.minimum(week_first + 6, last[self.week_patient])
-            - np.maximum(week_first, first[self.week_patient])
-            + 1
-        )
+        # per patient-week: small types, and only what every week needs (the
+        # first day and index of a week are worked out for chosen weeks)
+        self.week_patient = np.repeat(np.arange(patients, dtype=np.int32), weeks)
+        # every week but a patient's first and last lies inside the window
+        self.inside = np.full(total, 7, dtype=np.int8)  # days in a week
+        for at, start in (
+            (offsets[:-1], base),
+            (offsets[1:] - 1, base + 7 * (weeks - 1)),
+        ):
+            self.inside[at] = np.minimum(start + 6, last) - np.maximum(start, first) + 1
         self.full = self.inside == 7  # days in a week
-        self.program_of_week = program_of[self.week_patient]
+        small = len(self.program_list) < 2**15
+        self.program_of_week = (program_of.astype(np.int16) if small else program_of)[
+            self.week_patient
+        ]
         most_rows = int(sizes.max()) if len(sizes) else 0
         self._sums(week, day, micros, total=total, most_rows=most_rows)
 
@@ -996,7 +1000,7 @@ class _Cohort:
         key = big[chosen] << 3
         key |= small[chosen]
         if len(self.program_list) > 1:
-            key += program_of_week[chosen] * ((int(key.max()) | 7) + 1)
+            key += program_of_week[chosen].astype(np.int64) * ((int(key.max()) | 7) + 1)
         first_at, inverse = _groups(np, key)
         templates = [self.template(rule, kind, int(chosen[at])) for at in first_at]
         present = np.array([t is not None for t in templates], dtype=bool)
@@ -1015,6 +1019,14 @@ class _Cohort:
             self._by_week[key] = values[self.program_of_week]
         return self._by_week[key]
 
+    def week_first(self, weeks: Any) -> Any:
+        """The first day (an ordinal) of patient-weeks *weeks*."""
+        return self.base[self.week_patient[weeks]] + 7 * self.week_index(weeks)
+
+    def week_index(self, weeks: Any) -> Any:
+        """The index of patient-weeks *weeks* among their patient's weeks."""
+        return weeks - self.offsets[self.week_patient[weeks]]
+
     def template(self, rule: Any, kind: int, at: int) -> Any:
         """The finding of patient-week *at*, but for its date (see the batch validator)."""
         program = self.program_list[int(self.program_of[self.week_patient[at]])]
@@ -1026,7 +1038,7 @@ class _Cohort:
             week_start=self.batch.week_start,
         )
         week = WeekSummary(
-            start=dt.date.fromordinal(int(self.week_first[at])),
+            start=dt.date.fromordinal(int(self.week_first(at))),
             days_in_window=int(self.inside[at]),
             scheduled_minutes=int(self.scheduled[at]),
             attended_minutes=int(self.attended[at]),
@@ -1048,7 +1060,7 @@ class _Cohort:
         """Finding rows for patient-weeks *chosen*, each made from ``templates[which[i]]``."""
         np, pa, pc = self.np, self.pa, self.pc
         count = len(chosen)
-        week_first = self.week_first[chosen]
+        week_first = self.week_first(chosen)
         first_at, day_index = _groups(np, week_first)
         labels = pa.array(
             [
@@ -1064,9 +1076,9 @@ class _Cohort:
 
         live = [t for t in templates if t is not None] and templates
         return {
-            "patient": self.week_patient[chosen],
+            "patient": self.week_patient[chosen].astype(np.int64),
             "rule": np.full(count, position),
-            "seq": self.week_index[chosen],
+            "seq": self.week_index(chosen),
             "rule_id": pa.repeat(pa.scalar(rule.id, pa.string()), count),
             "severity": column([None if t is None else t.severity.value for t in live]),
             "message": pc.binary_join_element_wise(
