@@ -268,6 +268,19 @@ class TestFormats:
         with pytest.raises(InvalidValueError, match=r"^sessions\[5\]\.kind"):
             validate_cohort(frame, [evening_iop(), adolescent_iop()])
 
+    def test_unknown_kind_in_a_later_chunk_names_its_row(self) -> None:
+        """Dictionary chunks are checked one by one; the row named is the table's."""
+        table = sessions_table(small_cohort()[:2])
+        kinds = table.column("kind").to_pylist()
+        kinds[12] = "yoga"
+        chunks = [
+            pa.array(part, pa.string()).dictionary_encode()
+            for part in (kinds[:10], kinds[10:])
+        ]
+        table = table.set_column(4, "kind", pa.chunked_array(chunks))
+        with pytest.raises(InvalidValueError, match=r"^sessions\[12\]\.kind"):
+            read_sessions(table)
+
     @pytest.mark.parametrize("minutes", [0, 721])
     def test_minutes_out_of_bounds_name_the_row(self, minutes: int) -> None:
         """Minutes outside 1 to 720 anywhere in the table: the first such row is named."""

@@ -309,11 +309,11 @@ def _normalize(table: Any, pa: Any) -> Any:
         bad = pc.or_(pc.less(minutes, 1), pc.greater(minutes, _MAX_MINUTES))
         _refuse(bad, "minutes", f"must be 1 to {_MAX_MINUTES} minutes")
     np = _numpy()
-    kind = _encoded(table.column("kind"), "kind", pa)
-    _refuse_unknown(kind, _KINDS, "kind", "unknown kind")
+    kind = _categories(table.column("kind"), _KINDS, "kind", "unknown kind")
     if "attendance" in names:
-        attendance = _encoded(table.column("attendance"), "attendance", pa)
-        _refuse_unknown(attendance, _ATTENDANCES, "attendance", "unknown attendance")
+        attendance = _categories(
+            table.column("attendance"), _ATTENDANCES, "attendance", "unknown attendance"
+        )
     else:
         attendance = pa.DictionaryArray.from_arrays(
             pa.array(np.zeros(table.num_rows, dtype=np.int32)), pa.array(["scheduled"])
@@ -339,7 +339,38 @@ def _normalize(table: Any, pa: Any) -> Any:
     )
 
 
-def _refuse_unknown(column: Any, values: list[str], name: str, problem: str) -> None:
+def _categories(column: Any, values: list[str], name: str, problem: str) -> Any:
+    """A column of *values* as dictionary chunks (each with its own dictionary).
+
+    Dictionary columns (Parquet, pandas categoricals) keep their chunks: each
+    chunk's dictionary is checked (and its rows only to name a bad one), and
+    no chunk is copied. Other columns are encoded once (see :func:`_encoded`).
+    """
+    pa = _arrow()
+    if not pa.types.is_dictionary(column.type):
+        encoded = _encoded(column, name, pa)
+        _refuse_unknown(encoded, values, name, problem)
+        return pa.chunked_array([encoded])
+    chunks = []
+    at = 0
+    for chunk in column.chunks:
+        try:
+            text = chunk.dictionary.cast(pa.string())
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+            raise InvalidValueError(
+                f"sessions.{name}", _WITHHELD, "must be text"
+            ) from None
+        checked = pa.DictionaryArray.from_arrays(chunk.indices, text)
+        _refuse_unknown(checked, values, name, problem, offset=at)
+        chunks.append(checked)
+        at += len(chunk)
+    index_type = column.type.index_type
+    return pa.chunked_array(chunks, pa.dictionary(index_type, pa.string()))
+
+
+def _refuse_unknown(
+    column: Any, values: list[str], name: str, problem: str, *, offset: int = 0
+) -> None:
     """Refuse the first row (a dictionary array's) whose value is not one of *values*.
 
     Only the dictionary is looked at unless it holds an unknown entry (or the
@@ -352,10 +383,10 @@ def _refuse_unknown(column: Any, values: list[str], name: str, problem: str) -> 
         column.null_count
         or pc.index_in(column.dictionary, value_set=pa.array(values)).null_count
     ):
-        _refuse(_codes(column, pa.array(values), _numpy()) < 0, name, problem)
+        _refuse(_codes(column, pa.array(values), _numpy()) < 0, name, problem, offset)
 
 
-def _refuse(mask: Any, column: str, problem: str) -> None:
+def _refuse(mask: Any, column: str, problem: str, offset: int = 0) -> None:
     """Refuse the first row where *mask* (Arrow, nulls count, or numpy) is true."""
     np = _numpy()
     if not isinstance(mask, np.ndarray):
@@ -363,7 +394,7 @@ def _refuse(mask: Any, column: str, problem: str) -> None:
 
         mask = np.asarray(pc.fill_null(mask, True), dtype=bool)  # noqa: FBT003
     if mask.any():
-        row = int(np.argmax(mask))
+        row = offset + int(np.argmax(mask))
         raise InvalidValueError(f"sessions[{row}].{column}", _WITHHELD, problem)
 
 
@@ -775,8 +806,8 @@ class _Cohort:
         ]
         counted = sorted(set(kinds))  # the kinds whose sessions rules count
         pairs, minutes_class, count_class = _row_classes(
-            _one_array(self.table.column("kind")),
-            _one_array(self.table.column("attendance")),
+            self.table.column("kind"),
+            self.table.column("attendance"),
             {_KINDS.index(k.value) for k in rules.counted_kinds},
             counted,
             out=spare,
@@ -1334,32 +1365,44 @@ def _row_classes(
     ``_EXCLUDED_CLASS`` for another kind. The count class is ``2 * k + p``:
     *p* is 1 for a pending session of program minutes, *k* is 1 plus the
     kind's position in *kinds* (the kinds rules count) for a session not
-    cancelled, else 0. A pair is a kind's dictionary index times the
-    attendance dictionary's length plus an attendance's index (written to
-    *out*, a row-long ``int64`` array, if given).
+    cancelled, else 0. A pair is a kind's index in ``_KINDS`` times the
+    number of attendances plus an attendance's index in ``_ATTENDANCES``
+    (written to *out*, a row-long ``int64`` array, if given).
     """
     np, pa = _numpy(), _arrow()
-    kind_of = np.asarray(_index_in(kind.dictionary, pa.array(_KINDS)))
-    status_of = np.asarray(
-        _index_in(attendance.dictionary, pa.array(_ATTENDANCES)), dtype=np.int64
-    )
-    live = status_of != _ATTENDANCES.index("cancelled")
-    by_status = np.full(len(status_of), _OTHER_CLASS, dtype=np.uint8)
-    by_status[status_of == _ATTENDANCES.index("attended")] = _ATTENDED_CLASS
-    by_status[status_of == _ATTENDANCES.index("scheduled")] = _PENDING_CLASS
-    minutes = np.zeros((len(kind_of), len(status_of)), dtype=np.uint8)
-    count = np.zeros((len(kind_of), len(status_of)), dtype=np.uint8)
-    for index, code in enumerate(kind_of.tolist()):
+    statuses = np.arange(len(_ATTENDANCES))
+    live = statuses != _ATTENDANCES.index("cancelled")
+    by_status = np.full(len(statuses), _OTHER_CLASS, dtype=np.uint8)
+    by_status[statuses == _ATTENDANCES.index("attended")] = _ATTENDED_CLASS
+    by_status[statuses == _ATTENDANCES.index("scheduled")] = _PENDING_CLASS
+    minutes = np.zeros((len(_KINDS), len(statuses)), dtype=np.uint8)
+    count = np.zeros((len(_KINDS), len(statuses)), dtype=np.uint8)
+    for code in range(len(_KINDS)):
         program = code in counted
-        minutes[index] = np.where(
+        minutes[code] = np.where(
             live, by_status if program else _EXCLUDED_CLASS, _NO_CLASS
         )
         slot = kinds.index(code) + 1 if code in kinds else 0
-        count[index] = np.where(live, 2 * slot, 0)
+        count[code] = np.where(live, 2 * slot, 0)
         if program:
-            count[index] += by_status == _PENDING_CLASS
-    pairs = np.multiply(np.asarray(kind.indices), len(status_of), out=out)
-    pairs += np.asarray(attendance.indices)
+            count[code] += by_status == _PENDING_CLASS
+    rows = len(kind)
+    pairs = np.empty(rows, dtype=np.int64) if out is None else out
+    at = 0
+    # each chunk's codes through its own dictionaries (no unifying copies)
+    for batch in pa.table({"kind": kind, "attendance": attendance}).to_batches():
+        size = batch.num_rows
+        part = pairs[at : at + size]
+        codes = []
+        for column, values in zip(batch.columns, (_KINDS, _ATTENDANCES), strict=True):
+            known = np.asarray(
+                _index_in(column.dictionary, pa.array(values)), dtype=np.int64
+            )
+            codes.append(np.maximum(known, 0))  # rows use known entries only
+        np.take(codes[0] * len(statuses), np.asarray(batch.column(0).indices),
+                out=part, mode="clip")  # fmt: skip
+        part += codes[1].take(np.asarray(batch.column(1).indices), mode="clip")
+        at += size
     return pairs, minutes.ravel(), count.ravel()
 
 
