@@ -7,12 +7,15 @@ import pickle
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from random import Random
+from unittest import mock
 from zoneinfo import ZoneInfo
 
 import attrs
 import dask.dataframe as dd
 import distributed
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
@@ -108,6 +111,48 @@ class TestSameFindings:
             columns[name] = column
         assert validate_cohort(pa.table(columns), programs).equals(expected)
 
+    @settings(max_examples=40)
+    @given(
+        st.lists(plan_strategy(), min_size=1, max_size=4),
+        st.sampled_from(RULE_SETS),
+        st.randoms(use_true_random=False),
+    )
+    def test_shuffled_rows_equal_the_object_path(
+        self, plans: list[TreatmentPlan], rules: RuleSet, random: Random
+    ) -> None:
+        """Rows in any order (not grouped by patient): the object path's findings.
+
+        A table written patient by patient takes a path that reads each
+        patient's rows as a run; shuffled rows take the sorting path.
+        """
+        plans = with_ids(plans)
+        table = sessions_table(plans)
+        order = list(range(table.num_rows))
+        random.shuffle(order)
+        shuffled = table.take(pa.array(order, pa.int64()))
+        programs = {p.program.name: p.program for p in plans}
+        expected = findings_table(cohort_plans(shuffled, programs), rules)
+        assert validate_cohort(shuffled, programs, rules).equals(expected)
+
+    @settings(max_examples=30)
+    @given(
+        st.lists(plan_strategy(), min_size=1, max_size=4), st.sampled_from(RULE_SETS)
+    )
+    def test_counts_without_packing_equal_the_object_path(
+        self, plans: list[TreatmentPlan], rules: RuleSet
+    ) -> None:
+        """Counts from a bincount of their own (weeks too full to pack): the same.
+
+        Counts ride in the minutes' weights when their bit fields fit in a
+        float64; with no bits to spare they take the other path.
+        """
+        plans = with_ids(plans)
+        table = sessions_table(plans)
+        programs = {p.program.name: p.program for p in plans}
+        expected = findings_table(cohort_plans(table, programs), rules)
+        with mock.patch.object(cohort_module, "_PACKED_BITS", 0):
+            assert validate_cohort(table, programs, rules).equals(expected)
+
     @settings(max_examples=30)
     @given(st.lists(plan_strategy(), min_size=1, max_size=3))
     def test_round_trip(self, plans: list[TreatmentPlan]) -> None:
@@ -199,6 +244,50 @@ class TestFormats:
             frame[column] = values
         with pytest.raises(InvalidValueError, match="^" + re.escape(where)):
             validate_cohort(frame, [evening_iop()])
+
+    @pytest.mark.parametrize("shuffled", [False, True])
+    def test_a_patient_in_two_programs_is_refused(self, *, shuffled: bool) -> None:
+        """A patient's rows naming two programs: refused, grouped rows or not."""
+        frame = sessions_table(small_cohort()[:2]).to_pandas()
+        frame.loc[frame.index[3], "program"] = "Adolescent IOP"
+        if shuffled:
+            frame = frame.iloc[::-1]
+        with pytest.raises(InvalidValueError, match=r"\.program: .*differs for p0"):
+            validate_cohort(frame, [evening_iop(), adolescent_iop()])
+
+    def test_unused_unknown_categories_are_ignored(self) -> None:
+        """A categorical's unused unknown category is no row's; a used one is refused."""
+        frame = sessions_table(small_cohort()[:2]).to_pandas()
+        expected = validate_cohort(frame, [evening_iop(), adolescent_iop()])
+        kinds = sorted({*frame["kind"], "yoga"})
+        frame["kind"] = pd.Categorical(frame["kind"], categories=kinds)
+        assert validate_cohort(frame, [evening_iop(), adolescent_iop()]).equals(
+            expected
+        )
+        frame.loc[frame.index[5], "kind"] = "yoga"
+        with pytest.raises(InvalidValueError, match=r"^sessions\[5\]\.kind"):
+            validate_cohort(frame, [evening_iop(), adolescent_iop()])
+
+    def test_unknown_kind_in_a_later_chunk_names_its_row(self) -> None:
+        """Dictionary chunks are checked one by one; the row named is the table's."""
+        table = sessions_table(small_cohort()[:2])
+        kinds = table.column("kind").to_pylist()
+        kinds[12] = "yoga"
+        chunks = [
+            pa.array(part, pa.string()).dictionary_encode()
+            for part in (kinds[:10], kinds[10:])
+        ]
+        table = table.set_column(4, "kind", pa.chunked_array(chunks))
+        with pytest.raises(InvalidValueError, match=r"^sessions\[12\]\.kind"):
+            read_sessions(table)
+
+    @pytest.mark.parametrize("minutes", [0, 721])
+    def test_minutes_out_of_bounds_name_the_row(self, minutes: int) -> None:
+        """Minutes outside 1 to 720 anywhere in the table: the first such row is named."""
+        frame = sessions_table(small_cohort()[:2]).to_pandas()
+        frame.loc[frame.index[[7, 9]], "minutes"] = minutes
+        with pytest.raises(InvalidValueError, match=r"^sessions\[7\]\.minutes"):
+            validate_cohort(frame, [evening_iop(), adolescent_iop()])
 
     def test_naive_starts_are_refused(self) -> None:
         """Time is explicit: naive starts are an error."""
@@ -379,6 +468,8 @@ class TestLocalDays:
             days = cohort_module._exact_days(
                 micros, zone_of_row, zones, np.ones(len(rows), bool)
             )
+        elif len(set(zone_of_row.tolist())) == 1:  # one zone: given once
+            days = cohort_module._local_days(micros, int(zone_of_row[0]), zones)
         else:
             days = cohort_module._local_days(micros, zone_of_row, zones)
         assert days.tolist() == [

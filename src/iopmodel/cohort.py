@@ -115,6 +115,19 @@ _DAY_US: Final = 86_400_000_000
 #: UTC offsets tabled (hours spanned times zones; 8 MB) before rows are
 #: converted one by one instead.
 _HOUR_CELLS: Final = 1_000_000
+#: The local day of an hour in which the UTC offset changes (rows in it are
+#: converted one by one).
+_CHANGING: Final = -(2**62)
+# a row's minutes class (see _row_classes); program minutes are classes 1 to 3
+_NO_CLASS: Final = 0
+_ATTENDED_CLASS: Final = 1
+_PENDING_CLASS: Final = 2
+_OTHER_CLASS: Final = 3
+_EXCLUDED_CLASS: Final = 4
+_MINUTE_CLASSES: Final = 5
+#: Bits of a float64 that hold a whole number exactly: weights packing minutes
+#: and counts into one bincount use at most this many.
+_PACKED_BITS: Final = 53
 
 
 def _arrow() -> Any:
@@ -287,17 +300,19 @@ def _normalize(table: Any, pa: Any) -> Any:
         minutes = pc.divide(micros, _MINUTE_US)
     else:
         raise InvalidValueError("sessions.minutes", _WITHHELD, "is a required column")
-    bad = pc.or_(pc.less(minutes, 1), pc.greater(minutes, _MAX_MINUTES))
-    _refuse(bad, "minutes", f"must be 1 to {_MAX_MINUTES} minutes")
+    # one pass for the bounds; the rows are looked at only when one is out
+    bounds = pc.min_max(minutes).as_py()
+    if minutes.null_count or (
+        bounds["min"] is not None
+        and (bounds["min"] < 1 or bounds["max"] > _MAX_MINUTES)
+    ):
+        bad = pc.or_(pc.less(minutes, 1), pc.greater(minutes, _MAX_MINUTES))
+        _refuse(bad, "minutes", f"must be 1 to {_MAX_MINUTES} minutes")
     np = _numpy()
-    kind = _encoded(table.column("kind"), "kind", pa)
-    _refuse(_codes(kind, pa.array(_KINDS), np) < 0, "kind", "unknown kind")
+    kind = _categories(table.column("kind"), _KINDS, "kind", "unknown kind")
     if "attendance" in names:
-        attendance = _encoded(table.column("attendance"), "attendance", pa)
-        _refuse(
-            _codes(attendance, pa.array(_ATTENDANCES), np) < 0,
-            "attendance",
-            "unknown attendance",
+        attendance = _categories(
+            table.column("attendance"), _ATTENDANCES, "attendance", "unknown attendance"
         )
     else:
         attendance = pa.DictionaryArray.from_arrays(
@@ -308,8 +323,9 @@ def _normalize(table: Any, pa: Any) -> Any:
         for name in ("patient_id", "program")
     }
     for name, column in text.items():
-        _refuse(column.is_null(), name, "must not be empty")
-    if pc.any(pc.is_null(start)).as_py():
+        if column.null_count:
+            _refuse(column.is_null(), name, "must not be empty")
+    if start.null_count:
         _refuse(pc.is_null(start), "start", "must not be empty")
     return pa.table(
         {
@@ -323,7 +339,54 @@ def _normalize(table: Any, pa: Any) -> Any:
     )
 
 
-def _refuse(mask: Any, column: str, problem: str) -> None:
+def _categories(column: Any, values: list[str], name: str, problem: str) -> Any:
+    """A column of *values* as dictionary chunks (each with its own dictionary).
+
+    Dictionary columns (Parquet, pandas categoricals) keep their chunks: each
+    chunk's dictionary is checked (and its rows only to name a bad one), and
+    no chunk is copied. Other columns are encoded once (see :func:`_encoded`).
+    """
+    pa = _arrow()
+    if not pa.types.is_dictionary(column.type):
+        encoded = _encoded(column, name, pa)
+        _refuse_unknown(encoded, values, name, problem)
+        return pa.chunked_array([encoded])
+    chunks = []
+    at = 0
+    for chunk in column.chunks:
+        try:
+            text = chunk.dictionary.cast(pa.string())
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+            raise InvalidValueError(
+                f"sessions.{name}", _WITHHELD, "must be text"
+            ) from None
+        checked = pa.DictionaryArray.from_arrays(chunk.indices, text)
+        _refuse_unknown(checked, values, name, problem, offset=at)
+        chunks.append(checked)
+        at += len(chunk)
+    index_type = column.type.index_type
+    return pa.chunked_array(chunks, pa.dictionary(index_type, pa.string()))
+
+
+def _refuse_unknown(
+    column: Any, values: list[str], name: str, problem: str, *, offset: int = 0
+) -> None:
+    """Refuse the first row (a dictionary array's) whose value is not one of *values*.
+
+    Only the dictionary is looked at unless it holds an unknown entry (or the
+    column a null): then the rows are, to name the first one that uses it.
+    """
+    pa = _arrow()
+    import pyarrow.compute as pc  # noqa: PLC0415
+
+    if (
+        column.null_count
+        or pc.index_in(column.dictionary, value_set=pa.array(values)).null_count
+    ):
+        _refuse(_codes(column, pa.array(values), _numpy()) < 0, name, problem, offset)
+
+
+def _refuse(mask: Any, column: str, problem: str, offset: int = 0) -> None:
     """Refuse the first row where *mask* (Arrow, nulls count, or numpy) is true."""
     np = _numpy()
     if not isinstance(mask, np.ndarray):
@@ -331,7 +394,7 @@ def _refuse(mask: Any, column: str, problem: str) -> None:
 
         mask = np.asarray(pc.fill_null(mask, True), dtype=bool)  # noqa: FBT003
     if mask.any():
-        row = int(np.argmax(mask))
+        row = offset + int(np.argmax(mask))
         raise InvalidValueError(f"sessions[{row}].{column}", _WITHHELD, problem)
 
 
@@ -595,45 +658,34 @@ class _Cohort:
         self.table, self.programs, self.rules = table, programs, rules
         self.batch = _Batch(rules, None)
         self._windows: tuple[list[Subject], Any] | None = None
-        rows = table.num_rows
-        patient_column = table.column("patient_id").combine_chunks()
+        self._by_week: dict[tuple[str, bytes], Any] = {}
         patient, self.patient_names, by_patient, edges = _first_appearance(
-            np, patient_column
+            np, _one_array(table.column("patient_id"))
         )
-        program_column = table.column("program").combine_chunks()
-        program_names = program_column.dictionary.to_pylist()
-        program_of_row = np.asarray(program_column.indices, dtype=np.int64)
-        used = np.zeros(len(program_names), dtype=bool)
-        used[program_of_row] = True
-        for index, name in enumerate(program_names):
-            if used[index] and name not in programs:
-                row = int(np.argmax(program_of_row == index))
-                raise InvalidValueError(
-                    f"sessions[{row}].program",
-                    name,
-                    f"is not one of {sorted(programs)}",
-                )
-        # only the programs that rows name, numbered densely
-        program_of_row = (np.cumsum(used) - 1)[program_of_row]
-        program_names = [n for n, u in zip(program_names, used, strict=True) if u]
         patients = len(self.patient_names)
-        program_of = np.full(patients, -1, dtype=np.int64)
-        program_of[patient] = program_of_row
-        if rows and not np.array_equal(program_of[patient], program_of_row):
-            row = int(np.argmax(program_of[patient] != program_of_row))
-            raise InvalidValueError(
-                f"sessions[{row}].program",
-                program_names[program_of_row[row]],
-                f"differs for {self.patient_names[patient[row]]}",
-            )
+        sizes = np.diff(np.r_[edges, table.num_rows])  # rows of each patient
+
+        def per_row(values: Any) -> Any:
+            """Each row's patient's value (rows grouped by patient: no gather)."""
+            return np.repeat(values, sizes) if patient is None else values[patient]
+
+        program_column = _one_array(table.column("program"))
+        program_of, program_names = self._programs(program_column, patient, edges)
         self.program_list = [programs[name] for name in program_names]
         self.program_of = program_of
-        day = self._local_days(program_of_row)
-        kind = _codes(table.column("kind").combine_chunks(), pa.array(_KINDS), np)
-        attendance = _codes(
-            table.column("attendance").combine_chunks(), pa.array(_ATTENDANCES), np
+        zones = [program.timezone.key for program in self.program_list]
+        # three row-long int64 buffers, reused from step to step (fresh memory
+        # costs more than the arithmetic): instants, then (kind, attendance)
+        # pairs; hours, then weeks; days, then slots, then minutes
+        micros = _contiguous(np, table.column("start").cast(pa.int64()), np.int64)
+        scratch = np.empty(len(micros), dtype=np.int64)
+        day = _local_days(
+            micros,
+            0 if len(zones) == 1 else per_row(program_of.astype(np.int32)),
+            zones,
+            out=np.empty(len(micros), dtype=np.int64),
+            scratch=scratch,
         )
-        minutes = np.asarray(table.column("minutes").combine_chunks()).astype(np.int64)
         # the window of each patient's plan: first to last session day
         first, last = _window(np, day, by_patient, edges)
         week_start = rules.week_start
@@ -641,69 +693,246 @@ class _Cohort:
         weeks = (last - base) // 7 + 1
         offsets = np.concatenate([[0], np.cumsum(weeks)])
         total = int(offsets[-1])
-        # each row's day among its patient's weeks' days (7 per week)
-        slot = 7 * offsets[patient] + (day - base[patient])
+        # each row's day among its patient's weeks' days (7 per week), then its
+        # patient-week, then its day among 8 a week (a week's visits are 8 bytes)
+        shift = 7 * offsets[:-1] - base
+        if len(shift) and max(-int(shift.min()), int(shift.max())) < 2**31:
+            shift = shift.astype(np.int32)  # half the memory spread over the rows
+        day += per_row(shift)
+        week = np.floor_divide(day, 7, out=scratch)
+        day += week
         self.first, self.last, self.base, self.weeks, self.offsets = (
             first, last, base, weeks, offsets)  # fmt: skip
-        self.week_patient = np.repeat(np.arange(patients), weeks)
-        self.week_index = np.arange(total) - offsets[self.week_patient]
-        week_first = base[self.week_patient] + 7 * self.week_index
-        self.week_first = week_first
-        self.inside = (
-            np.minimum(week_first + 6, last[self.week_patient])
-            - np.maximum(week_first, first[self.week_patient])
-            + 1
-        )
-        self._sums(slot, kind=kind, attendance=attendance, minutes=minutes, total=total)
+        # per patient-week: small types, and only what every week needs (the
+        # first day and index of a week are worked out for chosen weeks)
+        self.week_patient = np.repeat(np.arange(patients, dtype=np.int32), weeks)
+        # every week but a patient's first and last lies inside the window
+        self.inside = np.full(total, 7, dtype=np.int8)  # days in a week
+        for at, start in (
+            (offsets[:-1], base),
+            (offsets[1:] - 1, base + 7 * (weeks - 1)),
+        ):
+            self.inside[at] = np.minimum(start + 6, last) - np.maximum(start, first) + 1
+        self.full = self.inside == 7  # days in a week
+        small = len(self.program_list) < 2**15
+        self.program_of_week = (program_of.astype(np.int16) if small else program_of)[
+            self.week_patient
+        ]
+        most_rows = int(sizes.max()) if len(sizes) else 0
+        self._sums(week, day, micros, total=total, most_rows=most_rows)
 
-    def _local_days(self, program_of_row: Any) -> Any:
-        """Each row's local day (an ordinal) in its program's zone."""
-        micros = self.np.asarray(
-            self.table.column("start").combine_chunks().cast(self.pa.int64()),
-            dtype=self.np.int64,
-        )
-        zones = [program.timezone.key for program in self.program_list]
-        return _local_days(micros, program_of_row, zones)
+    def _programs(self, column: Any, patient: Any, edges: Any) -> tuple[Any, list[str]]:
+        """Each patient's program (numbered densely) and the programs' names.
+
+        Rows grouped by patient (*patient* is ``None``) are checked where the
+        program changes; otherwise, and to name the row at fault, row by row.
+        """
+        np = self.np
+        codes = np.asarray(column.indices)
+        names = column.dictionary.to_pylist()
+        if patient is None and len(codes):
+            changes = np.flatnonzero(codes[1:] != codes[:-1]) + 1
+            at_edges = edges[np.searchsorted(edges, changes).clip(max=len(edges) - 1)]
+            # the program changes only where a patient's rows start
+            if np.array_equal(at_edges, changes):
+                used = np.zeros(len(names), dtype=bool)
+                used[codes[edges]] = True
+                self._known_programs(names, used, codes)
+                dense = np.cumsum(used) - 1
+                return dense[codes[edges]], [
+                    n for n, u in zip(names, used, strict=True) if u
+                ]
+            patient = np.repeat(
+                np.arange(len(edges)), np.diff(np.r_[edges, len(codes)])
+            )
+        if patient is None:  # no rows
+            patient = np.zeros(0, dtype=np.int64)
+        return self._programs_by_row(codes.astype(np.int64), names, patient)
+
+    def _known_programs(self, names: list[str], used: Any, codes: Any) -> None:
+        """Refuse a program the rows name that is not one of the programs given."""
+        np = self.np
+        for index, name in enumerate(names):
+            if used[index] and name not in self.programs:
+                row = int(np.argmax(codes == index))
+                raise InvalidValueError(
+                    f"sessions[{row}].program",
+                    name,
+                    f"is not one of {sorted(self.programs)}",
+                )
+
+    def _programs_by_row(
+        self, program_of_row: Any, names: list[str], patient: Any
+    ) -> tuple[Any, list[str]]:
+        """:meth:`_programs` row by row (each row's patient number given)."""
+        np = self.np
+        used = np.zeros(len(names), dtype=bool)
+        used[program_of_row] = True
+        self._known_programs(names, used, program_of_row)
+        # only the programs that rows name, numbered densely
+        program_of_row = (np.cumsum(used) - 1)[program_of_row]
+        program_names = [n for n, u in zip(names, used, strict=True) if u]
+        program_of = np.full(len(self.patient_names), -1, dtype=np.int64)
+        program_of[patient] = program_of_row
+        if len(patient) and not np.array_equal(program_of[patient], program_of_row):
+            row = int(np.argmax(program_of[patient] != program_of_row))
+            raise InvalidValueError(
+                f"sessions[{row}].program",
+                program_names[program_of_row[row]],
+                f"differs for {self.patient_names[patient[row]]}",
+            )
+        return program_of, program_names
 
     def _sums(
-        self,
-        slot: Any,
-        *,
-        kind: Any,
-        attendance: Any,
-        minutes: Any,
-        total: int,
+        self, week: Any, slot: Any, spare: Any, *, total: int, most_rows: int
     ) -> None:
         """Every patient-week's minutes, counts and visit days (numpy ``bincount``).
 
-        *slot* is each row's day among the patient-weeks' days (seven a week).
+        *week* is each row's patient-week, *slot* its day among the
+        patient-weeks' days (eight a week: a week's visit days are the bytes
+        of one 64-bit word). Each row has a minutes class and a count class
+        (see :func:`_row_classes`); one ``bincount`` over class and week sums
+        the minutes of every class, another counts the rows of every class.
+        *slot* and *spare* (row-long ``int64`` arrays) are reused as buffers
+        (and overwritten). *most_rows* is the most rows a patient has: counts
+        ride in the minutes' weights when their bit fields fit (see
+        :data:`_PACKED_BITS`).
         """
         np, rules = self.np, self.rules
-        week = slot // 7
-        counted_kind = np.zeros(len(_KINDS), dtype=bool)
-        counted_kind[[_KINDS.index(k.value) for k in rules.counted_kinds]] = True
-        counted = counted_kind[kind]
-        live = attendance != _ATTENDANCES.index("cancelled")
-        program_minutes = live & counted
-        self.scheduled = np.bincount(
-            week, weights=minutes * program_minutes, minlength=total
+        kinds = [
+            _KINDS.index(rule.params.kind.value)
+            for rule, kind in self.batch.compiled
+            if kind == _SESSIONS
+        ]
+        counted = sorted(set(kinds))  # the kinds whose sessions rules count
+        pairs, minutes_class, count_class = _row_classes(
+            self.table.column("kind"),
+            self.table.column("attendance"),
+            {_KINDS.index(k.value) for k in rules.counted_kinds},
+            counted,
+            out=spare,
         )
-        attended = program_minutes & (attendance == _ATTENDANCES.index("attended"))
-        self.attended = np.bincount(week, weights=minutes * attended, minlength=total)
-        pending = program_minutes & (attendance == _ATTENDANCES.index("scheduled"))
-        self.pending = np.bincount(week, weights=pending, minlength=total)
-        self.excluded = np.bincount(
-            week, weights=minutes * (live & ~counted), minlength=total
+        # classes 1 to 3 are program minutes (class 0 wraps around)
+        program = (minutes_class - 1 < _EXCLUDED_CLASS - 1).take(pairs, mode="clip")
+        # other rows mark a ninth, spare week's first day
+        visited = np.zeros((total + 1) * 8, dtype=np.uint8)  # eight days a week
+        slot[~program] = total * 8
+        visited[slot] = 1
+        del program
+        self.visits = np.bitwise_count(visited[:-8].view(np.uint64)).astype(np.int64)
+        del visited
+        # class-major keys (each class's sums are one contiguous row), made in
+        # the slots' buffer; weights in the weeks' and the pairs' buffers
+        key = slot
+        count_bits = most_rows.bit_length()  # no patient-week has more rows
+        minute_bits = (most_rows * _MAX_MINUTES).bit_length()
+        if minute_bits + count_bits * (len(counted) + 1) <= _PACKED_BITS:
+            minutes = self._packed_sums(
+                key, week, pairs, (minutes_class, count_class), counted,
+                total=total, bits=(count_bits, minute_bits),
+            )  # fmt: skip
+        else:
+            minutes = self._class_sums(
+                key, week, pairs, (minutes_class, count_class), counted, total=total
+            )
+        self.attended = minutes[_ATTENDED_CLASS]
+        self.scheduled = (
+            minutes[_ATTENDED_CLASS] + minutes[_PENDING_CLASS] + minutes[_OTHER_CLASS]
         )
-        self.counts = np.bincount(
-            week[live] * len(_KINDS) + kind[live], minlength=total * len(_KINDS)
-        ).reshape(total, len(_KINDS))
-        visited = np.zeros(total * 7, dtype=bool)  # days in a week
-        visited[slot[program_minutes]] = True
-        self.visits = visited.reshape(total, 7).sum(axis=1)
-        for name in ("scheduled", "attended", "pending", "excluded"):
-            setattr(self, name, getattr(self, name).astype(np.int64))
+        self.excluded = minutes[_EXCLUDED_CLASS]
         self.excluded_patients = np.unique(self.week_patient[self.excluded > 0])
+
+    def _packed_sums(
+        self,
+        key: Any,
+        week: Any,
+        pairs: Any,
+        tables: tuple[Any, Any],
+        counted: list[int],
+        *,
+        total: int,
+        bits: tuple[int, int],
+    ) -> list[Any]:
+        """The minutes of each class, and the counts, from one ``bincount``.
+
+        Each row weighs its minutes plus, above them, one bit field a count
+        (pending, then each kind in *counted*); the sums are exact integers
+        (below 2**53) and no field carries into the next (*bits* are each
+        count's and the minutes' widths, for the most rows a week can have).
+        *key* holds the rows' class-major keys; *week* and *pairs* are reused.
+        """
+        np = self.np
+        minutes_class, count_class = tables
+        count_bits, minute_bits = bits
+        pending = count_class & 1
+        kind = count_class >> 1  # 1 + the kind's position in counted, or 0
+        fields = pending.astype(np.int64) + np.where(
+            kind > 0, np.left_shift(1, count_bits * kind.astype(np.int64)), 0
+        )
+        np.take(minutes_class.astype(np.int64) * total, pairs, out=key, mode="clip")
+        key += week
+        weights = week.view(np.float64)
+        np.take(
+            np.left_shift(fields, minute_bits).astype(np.float64),
+            pairs,
+            out=weights,
+            mode="clip",
+        )
+        weights += _contiguous(
+            np, self.table.column("minutes"), np.float64, out=pairs.view(np.float64)
+        )
+        sums = np.bincount(key, weights=weights, minlength=total * _MINUTE_CLASSES)
+        sums = sums.reshape(_MINUTE_CLASSES, total)
+        minutes = [sums[c].astype(np.int64) for c in range(_MINUTE_CLASSES)]
+        del sums
+        each = (1 << count_bits) - 1
+        counts = minutes[_ATTENDED_CLASS] >> minute_bits
+        for number in (_PENDING_CLASS, _OTHER_CLASS, _EXCLUDED_CLASS):
+            counts += minutes[number] >> minute_bits  # the classes not cancelled
+        self.pending = (minutes[_PENDING_CLASS] >> minute_bits) & each
+        self.counts = {
+            kind: (counts >> (count_bits * (number + 1))) & each
+            for number, kind in enumerate(counted)
+        }
+        for column in minutes:
+            np.bitwise_and(column, (1 << minute_bits) - 1, out=column)
+        return minutes
+
+    def _class_sums(
+        self,
+        key: Any,
+        week: Any,
+        pairs: Any,
+        tables: tuple[Any, Any],
+        counted: list[int],
+        *,
+        total: int,
+    ) -> list[Any]:
+        """The minutes of each class from one ``bincount``; counts from another.
+
+        Each row's count class (see :func:`_row_classes`) keys the counts.
+        *key* is overwritten; *pairs* is reused once read.
+        """
+        np = self.np
+        minutes_class, count_class = tables
+        classes = 2 * (len(counted) + 1)  # pending or not, times kind
+        np.take(count_class.astype(np.int64) * total, pairs, out=key, mode="clip")
+        key += week
+        numbers = np.bincount(key, minlength=total * classes)
+        numbers = numbers.reshape(classes, total)
+        self.pending = numbers[1::2].sum(axis=0)
+        self.counts = {
+            kind: numbers[2 * number + 2] + numbers[2 * number + 3]
+            for number, kind in enumerate(counted)
+        }
+        del numbers
+        np.take(minutes_class.astype(np.int64) * total, pairs, out=key, mode="clip")
+        key += week
+        weights = _contiguous(
+            np, self.table.column("minutes"), np.float64, out=pairs.view(np.float64)
+        )
+        sums = np.bincount(key, weights=weights, minlength=total * _MINUTE_CLASSES)
+        return list(sums.reshape(_MINUTE_CLASSES, total).astype(np.int64))
 
     # -- findings ---------------------------------------------------------------------
 
@@ -731,7 +960,11 @@ class _Cohort:
             key: np.concatenate([p[key] for p in parts])
             for key in ("patient", "rule", "seq")
         }
-        order = np.lexsort((merged["seq"], merged["rule"], merged["patient"]))
+        # each part is one rule's, in order of patient and then sequence: a
+        # stable sort by patient and rule puts them in order (merging runs)
+        key = merged["patient"] * len(self.batch.compiled)
+        key += merged["rule"]
+        order = np.argsort(key, kind="stable")
         columns = {}
         for name in FINDING_COLUMNS:
             if name == "patient_id":
@@ -747,8 +980,7 @@ class _Cohort:
     def weekly(self, position: int, rule: Any, kind: int) -> dict[str, Any]:
         """A weekly catalogue rule over every patient-week, vectorized."""
         np = self.np
-        full = self.inside == 7  # days in a week
-        program_of_week = self.program_of[self.week_patient]
+        full, program_of_week = self.full, self.program_of_week
         applies = np.zeros(len(self.program_list), dtype=bool)
         for index, program in enumerate(self.program_list):
             reason = self.batch.skip_reasons(program)[position]
@@ -769,14 +1001,14 @@ class _Cohort:
                     continue
                 lo, hi = band.minute_limits()
                 low[index], high[index] = lo, top if hi is None else hi
-            lo, hi = low[program_of_week], high[program_of_week]
+            lo, hi = self._per_week(low), self._per_week(high)
             flagged = ((minutes < lo) | (minutes > hi)) & (full | (minutes > 0))
             if attended:
                 flagged &= full & (self.pending == 0)
             keys = (minutes, self.inside)
         elif kind == _SESSIONS:
             minimum = params.minimum_in(self.batch.standard).value
-            count = self.counts[:, _KINDS.index(params.kind.value)]
+            count = self.counts[_KINDS.index(params.kind.value)]
             flagged = full & (count < minimum)
             keys = (count, self.inside)
         else:  # the visit pattern
@@ -790,17 +1022,41 @@ class _Cohort:
             )
             flagged = full & (days > 0) & ~fits
             keys = (scheduled, days)
-        flagged &= applies[program_of_week]
+        if not applies.all():
+            flagged &= self._per_week(applies)
         chosen = np.flatnonzero(flagged)
         if not len(chosen):
             return self.rows(position, rule, chosen, [], np.zeros(0, dtype=np.int64))
         big, small = keys  # small is at most 7 (days)
-        key = (program_of_week[chosen] << 40) | (big[chosen] << 3) | small[chosen]
-        _, first_at, inverse = _distinct(np, key)
+        key = big[chosen] << 3
+        key |= small[chosen]
+        if len(self.program_list) > 1:
+            key += program_of_week[chosen].astype(np.int64) * ((int(key.max()) | 7) + 1)
+        first_at, inverse = _groups(np, key)
         templates = [self.template(rule, kind, int(chosen[at])) for at in first_at]
         present = np.array([t is not None for t in templates], dtype=bool)
         keep = present[inverse]
         return self.rows(position, rule, chosen[keep], templates, inverse[keep])
+
+    def _per_week(self, values: Any) -> Any:
+        """Each patient-week's program's value of *values* (one per program).
+
+        A scalar when every program has the same value; made once per values.
+        """
+        if not len(values) or (values == values[0]).all():
+            return values[0] if len(values) else values
+        key = (values.dtype.str, values.tobytes())
+        if key not in self._by_week:
+            self._by_week[key] = values[self.program_of_week]
+        return self._by_week[key]
+
+    def week_first(self, weeks: Any) -> Any:
+        """The first day (an ordinal) of patient-weeks *weeks*."""
+        return self.base[self.week_patient[weeks]] + 7 * self.week_index(weeks)
+
+    def week_index(self, weeks: Any) -> Any:
+        """The index of patient-weeks *weeks* among their patient's weeks."""
+        return weeks - self.offsets[self.week_patient[weeks]]
 
     def template(self, rule: Any, kind: int, at: int) -> Any:
         """The finding of patient-week *at*, but for its date (see the batch validator)."""
@@ -813,13 +1069,17 @@ class _Cohort:
             week_start=self.batch.week_start,
         )
         week = WeekSummary(
-            start=dt.date.fromordinal(int(self.week_first[at])),
+            start=dt.date.fromordinal(int(self.week_first(at))),
             days_in_window=int(self.inside[at]),
             scheduled_minutes=int(self.scheduled[at]),
             attended_minutes=int(self.attended[at]),
             excluded_minutes=int(self.excluded[at]),
             pending_sessions=int(self.pending[at]),
-            session_counts=tuple(int(c) for c in self.counts[at]),
+            # the kinds the rules count (no weekly rule reads the others)
+            session_counts=tuple(
+                int(self.counts[k][at]) if k in self.counts else 0
+                for k in range(len(_KINDS))
+            ),
             visit_days=int(self.visits[at]),
         )
         # no planned discharge: no step-down allowance (as for cohort_plans)
@@ -831,12 +1091,15 @@ class _Cohort:
         """Finding rows for patient-weeks *chosen*, each made from ``templates[which[i]]``."""
         np, pa, pc = self.np, self.pa, self.pc
         count = len(chosen)
-        week_first = self.week_first[chosen]
-        days, _, day_index = _distinct(np, week_first)
+        week_first = self.week_first(chosen)
+        first_at, day_index = _groups(np, week_first)
         labels = pa.array(
-            [f"week of {dt.date.fromordinal(int(d)).isoformat()}" for d in days],
+            [
+                f"week of {dt.date.fromordinal(d).isoformat()}"
+                for d in week_first[first_at].tolist()
+            ],
             pa.string(),
-        ).take(pa.array(day_index))
+        ).take(day_index)
         take = pa.array(which, pa.int64())
 
         def column(values: list[Any]) -> Any:
@@ -844,10 +1107,10 @@ class _Cohort:
 
         live = [t for t in templates if t is not None] and templates
         return {
-            "patient": self.week_patient[chosen],
+            "patient": self.week_patient[chosen].astype(np.int64),
             "rule": np.full(count, position),
-            "seq": self.week_index[chosen],
-            "rule_id": pa.array([rule.id] * count, pa.string()),
+            "seq": self.week_index(chosen),
+            "rule_id": pa.repeat(pa.scalar(rule.id, pa.string()), count),
             "severity": column([None if t is None else t.severity.value for t in live]),
             "message": pc.binary_join_element_wise(
                 labels, column([None if t is None else t.suffix for t in live]), ""
@@ -993,34 +1256,65 @@ class _Cohort:
         return [by_name[self.patient_names[p]] for p in patients]
 
 
-def _local_days(micros: Any, zone_of_row: Any, zones: list[str]) -> Any:
+def _local_days(
+    micros: Any,
+    zone_of_row: Any,
+    zones: list[str],
+    *,
+    out: Any = None,
+    scratch: Any = None,
+) -> Any:
     """The local day (an ordinal) of each UTC instant (microseconds) in its zone.
 
+    *zone_of_row* is each row's index in *zones* (or one index for all rows).
     A zone's UTC offset changes at most once within an hour, so a row takes
     the offset its zone has at the start of its UTC hour whenever the offset
     at the end of that hour is the same: Arrow converts those two instants for
-    every hour the table spans, and converts the few rows in an hour with a
-    change one by one. A table spanning more than :data:`_HOUR_CELLS` hours
-    times zones is converted row by row.
+    every hour the table spans, giving a table of each (zone, hour)'s local day
+    at the hour's start and how far into the hour the local day turns (never,
+    for whole-hour offsets). Each row then reads one or two table cells; the
+    few rows in an hour with a change are converted one by one. A table
+    spanning more than :data:`_HOUR_CELLS` hours times zones is converted row
+    by row. *out* (for the days) and *scratch* are ``int64`` arrays as long
+    as *micros* to reuse, or ``None``.
     """
     np, pa = _numpy(), _arrow()
     if not len(micros):
         return np.zeros(0, dtype=np.int64)
-    hour = micros // _HOUR_US
+    hour = np.floor_divide(micros, _HOUR_US, out=scratch)
     low = int(hour.min())
     span = int(hour.max()) - low + 2  # every hour's start and end
     if span * len(zones) > _HOUR_CELLS:
-        return _exact_days(micros, zone_of_row, zones, np.ones(len(micros), bool))
+        every = np.ones(len(micros), bool)
+        return _exact_days(
+            micros, np.broadcast_to(zone_of_row, every.shape), zones, every
+        )
     edges = (low + np.arange(span, dtype=np.int64)) * _HOUR_US
-    offsets = np.empty((len(zones), span), dtype=np.int64)
+    local = np.empty((len(zones), span), dtype=np.int64)
     for index, zone in enumerate(zones):
-        offsets[index] = _local_micros(pa, edges, zone) - edges
-    at = hour - low
-    before = offsets[zone_of_row, at]
-    day = (micros + before) // _DAY_US + _EPOCH_ORDINAL
-    changing = before != offsets[zone_of_row, at + 1]
+        local[index] = _local_micros(pa, edges, zone)
+    offsets = local - edges
+    start_day = local // _DAY_US  # days since the epoch, at each hour's start
+    turn = (start_day + 1) * _DAY_US - local  # into the hour where the day turns
+    start_day += _EPOCH_ORDINAL
+    start_day[:, :-1][offsets[:, :-1] != offsets[:, 1:]] = _CHANGING
+    cell = hour
+    cell -= low
+    if isinstance(zone_of_row, int):
+        cell += zone_of_row * span
+    else:
+        cell += np.multiply(zone_of_row, span, dtype=np.int32)  # < _HOUR_CELLS
+    day = np.take(start_day.ravel(), cell, out=out, mode="clip")
+    if (turn < _HOUR_US).any():  # offsets that are not whole hours
+        cell_turn = turn.ravel().take(cell)
+        del cell
+        day += (micros % _HOUR_US) >= cell_turn
+    else:
+        del cell
+    changing = day < 0
     if changing.any():
-        day[changing] = _exact_days(micros, zone_of_row, zones, changing)[changing]
+        rows = np.broadcast_to(zone_of_row, changing.shape)
+        day[changing] = _exact_days(micros, rows, zones, changing)[changing]
     return day
 
 
@@ -1044,24 +1338,107 @@ def _local_micros(pa: Any, micros: Any, zone: str) -> Any:
     return _numpy().asarray(local.cast(pa.int64()))
 
 
+def _one_array(column: Any) -> Any:
+    """A chunked Arrow column as one array (its chunk, uncopied, if it has one)."""
+    return column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
+
+
+def _contiguous(np: Any, column: Any, dtype: Any, *, out: Any = None) -> Any:
+    """A chunked Arrow column of numbers as one numpy array (into *out*, if given)."""
+    if out is None:
+        out = np.empty(len(column), dtype=dtype)
+    at = 0
+    for chunk in column.chunks:
+        out[at : at + len(chunk)] = np.asarray(chunk)
+        at += len(chunk)
+    return out
+
+
+def _row_classes(
+    kind: Any, attendance: Any, counted: set[int], kinds: list[int], *, out: Any = None
+) -> tuple[Any, Any, Any]:
+    """Each row's (kind, attendance) pair, and each pair's minutes and count class.
+
+    The minutes class is ``_NO_CLASS`` (cancelled), ``_ATTENDED_CLASS``,
+    ``_PENDING_CLASS`` (scheduled, no outcome yet) or ``_OTHER_CLASS`` for a
+    kind in *counted* (indices in ``_KINDS``: program minutes), and
+    ``_EXCLUDED_CLASS`` for another kind. The count class is ``2 * k + p``:
+    *p* is 1 for a pending session of program minutes, *k* is 1 plus the
+    kind's position in *kinds* (the kinds rules count) for a session not
+    cancelled, else 0. A pair is a kind's index in ``_KINDS`` times the
+    number of attendances plus an attendance's index in ``_ATTENDANCES``
+    (written to *out*, a row-long ``int64`` array, if given).
+    """
+    np, pa = _numpy(), _arrow()
+    statuses = np.arange(len(_ATTENDANCES))
+    live = statuses != _ATTENDANCES.index("cancelled")
+    by_status = np.full(len(statuses), _OTHER_CLASS, dtype=np.uint8)
+    by_status[statuses == _ATTENDANCES.index("attended")] = _ATTENDED_CLASS
+    by_status[statuses == _ATTENDANCES.index("scheduled")] = _PENDING_CLASS
+    minutes = np.zeros((len(_KINDS), len(statuses)), dtype=np.uint8)
+    count = np.zeros((len(_KINDS), len(statuses)), dtype=np.uint8)
+    for code in range(len(_KINDS)):
+        program = code in counted
+        minutes[code] = np.where(
+            live, by_status if program else _EXCLUDED_CLASS, _NO_CLASS
+        )
+        slot = kinds.index(code) + 1 if code in kinds else 0
+        count[code] = np.where(live, 2 * slot, 0)
+        if program:
+            count[code] += by_status == _PENDING_CLASS
+    rows = len(kind)
+    pairs = np.empty(rows, dtype=np.int64) if out is None else out
+    at = 0
+    # each chunk's codes through its own dictionaries (no unifying copies)
+    for batch in pa.table({"kind": kind, "attendance": attendance}).to_batches():
+        size = batch.num_rows
+        part = pairs[at : at + size]
+        codes = []
+        for column, values in zip(batch.columns, (_KINDS, _ATTENDANCES), strict=True):
+            known = np.asarray(
+                _index_in(column.dictionary, pa.array(values)), dtype=np.int64
+            )
+            codes.append(np.maximum(known, 0))  # rows use known entries only
+        np.take(codes[0] * len(statuses), np.asarray(batch.column(0).indices),
+                out=part, mode="clip")  # fmt: skip
+        part += codes[1].take(np.asarray(batch.column(1).indices), mode="clip")
+        at += size
+    return pairs, minutes.ravel(), count.ravel()
+
+
+def _index_in(values: Any, value_set: Any) -> Any:
+    """Each of *values*' index in *value_set* (``-1`` when absent)."""
+    import pyarrow.compute as pc  # noqa: PLC0415
+
+    return pc.index_in(values, value_set=value_set).fill_null(-1)
+
+
 def _first_appearance(np: Any, column: Any) -> tuple[Any, list[str], Any, Any]:
     """Patients numbered by first appearance: codes, names, row order, group edges.
 
     *column* is a dictionary array; its dictionary may be in any order and
     hold unused entries (a pandas categorical). Returns each row's patient
-    number, the names by number, the rows sorted by patient (stable; ``None``
-    when the rows are already grouped in order, the common layout of a table
-    written patient by patient) and where each patient's rows begin in that
-    order.
+    number (``None`` when the rows are already grouped by patient, the common
+    layout of a table written patient by patient: then patient *p*'s rows are
+    those from ``edges[p]`` to the next edge), the names by number, the rows
+    sorted by patient (stable; ``None`` when grouped) and where each patient's
+    rows begin in that order.
     """
-    codes = np.asarray(column.indices, dtype=np.int64)
+    codes = np.asarray(column.indices)
     if not len(codes):
-        return codes, [], None, np.zeros(0, dtype=np.int64)
-    grouped = bool((codes[1:] >= codes[:-1]).all())
-    order = None if grouped else np.argsort(codes, kind="stable")
-    ordered = codes if order is None else codes[order]
+        return None, [], None, np.zeros(0, dtype=np.int64)
+    runs = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+    run_codes = codes[runs]
+    seen = np.zeros(len(column.dictionary), dtype=bool)
+    seen[run_codes] = True
+    if int(np.count_nonzero(seen)) == len(runs):  # one run per patient: grouped
+        names = column.dictionary.take(run_codes).to_pylist()
+        return None, names, None, runs
+    codes = codes.astype(np.int64)
+    order = np.argsort(codes, kind="stable")
+    ordered = codes[order]
     edges = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
-    first_rows = edges if order is None else order[edges]  # each code's first row
+    first_rows = order[edges]  # each code's first row
     appearance = np.argsort(first_rows, kind="stable")
     number = np.full(len(column.dictionary), -1, dtype=np.int64)
     number[ordered[edges][appearance]] = np.arange(len(edges))
@@ -1069,8 +1446,6 @@ def _first_appearance(np: Any, column: Any) -> tuple[Any, list[str], Any, Any]:
         column.indices.take(first_rows[appearance])
     ).to_pylist()
     patient = number[codes]
-    if grouped:
-        return patient, names, None, edges
     by_patient = np.argsort(patient, kind="stable")
     regrouped = patient[by_patient]
     return (
@@ -1102,6 +1477,29 @@ def _on_window(rule: Any) -> bool:
     if precondition is None or precondition in _PROGRAM_PRECONDITIONS:
         return rule.check not in _READS_SESSIONS
     return precondition in _RECORD_PRECONDITIONS
+
+
+def _groups(np: Any, values: Any) -> tuple[Any, Any]:
+    """One row of each distinct value among *values* (integers), and each row's group.
+
+    Groups are numbered by value. Values spanning a small range are grouped
+    through a table of the range (no sort); others by :func:`_distinct`.
+    """
+    if not len(values):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    low = int(values.min())
+    span = int(values.max()) - low + 1
+    if span > 4 * len(values) + 4096:  # a table at most this large
+        _, first_at, inverse = _distinct(np, values)
+        return first_at, inverse
+    shifted = values - low
+    present = np.zeros(span, dtype=bool)
+    present[shifted] = True
+    number = np.cumsum(present) - 1
+    inverse = number[shifted]
+    some_row = np.empty(int(number[-1]) + 1, dtype=np.int64)
+    some_row[inverse] = np.arange(len(values))  # any row of each group will do
+    return some_row, inverse
 
 
 def _distinct(np: Any, values: Any) -> tuple[Any, Any, Any]:
