@@ -884,16 +884,25 @@ class _Cohort:
         sums = np.bincount(key, weights=weights, minlength=total * _MINUTE_CLASSES)
         minutes = list(_whole(np, sums).reshape(_MINUTE_CLASSES, total))
         del sums
+        # the fields, worked out in place or in one fresh array (each is as
+        # long as the patient-weeks, and fresh memory is dear)
         each = (1 << count_bits) - 1
-        counts = minutes[_ATTENDED_CLASS] >> minute_bits
+        counts = np.right_shift(minutes[_ATTENDED_CLASS], minute_bits)
+        high = np.empty_like(counts)
         for number in (_PENDING_CLASS, _OTHER_CLASS, _EXCLUDED_CLASS):
-            counts += minutes[number] >> minute_bits  # the classes not cancelled
-        self.pending = (minutes[_PENDING_CLASS] >> minute_bits) & each
-        self.counts = {
-            kind: (counts >> (count_bits * (number + 1))) & each
-            for number, kind in enumerate(counted)
-        }
-        for column in minutes:
+            # the classes not cancelled
+            counts += np.right_shift(minutes[number], minute_bits, out=high)
+        self.pending = np.right_shift(minutes[_PENDING_CLASS], minute_bits, out=high)
+        self.pending &= each
+        self.counts = {}
+        for number, kind in enumerate(counted):
+            last = number == len(counted) - 1  # the sum is not needed again
+            field = np.right_shift(
+                counts, count_bits * (number + 1), out=counts if last else None
+            )
+            field &= each
+            self.counts[kind] = field
+        for column in minutes[_NO_CLASS + 1 :]:
             np.bitwise_and(column, (1 << minute_bits) - 1, out=column)
         return minutes
 
