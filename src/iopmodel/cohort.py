@@ -945,7 +945,6 @@ class _Cohort:
     # -- findings ---------------------------------------------------------------------
 
     def findings(self, *, progress: bool) -> Any:
-        np, pa = self.np, self.pa
         parts: list[dict[str, Any]] = []
         generic: list[int] = []
         for position, (rule, kind) in enumerate(
@@ -964,25 +963,58 @@ class _Cohort:
             parts.append(self.objects(position, rule, None))
         if not parts:
             return _table_of([], [])
+        return self._merge(parts)
+
+    def _merge(self, parts: list[dict[str, Any]]) -> Any:
+        """The findings table of the rule parts, its text made once (see :meth:`rows`).
+
+        Each part is one rule's rows, in order of patient and then sequence,
+        each row a template (one of the part's ``templates`` rows) and a week
+        label (a week's first day as an ordinal, or 0: the template's message
+        as is). A stable sort by patient and rule puts the rows in order
+        (merging runs); then each column is taken once from the templates, and
+        the messages are joined once from the labels and the templates'.
+        """
+        np, pa, pc = self.np, self.pa, self.pc
+        at = np.cumsum([0] + [p["templates"].num_rows for p in parts])
         merged = {
             key: np.concatenate([p[key] for p in parts])
-            for key in ("patient", "rule", "seq")
+            for key in ("patient", "rule", "label")
         }
-        # each part is one rule's, in order of patient and then sequence: a
-        # stable sort by patient and rule puts them in order (merging runs)
+        template = np.concatenate(
+            [p["template"] + base for p, base in zip(parts, at.tolist(), strict=False)]
+        )
         key = merged["patient"] * len(self.batch.compiled)
         key += merged["rule"]
         order = np.argsort(key, kind="stable")
-        columns = {}
-        for name in FINDING_COLUMNS:
-            if name == "patient_id":
-                values = pa.array(self.patient_names, pa.string()).take(
-                    pa.array(merged["patient"][order])
-                )
-            else:
-                chunks = [p[name] for p in parts]
-                values = pa.concat_arrays(chunks).take(pa.array(order))
-            columns[name] = values
+        del key
+        picked = pa.concat_tables([p["templates"] for p in parts]).take(
+            pa.array(template[order])
+        )
+        label = merged["label"][order]
+        first_at, which = _groups(np, label)
+        prefixes = pa.array(
+            [
+                f"week of {dt.date.fromordinal(d).isoformat()}" if d else ""
+                for d in label[first_at].tolist()
+            ],
+            pa.string(),
+        ).take(pa.array(which))
+        labelled = label > 0
+        weeks = pa.array(label - _EPOCH_ORDINAL, pa.int32()).cast(pa.date32())
+        columns = {
+            "patient_id": pa.array(self.patient_names, pa.string()).take(
+                pa.array(merged["patient"][order])
+            ),
+            "rule_id": picked.column("rule_id"),
+            "severity": picked.column("severity"),
+            "message": pc.binary_join_element_wise(
+                prefixes, picked.column("message"), ""
+            ),
+            "week": pc.if_else(pa.array(labelled), weeks, picked.column("week")),
+            "path": picked.column("path"),
+            "source": picked.column("source"),
+        }
         return pa.table(columns)
 
     def weekly(self, position: int, rule: Any, kind: int) -> dict[str, Any]:
@@ -1096,40 +1128,38 @@ class _Cohort:
     def rows(
         self, position: int, rule: Any, chosen: Any, templates: list[Any], which: Any
     ) -> dict[str, Any]:
-        """Finding rows for patient-weeks *chosen*, each made from ``templates[which[i]]``."""
-        np, pa, pc = self.np, self.pa, self.pc
-        count = len(chosen)
-        week_first = self.week_first(chosen)
-        first_at, day_index = _groups(np, week_first)
-        labels = pa.array(
-            [
-                f"week of {dt.date.fromordinal(d).isoformat()}"
-                for d in week_first[first_at].tolist()
-            ],
-            pa.string(),
-        ).take(day_index)
-        take = pa.array(which, pa.int64())
+        """Finding rows for patient-weeks *chosen*, each made from ``templates[which[i]]``.
 
-        def column(values: list[Any]) -> Any:
-            return pa.array(values, pa.string()).take(take)
-
-        live = [t for t in templates if t is not None] and templates
+        The rows keep their template's number and their week's first day (the
+        label): the text is made once for every rule (see :meth:`_merge`).
+        """
+        np, pa = self.np, self.pa
         return {
             "patient": self.week_patient[chosen].astype(np.int64),
-            "rule": np.full(count, position),
-            "seq": self.week_index(chosen),
-            "rule_id": pa.repeat(pa.scalar(rule.id, pa.string()), count),
-            "severity": column([None if t is None else t.severity.value for t in live]),
-            "message": pc.binary_join_element_wise(
-                labels, column([None if t is None else t.suffix for t in live]), ""
-            ),
-            "week": pa.array(week_first - _EPOCH_ORDINAL, pa.int32()).cast(pa.date32()),
-            "path": pa.nulls(count, pa.string()),
-            "source": column(
-                [
-                    None if t is None or t.citation is None else t.citation.key
-                    for t in live
-                ]
+            "rule": np.full(len(chosen), position),
+            "template": np.asarray(which, dtype=np.int64),
+            "label": self.week_first(chosen),
+            "templates": pa.table(
+                {
+                    "rule_id": pa.array([rule.id] * len(templates), pa.string()),
+                    "severity": pa.array(
+                        [None if t is None else t.severity.value for t in templates],
+                        pa.string(),
+                    ),
+                    "message": pa.array(
+                        [None if t is None else t.suffix for t in templates],
+                        pa.string(),
+                    ),
+                    "week": pa.nulls(len(templates), pa.date32()),
+                    "path": pa.nulls(len(templates), pa.string()),
+                    "source": pa.array(
+                        [
+                            None if t is None or t.citation is None else t.citation.key
+                            for t in templates
+                        ],
+                        pa.string(),
+                    ),
+                }
             ),
         }
 
@@ -1152,22 +1182,19 @@ class _Cohort:
             None,
         )
         rows: list[int] = []
-        seq: list[int] = []
         found: list[Finding] = []
         for number, patient in enumerate(chosen):
-            for index, finding in enumerate(single.validate(plans[number])):
+            for finding in single.validate(plans[number]):
                 rows.append(patient)
-                seq.append(index)
                 found.append(finding)
-        table = _table_of([""] * len(found), found)
         return {
             "patient": np.asarray(rows, dtype=np.int64),
             "rule": np.full(len(found), position),
-            "seq": np.asarray(seq, dtype=np.int64),
-            **{
-                name: table.column(name).combine_chunks()
-                for name in FINDING_COLUMNS[1:]
-            },
+            "template": np.arange(len(found), dtype=np.int64),
+            "label": np.zeros(len(found), dtype=np.int64),  # messages as they are
+            "templates": _table_of([""] * len(found), found).drop_columns(
+                ["patient_id"]
+            ),
         }
 
     def course_rows(self, position: int, rule: Any) -> dict[str, Any]:
@@ -1176,7 +1203,7 @@ class _Cohort:
         Course rules read the program and the window; record rules read the
         plan's record, and a cohort's plans keep none (see :func:`_on_window`).
         """
-        np, pa = self.np, self.pa
+        np = self.np
         subjects, inverse = self.windows()
         # a cohort's plans keep no record: whether the rule applies depends on
         # the program only (see _on_window), so it is asked once per program
@@ -1200,15 +1227,12 @@ class _Cohort:
         counts = sizes[inverse]
         patients = np.repeat(np.arange(len(inverse)), counts)
         seq = np.arange(len(patients)) - np.repeat(np.cumsum(counts) - counts, counts)
-        take = pa.array(offsets[inverse[patients]] + seq)
         return {
             "patient": patients,
             "rule": np.full(len(patients), position),
-            "seq": seq,
-            **{
-                name: table.column(name).combine_chunks().take(take)
-                for name in FINDING_COLUMNS[1:]
-            },
+            "template": offsets[inverse[patients]] + seq,
+            "label": np.zeros(len(patients), dtype=np.int64),  # messages as they are
+            "templates": table.drop_columns(["patient_id"]),
         }
 
     def windows(self) -> tuple[list[Subject], Any]:
