@@ -477,6 +477,49 @@ class TestLocalDays:
             for m, (z, _, _) in zip(instants, rows, strict=True)
         ]
 
+    @given(
+        st.lists(
+            st.tuples(
+                st.sampled_from(range(len(DST_ZONES) + len(ODD_ZONES))),
+                st.sampled_from(TRANSITIONS),
+                st.integers(-120, 120),
+            ),
+            min_size=1,
+            max_size=30,
+        )
+    )
+    def test_byte_zones_and_reused_buffers_give_the_same_days(
+        self, rows: list[tuple[int, dt.datetime, int]]
+    ) -> None:
+        """One-byte zone numbers and reused buffers (as validate_cohort passes)."""
+        zones = [*DST_ZONES, *ODD_ZONES]
+        micros = np.array(
+            [((m + dt.timedelta(minutes=shift)) - dt.datetime(1970, 1, 1, tzinfo=dt.UTC))
+             // dt.timedelta(microseconds=1) for _, m, shift in rows],
+            dtype=np.int64,
+        )  # fmt: skip
+        zone_of_row = np.array([z for z, _, _ in rows], dtype=np.int64)
+        expected = cohort_module._local_days(micros, zone_of_row, zones).tolist()
+        out = np.full(len(rows), -7, dtype=np.int64)
+        scratch = np.full(len(rows), 99, dtype=np.int64)
+        days = cohort_module._local_days(
+            micros, zone_of_row.astype(np.int8), zones, out=out, scratch=scratch
+        )
+        assert days.tolist() == expected
+
+
+@given(
+    st.lists(st.tuples(st.integers(1, 5), st.integers(-(2**40), 2**40)), max_size=20)
+)
+def test_spread_equals_repeat(groups: list[tuple[int, int]]) -> None:
+    """Values spread over runs of rows in a reused buffer equal ``numpy.repeat``."""
+    sizes = np.array([size for size, _ in groups], dtype=np.int64)
+    values = np.array([value for _, value in groups], dtype=np.int64)
+    edges = np.cumsum(sizes) - sizes
+    out = np.full(int(sizes.sum()), 3, dtype=np.int64)
+    spread = cohort_module._spread(np, values, edges, out=out)
+    assert spread.tolist() == np.repeat(values, sizes).tolist()
+
 
 def test_errors_about_a_whole_table_name_no_value() -> None:
     """An unreadable source says what is wrong without a ", got ..." it cannot show."""

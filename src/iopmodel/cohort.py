@@ -681,7 +681,8 @@ class _Cohort:
         scratch = np.empty(len(micros), dtype=np.int64)
         day = _local_days(
             micros,
-            0 if len(zones) == 1 else per_row(program_of.astype(np.int32)),
+            # one byte a row for up to 127 programs
+            0 if len(zones) == 1 else per_row(program_of.astype(_small(np, zones))),
             zones,
             out=np.empty(len(micros), dtype=np.int64),
             scratch=scratch,
@@ -698,7 +699,10 @@ class _Cohort:
         shift = 7 * offsets[:-1] - base
         if len(shift) and max(-int(shift.min()), int(shift.max())) < 2**31:
             shift = shift.astype(np.int32)  # half the memory spread over the rows
-        day += per_row(shift)
+        if patient is None:  # spread over the rows in the free buffer
+            day += _spread(np, shift, edges, out=scratch)
+        else:
+            day += np.take(shift.astype(np.int64), patient, out=scratch)
         week = np.floor_divide(day, 7, out=scratch)
         day += week
         self.first, self.last, self.base, self.weeks, self.offsets = (
@@ -1335,7 +1339,8 @@ def _local_days(
     if isinstance(zone_of_row, int):
         cell += zone_of_row * span
     else:
-        cell += np.multiply(zone_of_row, span, dtype=np.int32)  # < _HOUR_CELLS
+        # in the days' buffer (written by the lookup next)
+        cell += np.multiply(zone_of_row, span, out=out, dtype=np.int64)
     day = np.take(start_day.ravel(), cell, out=out, mode="clip")
     if (turn < _HOUR_US).any():  # offsets that are not whole hours
         cell_turn = turn.ravel().take(cell)
@@ -1348,6 +1353,39 @@ def _local_days(
         rows = np.broadcast_to(zone_of_row, changing.shape)
         day[changing] = _exact_days(micros, rows, zones, changing)[changing]
     return day
+
+
+def _small(np: Any, values: list[Any]) -> Any:
+    """The smallest signed integer type that numbers *values*.
+
+    Example:
+        >>> import numpy as np
+        >>> _small(np, ["UTC"] * 127), _small(np, ["UTC"] * 128)
+        (<class 'numpy.int8'>, <class 'numpy.int32'>)
+    """
+    return np.int8 if len(values) < 2**7 else np.int32
+
+
+def _spread(np: Any, values: Any, edges: Any, *, out: Any) -> Any:
+    """*values* (one per group) spread over rows grouped in runs, into *out*.
+
+    Group *g*'s rows begin at ``edges[g]`` (the first edge is 0, each run is
+    one row or more) and end where the next begins. Differences at the edges,
+    summed along the rows (exact in ``int64``): a row-long ``int64`` buffer
+    reused instead of a fresh ``numpy.repeat``.
+
+    Example:
+        >>> import numpy as np
+        >>> out = np.empty(6, dtype=np.int64)
+        >>> _spread(np, np.array([5, -2, 7]), np.array([0, 2, 3]), out=out).tolist()
+        [5, 5, -2, 7, 7, 7]
+    """
+    out.fill(0)
+    if len(edges):
+        steps = np.diff(values.astype(np.int64), prepend=0)
+        out[edges] = steps
+        np.cumsum(out, out=out)
+    return out
 
 
 def _exact_days(micros: Any, zone_of_row: Any, zones: list[str], rows: Any) -> Any:
