@@ -816,13 +816,13 @@ class _Cohort:
             counted,
             out=spare,
         )
-        # classes 1 to 3 are program minutes (class 0 wraps around)
-        program = (minutes_class - 1 < _EXCLUDED_CLASS - 1).take(pairs, mode="clip")
+        # classes 1 to 3 are program minutes (class 0 wraps around); the
         # other rows mark a ninth, spare week's first day
+        other = (minutes_class - 1 >= _EXCLUDED_CLASS - 1).take(pairs, mode="clip")
         visited = np.zeros((total + 1) * 8, dtype=np.uint8)  # eight days a week
-        slot[~program] = total * 8
+        np.putmask(slot, other, total * 8)
         visited[slot] = 1
-        del program
+        del other
         self.visits = np.bitwise_count(visited[:-8].view(np.uint64)).astype(np.int64)
         del visited
         # class-major keys (each class's sums are one contiguous row), made in
@@ -992,9 +992,9 @@ class _Cohort:
         key += merged["rule"]
         order = np.argsort(key, kind="stable")
         del key
-        picked = pa.concat_tables([p["templates"] for p in parts]).take(
-            pa.array(template[order])
-        )
+        templates = pa.concat_tables([p["templates"] for p in parts])
+        # few rows: one chunk each to take from (faster than many chunks)
+        picked = templates.combine_chunks().take(pa.array(template[order]))
         label = merged["label"][order]
         first_at, which = _groups(np, label)
         prefixes = pa.array(
