@@ -6,6 +6,7 @@ import datetime as dt
 import pickle
 import re
 from collections.abc import Iterator
+from itertools import pairwise
 from pathlib import Path
 from random import Random
 from unittest import mock
@@ -506,6 +507,44 @@ class TestLocalDays:
             micros, zone_of_row.astype(np.int8), zones, out=out, scratch=scratch
         )
         assert days.tolist() == expected
+
+    @given(
+        st.lists(
+            st.tuples(
+                st.sampled_from(range(len(DST_ZONES) + len(ODD_ZONES))),
+                st.sampled_from(TRANSITIONS),
+            ),
+            min_size=1,
+            max_size=30,
+        ),
+        st.lists(st.integers(0, 10), max_size=4),
+        st.booleans(),
+    )
+    def test_chunk_by_chunk_days_equal_whole_column_days(
+        self, rows: list[tuple[int, dt.datetime]], cuts: list[int], row_by_row: bool
+    ) -> None:
+        """Arrow chunks converted in place (hour table or row by row) as one array."""
+        zones = [*DST_ZONES, *ODD_ZONES]
+        micros = np.array(
+            [(m - dt.datetime(1970, 1, 1, tzinfo=dt.UTC)) // dt.timedelta(microseconds=1)
+             for _, m in rows],
+            dtype=np.int64,
+        )  # fmt: skip
+        zone_of_row = np.array([z for z, _ in rows], dtype=np.int8)
+        expected = cohort_module._local_days(micros, zone_of_row, zones).tolist()
+        bounds = sorted({0, len(rows), *(min(c, len(rows)) for c in cuts)})
+        column = pa.chunked_array(
+            [pa.array(micros[a:b]) for a, b in pairwise(bounds)]
+            + [pa.array([], pa.int64())],  # an empty chunk too
+            pa.int64(),
+        )
+        day = np.full(len(rows), -1, dtype=np.int64)
+        scratch = np.empty(len(rows), dtype=np.int64)
+        with mock.patch.object(
+            cohort_module, "_HOUR_CELLS", 0 if row_by_row else 10**6
+        ):
+            cohort_module._days_into(day, column, zone_of_row, zones, scratch=scratch)
+        assert day.tolist() == expected
 
 
 @given(

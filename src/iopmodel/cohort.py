@@ -674,19 +674,19 @@ class _Cohort:
         self.program_list = [programs[name] for name in program_names]
         self.program_of = program_of
         zones = [program.timezone.key for program in self.program_list]
-        # three row-long int64 buffers, reused from step to step (fresh memory
-        # costs more than the arithmetic): instants, then (kind, attendance)
-        # pairs; hours, then weeks; days, then slots, then minutes
-        micros = _contiguous(np, table.column("start").cast(pa.int64()), np.int64)
-        scratch = np.empty(len(micros), dtype=np.int64)
-        day = _local_days(
-            micros,
-            # one byte a row for up to 127 programs
-            0 if len(zones) == 1 else per_row(program_of.astype(_small(np, zones))),
-            zones,
-            out=np.empty(len(micros), dtype=np.int64),
-            scratch=scratch,
+        # two row-long int64 buffers, reused from step to step (fresh memory
+        # costs more than the arithmetic): hours, then weeks, then weights;
+        # days, then slots, then keys. The instants are read chunk by chunk
+        # where Arrow holds them (no copy)
+        rows = table.num_rows
+        scratch = np.empty(rows, dtype=np.int64)
+        day = np.empty(rows, dtype=np.int64)
+        # one byte a row for up to 127 programs
+        zone_of_row = (
+            0 if len(zones) == 1 else per_row(program_of.astype(_small(np, zones)))
         )
+        _days_into(day, table.column("start"), zone_of_row, zones, scratch=scratch)
+        del zone_of_row
         # the window of each patient's plan: first to last session day
         first, last = _window(np, day, by_patient, edges)
         week_start = rules.week_start
@@ -723,7 +723,7 @@ class _Cohort:
             self.week_patient
         ]
         most_rows = int(sizes.max()) if len(sizes) else 0
-        self._sums(week, day, micros, total=total, most_rows=most_rows)
+        self._sums(week, day, total=total, most_rows=most_rows)
 
     def _programs(self, column: Any, patient: Any, edges: Any) -> tuple[Any, list[str]]:
         """Each patient's program (numbered densely) and the programs' names.
@@ -787,9 +787,7 @@ class _Cohort:
             )
         return program_of, program_names
 
-    def _sums(
-        self, week: Any, slot: Any, spare: Any, *, total: int, most_rows: int
-    ) -> None:
+    def _sums(self, week: Any, slot: Any, *, total: int, most_rows: int) -> None:
         """Every patient-week's minutes, counts and visit days (numpy ``bincount``).
 
         *week* is each row's patient-week, *slot* its day among the
@@ -797,7 +795,7 @@ class _Cohort:
         of one 64-bit word). Each row has a minutes class and a count class
         (see :func:`_row_classes`); one ``bincount`` over class and week sums
         the minutes of every class, another counts the rows of every class.
-        *slot* and *spare* (row-long ``int64`` arrays) are reused as buffers
+        *week* and *slot* (row-long ``int64`` arrays) are reused as buffers
         (and overwritten). *most_rows* is the most rows a patient has: counts
         ride in the minutes' weights when their bit fields fit (see
         :data:`_PACKED_BITS`).
@@ -814,11 +812,15 @@ class _Cohort:
             self.table.column("attendance"),
             {_KINDS.index(k.value) for k in rules.counted_kinds},
             counted,
-            out=spare,
         )
         # classes 1 to 3 are program minutes (class 0 wraps around); the
         # other rows mark a ninth, spare week's first day
-        other = (minutes_class - 1 >= _EXCLUDED_CLASS - 1).take(pairs, mode="clip")
+        other = _lookup(
+            np,
+            minutes_class - 1 >= _EXCLUDED_CLASS - 1,
+            pairs,
+            np.empty(len(pairs), bool),
+        )
         visited = np.zeros((total + 1) * 8, dtype=np.uint8)  # eight days a week
         np.putmask(slot, other, total * 8)
         visited[slot] = 1
@@ -826,7 +828,7 @@ class _Cohort:
         self.visits = np.bitwise_count(visited[:-8].view(np.uint64)).astype(np.int64)
         del visited
         # class-major keys (each class's sums are one contiguous row), made in
-        # the slots' buffer; weights in the weeks' and the pairs' buffers
+        # the slots' buffer; weights in the weeks' buffer (once the keys are made)
         key = slot
         count_bits = most_rows.bit_length()  # no patient-week has more rows
         minute_bits = (most_rows * _MAX_MINUTES).bit_length()
@@ -863,7 +865,8 @@ class _Cohort:
         (pending, then each kind in *counted*); the sums are exact integers
         (below 2**53) and no field carries into the next (*bits* are each
         count's and the minutes' widths, for the most rows a week can have).
-        *key* holds the rows' class-major keys; *week* and *pairs* are reused.
+        *key* is overwritten with the rows' class-major keys, then *week*
+        with the weights.
         """
         np = self.np
         minutes_class, count_class = tables
@@ -873,18 +876,15 @@ class _Cohort:
         fields = pending.astype(np.int64) + np.where(
             kind > 0, np.left_shift(1, count_bits * kind.astype(np.int64)), 0
         )
-        np.take(minutes_class.astype(np.int64) * total, pairs, out=key, mode="clip")
+        _lookup(np, minutes_class.astype(np.int64) * total, pairs, key)
         key += week
-        weights = week.view(np.float64)
-        np.take(
+        weights = _lookup(
+            np,
             np.left_shift(fields, minute_bits).astype(np.float64),
             pairs,
-            out=weights,
-            mode="clip",
+            week.view(np.float64),
         )
-        weights += _contiguous(
-            np, self.table.column("minutes"), np.float64, out=pairs.view(np.float64)
-        )
+        _add_column(np, self.table.column("minutes"), weights)
         sums = np.bincount(key, weights=weights, minlength=total * _MINUTE_CLASSES)
         minutes = list(_whole(np, sums).reshape(_MINUTE_CLASSES, total))
         del sums
@@ -923,12 +923,12 @@ class _Cohort:
         """The minutes of each class from one ``bincount``; counts from another.
 
         Each row's count class (see :func:`_row_classes`) keys the counts.
-        *key* is overwritten; *pairs* is reused once read.
+        *key* is overwritten, then *week* (with the weights).
         """
         np = self.np
         minutes_class, count_class = tables
         classes = 2 * (len(counted) + 1)  # pending or not, times kind
-        np.take(count_class.astype(np.int64) * total, pairs, out=key, mode="clip")
+        _lookup(np, count_class.astype(np.int64) * total, pairs, key)
         key += week
         numbers = np.bincount(key, minlength=total * classes)
         numbers = numbers.reshape(classes, total)
@@ -938,11 +938,11 @@ class _Cohort:
             for number, kind in enumerate(counted)
         }
         del numbers
-        np.take(minutes_class.astype(np.int64) * total, pairs, out=key, mode="clip")
+        _lookup(np, minutes_class.astype(np.int64) * total, pairs, key)
         key += week
-        weights = _contiguous(
-            np, self.table.column("minutes"), np.float64, out=pairs.view(np.float64)
-        )
+        weights = week.view(np.float64)
+        weights.fill(0)
+        _add_column(np, self.table.column("minutes"), weights)
         sums = np.bincount(key, weights=weights, minlength=total * _MINUTE_CLASSES)
         return list(_whole(np, sums).reshape(_MINUTE_CLASSES, total))
 
@@ -1355,6 +1355,33 @@ def _local_days(
     return day
 
 
+def _days_into(
+    day: Any, start: Any, zone_of_row: Any, zones: list[str], *, scratch: Any
+) -> Any:
+    """:func:`_local_days` of a chunked Arrow column of instants, chunk by chunk.
+
+    Each chunk is read where Arrow holds it (no row-long copy of the
+    instants); *day* and *scratch* are row-long ``int64`` arrays.
+    """
+    np, pa = _numpy(), _arrow()
+    at = 0
+    for chunk in start.cast(pa.int64()).chunks:
+        end = at + len(chunk)
+        if end > at:
+            into = day[at:end]
+            found = _local_days(
+                np.asarray(chunk),
+                zone_of_row if isinstance(zone_of_row, int) else zone_of_row[at:end],
+                zones,
+                out=into,
+                scratch=scratch[at:end],
+            )
+            if found is not into:  # converted row by row
+                into[:] = found
+        at = end
+    return day
+
+
 def _small(np: Any, values: list[Any]) -> Any:
     """The smallest signed integer type that numbers *values*.
 
@@ -1431,19 +1458,8 @@ def _one_array(column: Any) -> Any:
     return column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
 
 
-def _contiguous(np: Any, column: Any, dtype: Any, *, out: Any = None) -> Any:
-    """A chunked Arrow column of numbers as one numpy array (into *out*, if given)."""
-    if out is None:
-        out = np.empty(len(column), dtype=dtype)
-    at = 0
-    for chunk in column.chunks:
-        out[at : at + len(chunk)] = np.asarray(chunk)
-        at += len(chunk)
-    return out
-
-
 def _row_classes(
-    kind: Any, attendance: Any, counted: set[int], kinds: list[int], *, out: Any = None
+    kind: Any, attendance: Any, counted: set[int], kinds: list[int]
 ) -> tuple[Any, Any, Any]:
     """Each row's (kind, attendance) pair, and each pair's minutes and count class.
 
@@ -1455,7 +1471,7 @@ def _row_classes(
     kind's position in *kinds* (the kinds rules count) for a session not
     cancelled, else 0. A pair is a kind's index in ``_KINDS`` times the
     number of attendances plus an attendance's index in ``_ATTENDANCES``
-    (written to *out*, a row-long ``int64`` array, if given).
+    (one byte a row).
     """
     np, pa = _numpy(), _arrow()
     statuses = np.arange(len(_ATTENDANCES))
@@ -1475,7 +1491,8 @@ def _row_classes(
         if program:
             count[code] += by_status == _PENDING_CLASS
     rows = len(kind)
-    pairs = np.empty(rows, dtype=np.int64) if out is None else out
+    small = len(_KINDS) * len(statuses) <= 2**8
+    pairs = np.empty(rows, dtype=np.uint8 if small else np.int64)
     at = 0
     # each chunk's codes through its own dictionaries (no unifying copies)
     for batch in pa.table({"kind": kind, "attendance": attendance}).to_batches():
@@ -1487,11 +1504,47 @@ def _row_classes(
                 _index_in(column.dictionary, pa.array(values)), dtype=np.int64
             )
             codes.append(np.maximum(known, 0))  # rows use known entries only
-        np.take(codes[0] * len(statuses), np.asarray(batch.column(0).indices),
-                out=part, mode="clip")  # fmt: skip
-        part += codes[1].take(np.asarray(batch.column(1).indices), mode="clip")
+        np.take((codes[0] * len(statuses)).astype(pairs.dtype),
+                np.asarray(batch.column(0).indices), out=part, mode="clip")  # fmt: skip
+        part += (
+            codes[1]
+            .astype(pairs.dtype)
+            .take(np.asarray(batch.column(1).indices), mode="clip")
+        )
         at += size
     return pairs, minutes.ravel(), count.ravel()
+
+
+#: Rows looked up at a time by :func:`_lookup` (its index copies stay small).
+_LOOKUP_ROWS: Final = 1 << 20
+
+
+def _lookup(np: Any, table: Any, index: Any, out: Any) -> Any:
+    """``table[index]`` into *out*, a slice of rows at a time.
+
+    ``numpy.take`` makes an ``intp`` copy of a narrower index: slice by slice
+    that copy is small and reused instead of row-long and fresh.
+
+    Example:
+        >>> import numpy as np
+        >>> out = np.empty(3, dtype=np.int64)
+        >>> _lookup(np, np.array([10, 20]), np.array([1, 0, 1], np.uint8), out).tolist()
+        [20, 10, 20]
+    """
+    for at in range(0, len(index), _LOOKUP_ROWS):
+        end = at + _LOOKUP_ROWS
+        np.take(table, index[at:end], out=out[at:end], mode="clip")
+    return out
+
+
+def _add_column(np: Any, column: Any, out: Any) -> Any:
+    """Add a chunked Arrow column of numbers to *out*, chunk by chunk (no copy)."""
+    at = 0
+    for chunk in column.chunks:
+        end = at + len(chunk)
+        out[at:end] += np.asarray(chunk)
+        at = end
+    return out
 
 
 def _index_in(values: Any, value_set: Any) -> Any:
