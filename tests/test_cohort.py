@@ -16,7 +16,6 @@ import attrs
 import dask.dataframe as dd
 import distributed
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
@@ -261,7 +260,7 @@ class TestFormats:
         frame = sessions_table(small_cohort()[:2]).to_pandas()
         expected = validate_cohort(frame, [evening_iop(), adolescent_iop()])
         kinds = sorted({*frame["kind"], "yoga"})
-        frame["kind"] = pd.Categorical(frame["kind"], categories=kinds)
+        frame["kind"] = frame["kind"].astype("category").cat.set_categories(kinds)
         assert validate_cohort(frame, [evening_iop(), adolescent_iop()]).equals(
             expected
         )
