@@ -384,7 +384,7 @@ class TestBatch:
         assert validate_many([plan], progress=True) == [validate(plan)]
 
 
-def _all_errors(rules: RuleSet) -> RuleSet:
+def all_errors(rules: RuleSet) -> RuleSet:
     """*rules* with every rule an error, but HRS003 (which reads the sessions)."""
     return attrs.evolve(
         rules,
@@ -397,8 +397,8 @@ def _all_errors(rules: RuleSet) -> RuleSet:
 
 COUNT_RULE_SETS = [
     *RULE_SETS,
-    _all_errors(DEFAULT_RULES),
-    _all_errors(MEDICARE_2024_RULES.with_step_down_allowance(1)),
+    all_errors(DEFAULT_RULES),
+    all_errors(MEDICARE_2024_RULES.with_step_down_allowance(1)),
     DEFAULT_RULES.with_rule(
         attrs.evolve(
             DEFAULT_RULES.get("HRS002"),

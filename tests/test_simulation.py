@@ -13,6 +13,7 @@ import attrs
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
+from tests.test_batch import all_errors
 
 from iopmodel import (
     DEFAULT_RULES,
@@ -20,9 +21,7 @@ from iopmodel import (
     InvalidValueError,
     Move,
     Program,
-    RuleSet,
     SessionKind,
-    Severity,
     validate,
 )
 from iopmodel.episodes import TRANSITIONS, EpisodeStatus
@@ -402,20 +401,9 @@ class TestFastPath:
         )
 
 
-def _all_errors(rules: RuleSet) -> RuleSet:
-    """*rules* with every rule an error, but HRS003 (which reads the sessions)."""
-    return attrs.evolve(
-        rules,
-        rules=[
-            r if r.id == "HRS003" else attrs.evolve(r, severity=Severity.ERROR)
-            for r in rules
-        ],
-    )
-
-
 ALL_ERRORS = {
-    "default": _all_errors(DEFAULT_RULES),
-    "medicare": _all_errors(MEDICARE_2024_RULES),
+    "default": all_errors(DEFAULT_RULES),
+    "medicare": all_errors(MEDICARE_2024_RULES),
 }
 
 
