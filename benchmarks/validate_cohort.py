@@ -15,7 +15,10 @@ Prints sessions per second (median of several runs) for:
   pandas ``groupby``, starting from the same plan objects (building the frame is
   part of that route, as it would be in an application).
 
-Two cohort sizes show whether the cost grows linearly.
+Two cohort sizes show whether the cost grows linearly: the last lines print
+the growth of time and of peak memory (what Python allocated during a call,
+measured with tracemalloc in a separate, untimed call) from the smallest size
+to the largest.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import functools
 import random
 import statistics
 import time
+import tracemalloc
 from collections.abc import Callable, Sequence
 
 from iopmodel import (
@@ -116,6 +120,16 @@ def run_pandas(cohort: Sequence[TreatmentPlan]) -> int:
     return int(short.sum() + (weekly["individual"] < 1).sum())
 
 
+def peak_bytes(function: Callable[[], object]) -> int:
+    """Peak memory Python allocated during one call (tracemalloc; slower, so untimed)."""
+    tracemalloc.start()
+    try:
+        function()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
 def median_seconds(function: Callable[[], object], runs: int) -> float:
     """Median wall time of *runs* calls."""
     timings = []
@@ -141,6 +155,7 @@ def main() -> None:
     print(
         f"{'patients':>9} {'sessions':>9}  {'route':<38} {'seconds':>8} {'sessions/s':>12}"
     )
+    growth: dict[str, list[tuple[float, int]]] = {}
     for size in args.sizes:
         cohort = make_cohort(size)
         sessions = sum(len(p.sessions) for p in cohort)
@@ -171,6 +186,18 @@ def main() -> None:
             rate = sessions / seconds
             print(
                 f"{size:>9,} {sessions:>9,}  {name:<38} {seconds:>8.3f} {rate:>12,.0f}"
+            )
+            peak = peak_bytes(function)
+            growth.setdefault(name, []).append((seconds, peak))
+    if len(args.sizes) > 1:
+        ratio = args.sizes[-1] / args.sizes[0]
+        print(
+            f"growth from {args.sizes[0]:,} to {args.sizes[-1]:,} patients ({ratio:g}x):"
+        )
+        for name, ((first_s, first_b), *_, (last_s, last_b)) in growth.items():
+            print(
+                f"  {name:<38} {last_s / first_s:5.1f}x time, "
+                f"{last_b / first_b:5.1f}x peak memory ({last_b / 2**20:,.0f} MiB)"
             )
 
 
