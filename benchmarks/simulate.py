@@ -1,10 +1,10 @@
-"""Benchmark: simulate 10,000 patients over two years.
+"""Benchmark: simulate 1,000 and 10,000 patients over two years.
 
 Run by hand (needs the simulation extra)::
 
     python -m pip install ".[simulation]"
-    python benchmarks/simulate.py            # median of 5 runs
-    python benchmarks/simulate.py --runs 7
+    python benchmarks/simulate.py            # median of 5 runs, 1k and 10k patients
+    python benchmarks/simulate.py --runs 7 --sizes 10000
 
 The models take turns in every run, so load from elsewhere slows them alike.
 Prints patients per second for ``iopmodel.simulation.run`` (every session's
@@ -13,15 +13,20 @@ attendance drawn, every plan's rule outcomes counted; week granularity), for
 public API) and, in the same run, for a plain SimPy model of the same design
 written here (the same arrivals, slots and weekly step-down/dropout reviews,
 but no plans, no sessions, no validation). The difference is the price of the
-clinical detail.
+clinical detail. The growth from the smallest to the largest size (time, and
+peak memory Python allocated, measured in one more untimed run) closes the
+report.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import random
 import statistics
 import time
+import tracemalloc
+from collections.abc import Callable
 
 import attrs
 import simpy
@@ -30,19 +35,33 @@ from iopmodel.examples import evening_iop
 from iopmodel.simulation import Scenario, run
 
 HORIZON = 2 * 365
-PATIENTS = 10_000
-RATE_PER_WEEK = PATIENTS / (HORIZON / 7)
 
 
-def scenario() -> Scenario:
-    """About 10,000 referrals in two years, with enough slots to admit them."""
-    program = attrs.evolve(evening_iop(), capacity=1_400)
+def scenario(patients: int) -> Scenario:
+    """About *patients* referrals in two years, with enough slots to admit them."""
+    # 1,400 slots for 10,000 patients: the same load at every size
+    program = attrs.evolve(evening_iop(), capacity=max(1, patients * 14 // 100))
     return Scenario(
         programs=[program],
-        referrals_per_week=RATE_PER_WEEK,
+        referrals_per_week=patients / (HORIZON / 7),
         horizon_days=HORIZON,
         warmup_days=1,
     )
+
+
+def simulate(design: Scenario, *, keep_objects: bool = False) -> int:
+    """``iopmodel.simulation.run`` with seed 1; returns patients seen."""
+    return len(run(design, seed=1, keep_objects=keep_objects).records)
+
+
+def peak_bytes(function: Callable[[], object]) -> int:
+    """Peak memory Python allocated during one call (tracemalloc; slower, so untimed)."""
+    tracemalloc.start()
+    try:
+        function()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
 
 
 def plain_simpy(design: Scenario, seed: int) -> int:
@@ -79,43 +98,56 @@ def plain_simpy(design: Scenario, seed: int) -> int:
 
 
 def main() -> None:
-    """Time both models and print patients per second."""
+    """Time the models at each size and print patients per second and the growth."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000])
     args = parser.parse_args()
-    design = scenario()
-    models = (
-        ("iopmodel.simulation.run", lambda: len(run(design, seed=1).records)),
-        (
-            "run(keep_objects=True)",
-            lambda: len(run(design, seed=1, keep_objects=True).records),
-        ),
-        ("plain SimPy (no plans, no validation)", lambda: plain_simpy(design, 1)),
-    )
-    # Round robin: a machine shared with other work slows every model alike.
-    timings: list[list[float]] = [[] for _ in models]
-    patients = [0] * len(models)
-    for _ in range(args.runs):
-        for index, (_name, function) in enumerate(models):
-            started = time.perf_counter()
-            patients[index] = function()
-            timings[index].append(time.perf_counter() - started)
-    rows = [
-        (name, patients[index], statistics.median(timings[index]))
-        for index, (name, _function) in enumerate(models)
-    ]
+    print(f"two years; median of {args.runs} runs")
     print(
-        f"two years, {RATE_PER_WEEK:.0f} referrals a week; median of {args.runs} runs"
+        f"{'referrals':>9}  {'model':<40} {'patients':>9} {'seconds':>8}"
+        f" {'patients/s':>11} {'x SimPy':>8}"
     )
-    plain = rows[-1][2]
-    print(
-        f"{'model':<40} {'patients':>9} {'seconds':>8} {'patients/s':>11} {'x SimPy':>8}"
-    )
-    for name, patients, seconds in rows:
-        print(
-            f"{name:<40} {patients:>9,} {seconds:>8.2f} {patients / seconds:>11,.0f}"
-            f" {seconds / plain:>8.1f}"
+    growth: dict[str, list[tuple[float, int]]] = {}
+    for size in args.sizes:
+        design = scenario(size)
+        models: tuple[tuple[str, Callable[[], int]], ...] = (
+            ("iopmodel.simulation.run", functools.partial(simulate, design)),
+            (
+                "run(keep_objects=True)",
+                functools.partial(simulate, design, keep_objects=True),
+            ),
+            (
+                "plain SimPy (no plans, no validation)",
+                functools.partial(plain_simpy, design, 1),
+            ),
         )
+        # Round robin: a machine shared with other work slows every model alike.
+        timings: list[list[float]] = [[] for _ in models]
+        patients = [0] * len(models)
+        for _ in range(args.runs):
+            for index, (_name, function) in enumerate(models):
+                started = time.perf_counter()
+                patients[index] = function()
+                timings[index].append(time.perf_counter() - started)
+        plain = statistics.median(timings[-1])
+        for index, (name, function) in enumerate(models):
+            seconds = statistics.median(timings[index])
+            print(
+                f"{size:>9,}  {name:<40} {patients[index]:>9,} {seconds:>8.2f}"
+                f" {patients[index] / seconds:>11,.0f} {seconds / plain:>8.1f}"
+            )
+            growth.setdefault(name, []).append((seconds, peak_bytes(function)))
+    if len(args.sizes) > 1:
+        ratio = args.sizes[-1] / args.sizes[0]
+        print(
+            f"growth from {args.sizes[0]:,} to {args.sizes[-1]:,} referrals ({ratio:g}x):"
+        )
+        for name, ((first_s, first_b), *_, (last_s, last_b)) in growth.items():
+            print(
+                f"  {name:<40} {last_s / first_s:5.1f}x time, "
+                f"{last_b / first_b:5.1f}x peak memory ({last_b / 2**20:,.0f} MiB)"
+            )
 
 
 if __name__ == "__main__":
