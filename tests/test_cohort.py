@@ -134,6 +134,32 @@ class TestSameFindings:
         expected = findings_table(cohort_plans(shuffled, programs), rules)
         assert validate_cohort(shuffled, programs, rules).equals(expected)
 
+    @settings(max_examples=40)
+    @given(
+        st.lists(plan_strategy(), min_size=1, max_size=5),
+        st.sampled_from(RULE_SETS),
+        st.integers(1, 60),
+        st.booleans(),
+    )
+    def test_chunks_of_patients_equal_the_object_path(
+        self, plans: list[TreatmentPlan], rules: RuleSet, rows: int, shuffle: bool
+    ) -> None:
+        """Patients summed a few rows' worth at a time: the same findings.
+
+        validate_cohort sums whole patients a chunk at a time in reused
+        buffers; chunks of a few rows make a chunk of every patient or two,
+        and chunks that start and end inside Arrow's own chunks.
+        """
+        plans = with_ids(plans)
+        table = sessions_table(plans)
+        if shuffle:
+            table = table.take(pa.array(list(range(table.num_rows))[::-1], pa.int64()))
+        table = pa.Table.from_batches(table.to_batches(max_chunksize=7))
+        programs = {p.program.name: p.program for p in plans}
+        expected = findings_table(cohort_plans(table, programs), rules)
+        with mock.patch.object(cohort_module, "_CHUNK_ROWS", rows):
+            assert validate_cohort(table, programs, rules).equals(expected)
+
     @settings(max_examples=30)
     @given(
         st.lists(plan_strategy(), min_size=1, max_size=4), st.sampled_from(RULE_SETS)
@@ -517,12 +543,19 @@ class TestLocalDays:
             max_size=30,
         ),
         st.lists(st.integers(0, 10), max_size=4),
-        st.booleans(),
+        st.tuples(st.integers(0, 30), st.integers(0, 30)),
     )
-    def test_chunk_by_chunk_days_equal_whole_column_days(
-        self, rows: list[tuple[int, dt.datetime]], cuts: list[int], row_by_row: bool
+    def test_a_slice_of_chunks_with_the_whole_tables_hours(
+        self,
+        rows: list[tuple[int, dt.datetime]],
+        cuts: list[int],
+        ends: tuple[int, int],
     ) -> None:
-        """Arrow chunks converted in place (hour table or row by row) as one array."""
+        """Rows read across Arrow chunks, days from an hour table made for all rows.
+
+        validate_cohort reads a chunk of patients' rows at a time, from
+        wherever Arrow holds them, and makes the table of hours once.
+        """
         zones = [*DST_ZONES, *ODD_ZONES]
         micros = np.array(
             [(m - dt.datetime(1970, 1, 1, tzinfo=dt.UTC)) // dt.timedelta(microseconds=1)
@@ -530,20 +563,33 @@ class TestLocalDays:
             dtype=np.int64,
         )  # fmt: skip
         zone_of_row = np.array([z for z, _ in rows], dtype=np.int8)
-        expected = cohort_module._local_days(micros, zone_of_row, zones).tolist()
+        start, end = sorted(min(e, len(rows)) for e in ends)
         bounds = sorted({0, len(rows), *(min(c, len(rows)) for c in cuts)})
         column = pa.chunked_array(
             [pa.array(micros[a:b]) for a, b in pairwise(bounds)]
             + [pa.array([], pa.int64())],  # an empty chunk too
             pa.int64(),
         )
-        day = np.full(len(rows), -1, dtype=np.int64)
-        scratch = np.empty(len(rows), dtype=np.int64)
-        with mock.patch.object(
-            cohort_module, "_HOUR_CELLS", 0 if row_by_row else 10**6
-        ):
-            cohort_module._days_into(day, column, zone_of_row, zones, scratch=scratch)
-        assert day.tolist() == expected
+        out = np.full(len(rows), -1, dtype=np.int64)
+        part = cohort_module._rows(column, start, end, out)
+        assert part.tolist() == micros[start:end].tolist()
+        if start == end:
+            return
+        hours = cohort_module._Hours.spanning(
+            int(micros.min()), int(micros.max()), zones
+        )
+        expected = cohort_module._local_days(
+            micros[start:end], zone_of_row[start:end], zones
+        ).tolist()
+        days = cohort_module._local_days(
+            part,
+            zone_of_row[start:end],
+            zones,
+            out=np.empty(end - start, np.int64),
+            scratch=np.empty(end - start, np.int64),
+            hours=hours,
+        )
+        assert days.tolist() == expected
 
 
 @given(

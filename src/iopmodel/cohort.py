@@ -46,6 +46,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Iterable, Mapping
+from itertools import pairwise
 from pathlib import Path
 from typing import Any, Final
 
@@ -663,48 +664,26 @@ class _Cohort:
             np, _one_array(table.column("patient_id"))
         )
         patients = len(self.patient_names)
-        sizes = np.diff(np.r_[edges, table.num_rows])  # rows of each patient
-
-        def per_row(values: Any) -> Any:
-            """Each row's patient's value (rows grouped by patient: no gather)."""
-            return np.repeat(values, sizes) if patient is None else values[patient]
-
         program_column = _one_array(table.column("program"))
         program_of, program_names = self._programs(program_column, patient, edges)
         self.program_list = [programs[name] for name in program_names]
         self.program_of = program_of
-        zones = [program.timezone.key for program in self.program_list]
-        # two row-long int64 buffers, reused from step to step (fresh memory
-        # costs more than the arithmetic): hours, then weeks, then weights;
-        # days, then slots, then keys. The instants are read chunk by chunk
-        # where Arrow holds them (no copy)
         rows = table.num_rows
-        scratch = np.empty(rows, dtype=np.int64)
-        day = np.empty(rows, dtype=np.int64)
-        # one byte a row for up to 127 programs
-        zone_of_row = (
-            0 if len(zones) == 1 else per_row(program_of.astype(_small(np, zones)))
+        columns = table.select(["start", "minutes", "kind", "attendance"])
+        if by_patient is not None:  # rows not grouped by patient: grouped once
+            columns = columns.take(by_patient)
+        # where each patient's rows end
+        ends = np.r_[edges[1:], rows][:patients].astype(np.int64)
+        most_rows = int(np.diff(ends, prepend=0).max()) if patients else 0
+        classes = _Classes(self.batch, columns, most_rows)
+        zones = [program.timezone.key for program in self.program_list]
+        joined = classes.sums(
+            columns, ends, program_of.astype(_small(np, zones)), zones
         )
-        _days_into(day, table.column("start"), zone_of_row, zones, scratch=scratch)
-        del zone_of_row
-        # the window of each patient's plan: first to last session day
-        first, last = _window(np, day, by_patient, edges)
-        week_start = rules.week_start
-        base = first - ((first - 1) % 7 - week_start) % 7
-        weeks = (last - base) // 7 + 1
+        first, last = joined.pop("first"), joined.pop("last")
+        base, weeks = _weeks(first, last, rules.week_start)
         offsets = np.concatenate([[0], np.cumsum(weeks)])
         total = int(offsets[-1])
-        # each row's day among its patient's weeks' days (7 per week), then its
-        # patient-week, then its day among 8 a week (a week's visits are 8 bytes)
-        shift = 7 * offsets[:-1] - base
-        if len(shift) and max(-int(shift.min()), int(shift.max())) < 2**31:
-            shift = shift.astype(np.int32)  # half the memory spread over the rows
-        if patient is None:  # spread over the rows in the free buffer
-            day += _spread(np, shift, edges, out=scratch)
-        else:
-            day += np.take(shift.astype(np.int64), patient, out=scratch)
-        week = np.floor_divide(day, 7, out=scratch)
-        day += week
         self.first, self.last, self.base, self.weeks, self.offsets = (
             first, last, base, weeks, offsets)  # fmt: skip
         # per patient-week: small types, and only what every week needs (the
@@ -712,18 +691,26 @@ class _Cohort:
         self.week_patient = np.repeat(np.arange(patients, dtype=np.int32), weeks)
         # every week but a patient's first and last lies inside the window
         self.inside = np.full(total, 7, dtype=np.int8)  # days in a week
-        for at, start in (
+        for at, begin in (
             (offsets[:-1], base),
             (offsets[1:] - 1, base + 7 * (weeks - 1)),
         ):
-            self.inside[at] = np.minimum(start + 6, last) - np.maximum(start, first) + 1
+            self.inside[at] = np.minimum(begin + 6, last) - np.maximum(begin, first) + 1
         self.full = self.inside == 7  # days in a week
         small = len(self.program_list) < 2**15
         self.program_of_week = (program_of.astype(np.int16) if small else program_of)[
             self.week_patient
         ]
-        most_rows = int(sizes.max()) if len(sizes) else 0
-        self._sums(week, day, total=total, most_rows=most_rows)
+        self.attended = joined["attended"]
+        self.scheduled = joined["scheduled"]
+        self.excluded = joined["excluded"]
+        self.pending = joined["pending"]
+        self.visits = joined["visits"]
+        self.counts = {
+            kind: joined[f"count{number}"]
+            for number, kind in enumerate(classes.counted)
+        }
+        self.excluded_patients = np.unique(self.week_patient[self.excluded > 0])
 
     def _programs(self, column: Any, patient: Any, edges: Any) -> tuple[Any, list[str]]:
         """Each patient's program (numbered densely) and the programs' names.
@@ -786,165 +773,6 @@ class _Cohort:
                 f"differs for {self.patient_names[patient[row]]}",
             )
         return program_of, program_names
-
-    def _sums(self, week: Any, slot: Any, *, total: int, most_rows: int) -> None:
-        """Every patient-week's minutes, counts and visit days (numpy ``bincount``).
-
-        *week* is each row's patient-week, *slot* its day among the
-        patient-weeks' days (eight a week: a week's visit days are the bytes
-        of one 64-bit word). Each row has a minutes class and a count class
-        (see :func:`_row_classes`); one ``bincount`` over class and week sums
-        the minutes of every class, another counts the rows of every class.
-        *week* and *slot* (row-long ``int64`` arrays) are reused as buffers
-        (and overwritten). *most_rows* is the most rows a patient has: counts
-        ride in the minutes' weights when their bit fields fit (see
-        :data:`_PACKED_BITS`).
-        """
-        np, rules = self.np, self.rules
-        kinds = [
-            _KINDS.index(rule.params.kind.value)
-            for rule, kind in self.batch.compiled
-            if kind == _SESSIONS
-        ]
-        counted = sorted(set(kinds))  # the kinds whose sessions rules count
-        pairs, minutes_class, count_class = _row_classes(
-            self.table.column("kind"),
-            self.table.column("attendance"),
-            {_KINDS.index(k.value) for k in rules.counted_kinds},
-            counted,
-        )
-        # classes 1 to 3 are program minutes (class 0 wraps around); the
-        # other rows mark a ninth, spare week's first day
-        other = _lookup(
-            np,
-            minutes_class - 1 >= _EXCLUDED_CLASS - 1,
-            pairs,
-            np.empty(len(pairs), bool),
-        )
-        visited = np.zeros((total + 1) * 8, dtype=np.uint8)  # eight days a week
-        np.putmask(slot, other, total * 8)
-        visited[slot] = 1
-        del other
-        self.visits = np.bitwise_count(visited[:-8].view(np.uint64)).astype(np.int64)
-        del visited
-        # class-major keys (each class's sums are one contiguous row), made in
-        # the slots' buffer; weights in the weeks' buffer (once the keys are made)
-        key = slot
-        count_bits = most_rows.bit_length()  # no patient-week has more rows
-        minute_bits = (most_rows * _MAX_MINUTES).bit_length()
-        if minute_bits + count_bits * (len(counted) + 1) <= _PACKED_BITS:
-            minutes = self._packed_sums(
-                key, week, pairs, (minutes_class, count_class), counted,
-                total=total, bits=(count_bits, minute_bits),
-            )  # fmt: skip
-        else:
-            minutes = self._class_sums(
-                key, week, pairs, (minutes_class, count_class), counted, total=total
-            )
-        self.attended = minutes[_ATTENDED_CLASS]
-        self.scheduled = (
-            minutes[_ATTENDED_CLASS] + minutes[_PENDING_CLASS] + minutes[_OTHER_CLASS]
-        )
-        self.excluded = minutes[_EXCLUDED_CLASS]
-        self.excluded_patients = np.unique(self.week_patient[self.excluded > 0])
-
-    def _packed_sums(
-        self,
-        key: Any,
-        week: Any,
-        pairs: Any,
-        tables: tuple[Any, Any],
-        counted: list[int],
-        *,
-        total: int,
-        bits: tuple[int, int],
-    ) -> list[Any]:
-        """The minutes of each class, and the counts, from one ``bincount``.
-
-        Each row weighs its minutes plus, above them, one bit field a count
-        (pending, then each kind in *counted*); the sums are exact integers
-        (below 2**53) and no field carries into the next (*bits* are each
-        count's and the minutes' widths, for the most rows a week can have).
-        *key* is overwritten with the rows' class-major keys, then *week*
-        with the weights.
-        """
-        np = self.np
-        minutes_class, count_class = tables
-        count_bits, minute_bits = bits
-        pending = count_class & 1
-        kind = count_class >> 1  # 1 + the kind's position in counted, or 0
-        fields = pending.astype(np.int64) + np.where(
-            kind > 0, np.left_shift(1, count_bits * kind.astype(np.int64)), 0
-        )
-        _lookup(np, minutes_class.astype(np.int64) * total, pairs, key)
-        key += week
-        weights = _lookup(
-            np,
-            np.left_shift(fields, minute_bits).astype(np.float64),
-            pairs,
-            week.view(np.float64),
-        )
-        _add_column(np, self.table.column("minutes"), weights)
-        sums = np.bincount(key, weights=weights, minlength=total * _MINUTE_CLASSES)
-        minutes = list(_whole(np, sums).reshape(_MINUTE_CLASSES, total))
-        del sums
-        # the fields, worked out in place or in one fresh array (each is as
-        # long as the patient-weeks, and fresh memory is dear)
-        each = (1 << count_bits) - 1
-        counts = np.right_shift(minutes[_ATTENDED_CLASS], minute_bits)
-        high = np.empty_like(counts)
-        for number in (_PENDING_CLASS, _OTHER_CLASS, _EXCLUDED_CLASS):
-            # the classes not cancelled
-            counts += np.right_shift(minutes[number], minute_bits, out=high)
-        self.pending = np.right_shift(minutes[_PENDING_CLASS], minute_bits, out=high)
-        self.pending &= each
-        self.counts = {}
-        for number, kind in enumerate(counted):
-            last = number == len(counted) - 1  # the sum is not needed again
-            field = np.right_shift(
-                counts, count_bits * (number + 1), out=counts if last else None
-            )
-            field &= each
-            self.counts[kind] = field
-        for column in minutes[_NO_CLASS + 1 :]:
-            np.bitwise_and(column, (1 << minute_bits) - 1, out=column)
-        return minutes
-
-    def _class_sums(
-        self,
-        key: Any,
-        week: Any,
-        pairs: Any,
-        tables: tuple[Any, Any],
-        counted: list[int],
-        *,
-        total: int,
-    ) -> list[Any]:
-        """The minutes of each class from one ``bincount``; counts from another.
-
-        Each row's count class (see :func:`_row_classes`) keys the counts.
-        *key* is overwritten, then *week* (with the weights).
-        """
-        np = self.np
-        minutes_class, count_class = tables
-        classes = 2 * (len(counted) + 1)  # pending or not, times kind
-        _lookup(np, count_class.astype(np.int64) * total, pairs, key)
-        key += week
-        numbers = np.bincount(key, minlength=total * classes)
-        numbers = numbers.reshape(classes, total)
-        self.pending = numbers[1::2].sum(axis=0)
-        self.counts = {
-            kind: numbers[2 * number + 2] + numbers[2 * number + 3]
-            for number, kind in enumerate(counted)
-        }
-        del numbers
-        _lookup(np, minutes_class.astype(np.int64) * total, pairs, key)
-        key += week
-        weights = week.view(np.float64)
-        weights.fill(0)
-        _add_column(np, self.table.column("minutes"), weights)
-        sums = np.bincount(key, weights=weights, minlength=total * _MINUTE_CLASSES)
-        return list(_whole(np, sums).reshape(_MINUTE_CLASSES, total))
 
     # -- findings ---------------------------------------------------------------------
 
@@ -1292,6 +1120,253 @@ class _Cohort:
         return [by_name[self.patient_names[p]] for p in patients]
 
 
+#: Rows summed at a time (whole patients; more when one patient has more):
+#: buffers this small are reused from chunk to chunk and stay in the cache.
+_CHUNK_ROWS: Final = 1 << 17
+
+
+def _chunks(np: Any, ends: Any, rows: int) -> Any:
+    """Patients summed together: where each chunk's patients begin, then the count.
+
+    *ends* holds where each patient's rows end; a chunk takes whole patients
+    until it has at least *rows* rows (the last one, what is left).
+
+    Example:
+        >>> import numpy as np
+        >>> _chunks(np, np.array([3, 5, 9, 10, 11]), 4).tolist()
+        [0, 2, 3, 5]
+        >>> _chunks(np, np.array([], np.int64), 4).tolist()
+        [0]
+    """
+    if not len(ends):
+        return np.zeros(1, dtype=np.int64)
+    targets = np.arange(rows, int(ends[-1]), rows)
+    # a chunk ends with the patient whose rows reach the target
+    last = np.searchsorted(ends, targets, side="left") + 1
+    return np.unique(np.r_[0, last, len(ends)])
+
+
+def _weeks(first: Any, last: Any, week_start: int) -> tuple[Any, Any]:
+    """The first day (an ordinal) of each window's first week, and its weeks."""
+    base = first - ((first - 1) % 7 - week_start) % 7
+    return base, (last - base) // 7 + 1
+
+
+class _Classes:
+    """What a row's (kind, attendance) pair adds to its week, and the sums of a chunk.
+
+    Each pair has a minutes class and a count class (see :func:`_row_classes`).
+    When the counts' bit fields fit beside the minutes in a float64 (see
+    :data:`_PACKED_BITS`), one ``bincount`` weighted with minutes and counts
+    gives them all; otherwise the counts take a ``bincount`` of their own.
+    """
+
+    def __init__(self, batch: _Batch, columns: Any, most_rows: int) -> None:
+        np = self.np = _numpy()
+        self.week_start = batch.rules.week_start
+        kinds = [
+            _KINDS.index(rule.params.kind.value)
+            for rule, kind in batch.compiled
+            if kind == _SESSIONS
+        ]
+        self.counted = sorted(set(kinds))  # the kinds whose sessions rules count
+        self.pairs, minutes_class, count_class = _row_classes(
+            columns.column("kind"),
+            columns.column("attendance"),
+            {_KINDS.index(k.value) for k in batch.rules.counted_kinds},
+            self.counted,
+        )
+        self.columns = [
+            "first", "last", "attended", "scheduled", "excluded", "pending", "visits",
+            *(f"count{number}" for number in range(len(self.counted))),
+        ]  # fmt: skip
+        # classes 1 to 3 are program minutes (class 0 wraps around); the
+        # other rows mark a ninth, spare week's first day
+        self.other = minutes_class - 1 >= _EXCLUDED_CLASS - 1
+        self.minutes_class = minutes_class.astype(np.int64)
+        self.count_class = count_class.astype(np.int64)
+        self.count_bits = most_rows.bit_length()  # no patient-week has more rows
+        self.minute_bits = (most_rows * _MAX_MINUTES).bit_length()
+        fields = len(self.counted) + 1
+        self.packed = self.minute_bits + self.count_bits * fields <= _PACKED_BITS
+        if self.packed:
+            # each pair weighs, above its minutes, one bit field a count
+            # (pending, then each kind in counted)
+            pending = count_class & 1
+            kind = (count_class >> 1).astype(np.int64)  # 1 + position in counted, or 0
+            weights = pending.astype(np.int64) + np.where(
+                kind > 0, np.left_shift(1, self.count_bits * kind), 0
+            )
+            self.weights = np.left_shift(weights, self.minute_bits).astype(np.float64)
+
+    def sums(
+        self, columns: Any, ends: Any, zone_of: Any, zones: list[str]
+    ) -> dict[str, Any]:
+        """:attr:`columns` of every patient, a chunk of patients at a time.
+
+        *columns* are the rows, grouped by patient; *ends* where each
+        patient's rows end, *zone_of* each patient's index in *zones*.
+        """
+        np, pa = self.np, _arrow()
+        import pyarrow.compute as pc  # noqa: PLC0415
+
+        cuts = _chunks(np, ends, _CHUNK_ROWS)
+        row_at = np.r_[0, ends][cuts]  # the rows where chunks begin, then rows
+        starts = columns.column("start").cast(pa.int64())
+        bounds = pc.min_max(starts).as_py()
+        hours = (
+            None
+            if bounds["min"] is None
+            else _Hours.spanning(bounds["min"], bounds["max"], zones)
+        )
+        # chunk-long buffers, reused from chunk to chunk (fresh memory costs
+        # more than the arithmetic, and small ones stay in the cache)
+        longest = int(np.diff(row_at).max()) if len(ends) else 0
+        buffers = [np.empty(longest, dtype=np.int64) for _ in range(4)]
+        parts: list[dict[str, Any]] = []
+        for (low, high), (start, end) in zip(
+            pairwise(cuts.tolist()), pairwise(row_at.tolist()), strict=True
+        ):
+            sizes = np.diff(ends[low:high], prepend=start)
+            parts.append(
+                self.chunk(
+                    _rows(starts, start, end, buffers[2]),
+                    _rows(columns.column("minutes"), start, end, buffers[3]),
+                    (start, end),
+                    0 if len(zones) == 1 else np.repeat(zone_of[low:high], sizes),
+                    sizes,
+                    zones=zones,
+                    hours=hours,
+                    buffers=buffers[:2],
+                )
+            )
+        return {
+            key: np.concatenate([part[key] for part in parts])
+            if parts
+            else np.zeros(0, dtype=np.int64)
+            for key in self.columns
+        }
+
+    def chunk(
+        self,
+        micros: Any,
+        minutes: Any,
+        rows: tuple[int, int],
+        zone_of_row: Any,
+        sizes: Any,
+        *,
+        zones: list[str],
+        hours: _Hours | None,
+        buffers: list[Any],
+    ) -> dict[str, Any]:
+        """The windows and weekly sums of the patients with rows *rows* (start, end).
+
+        *micros* and *minutes* are those rows' starts and minutes, *sizes*
+        each patient's rows, *buffers* two ``int64`` arrays at least as long
+        as the chunk to reuse. Returns :attr:`columns`: each patient's first
+        and last day, and each patient-week's sums.
+        """
+        np = self.np
+        start, end = rows
+        day, scratch = (buffer[: end - start] for buffer in buffers)
+        found = _local_days(
+            micros, zone_of_row, zones, out=day, scratch=scratch, hours=hours
+        )
+        if found is not day:  # converted row by row
+            day[:] = found
+        edges = np.cumsum(sizes) - sizes
+        first, last = np.minimum.reduceat(day, edges), np.maximum.reduceat(day, edges)
+        base, weeks = _weeks(first, last, self.week_start)
+        total = int(weeks.sum())
+        # each row's day among its patients' weeks' days (7 per week), then
+        # its week, then its day among 8 a week (a week's visits are 8 bytes)
+        day += _spread(np, 7 * (np.cumsum(weeks) - weeks) - base, edges, out=scratch)
+        week = np.floor_divide(day, 7, out=scratch)
+        slot = day
+        slot += week
+        pairs = self.pairs[start:end]
+        visited = np.zeros((total + 1) * 8, dtype=np.uint8)  # eight days a week
+        np.putmask(slot, self.other.take(pairs), total * 8)
+        visited[slot] = 1
+        sums = {
+            "first": first,
+            "last": last,
+            "visits": np.bitwise_count(visited[:-8].view(np.uint64)).astype(np.int64),
+        }
+        del visited
+        # class-major keys (each class's sums are one contiguous row), made in
+        # the slots' buffer; weights in the weeks' buffer (once the keys are made)
+        key = slot
+        if self.packed:
+            sums.update(self._packed(key, week, pairs, minutes, total))
+        else:
+            sums.update(self._unpacked(key, week, pairs, minutes, total))
+        sums["scheduled"] = sums["attended"] + sums["pending_minutes"] + sums["other"]
+        del sums["pending_minutes"], sums["other"]
+        return sums
+
+    def _packed(
+        self, key: Any, week: Any, pairs: Any, minutes: Any, total: int
+    ) -> dict[str, Any]:
+        """The minutes of each class, and the counts, from one ``bincount``.
+
+        The sums are exact integers (below 2**53) and no field carries into
+        the next. *key* and *week* are overwritten.
+        """
+        np = self.np
+        weights = week.view(np.float64)
+        # the keys first (they read the weeks), then the weights over the weeks
+        np.take(self.minutes_class, pairs, out=key)
+        key *= total
+        key += week
+        np.take(self.weights, pairs, out=weights)
+        weights += minutes
+        sums = np.bincount(key, weights=weights, minlength=total * _MINUTE_CLASSES)
+        classes = _whole(np, sums).reshape(_MINUTE_CLASSES, total)
+        shift, each = self.minute_bits, (1 << self.count_bits) - 1
+        counts = classes[_ATTENDED_CLASS] >> shift
+        for number in (_PENDING_CLASS, _OTHER_CLASS, _EXCLUDED_CLASS):
+            counts += classes[number] >> shift  # the classes not cancelled
+        found = {"pending": (classes[_PENDING_CLASS] >> shift) & each}
+        for number in range(len(self.counted)):
+            found[f"count{number}"] = (
+                counts >> (self.count_bits * (number + 1))
+            ) & each
+        classes &= (1 << shift) - 1
+        return found | self._named(classes)
+
+    def _unpacked(
+        self, key: Any, week: Any, pairs: Any, minutes: Any, total: int
+    ) -> dict[str, Any]:
+        """The counts from one ``bincount`` of count classes; minutes from another."""
+        np = self.np
+        classes = 2 * (len(self.counted) + 1)  # pending or not, times kind
+        np.take(self.count_class, pairs, out=key)
+        key *= total
+        key += week
+        numbers = np.bincount(key, minlength=total * classes).reshape(classes, total)
+        found = {"pending": numbers[1::2].sum(axis=0)}
+        for number in range(len(self.counted)):
+            found[f"count{number}"] = numbers[2 * number + 2] + numbers[2 * number + 3]
+        np.take(self.minutes_class, pairs, out=key)
+        key *= total
+        key += week
+        weights = week.view(np.float64)
+        weights.fill(0)
+        weights += minutes
+        sums = np.bincount(key, weights=weights, minlength=total * _MINUTE_CLASSES)
+        return found | self._named(_whole(np, sums).reshape(_MINUTE_CLASSES, total))
+
+    @staticmethod
+    def _named(classes: Any) -> dict[str, Any]:
+        return {
+            "attended": classes[_ATTENDED_CLASS],
+            "pending_minutes": classes[_PENDING_CLASS],
+            "other": classes[_OTHER_CLASS],
+            "excluded": classes[_EXCLUDED_CLASS],
+        }
+
+
 def _local_days(
     micros: Any,
     zone_of_row: Any,
@@ -1299,51 +1374,38 @@ def _local_days(
     *,
     out: Any = None,
     scratch: Any = None,
+    hours: _Hours | None = None,
 ) -> Any:
     """The local day (an ordinal) of each UTC instant (microseconds) in its zone.
 
     *zone_of_row* is each row's index in *zones* (or one index for all rows).
-    A zone's UTC offset changes at most once within an hour, so a row takes
-    the offset its zone has at the start of its UTC hour whenever the offset
-    at the end of that hour is the same: Arrow converts those two instants for
-    every hour the table spans, giving a table of each (zone, hour)'s local day
-    at the hour's start and how far into the hour the local day turns (never,
-    for whole-hour offsets). Each row then reads one or two table cells; the
-    few rows in an hour with a change are converted one by one. A table
-    spanning more than :data:`_HOUR_CELLS` hours times zones is converted row
-    by row. *out* (for the days) and *scratch* are ``int64`` arrays as long
-    as *micros* to reuse, or ``None``.
+    The days are read from a table of hours (see :class:`_Hours`): *hours*,
+    made once for instants spanning at least these, or one made here. The
+    few rows in an hour with a change of offset are converted one by one. A
+    table spanning more than :data:`_HOUR_CELLS` hours times zones is
+    converted row by row. *out* (for the days) and *scratch* are ``int64``
+    arrays as long as *micros* to reuse, or ``None``.
     """
-    np, pa = _numpy(), _arrow()
+    np = _numpy()
     if not len(micros):
         return np.zeros(0, dtype=np.int64)
-    hour = np.floor_divide(micros, _HOUR_US, out=scratch)
-    low = int(hour.min())
-    span = int(hour.max()) - low + 2  # every hour's start and end
-    if span * len(zones) > _HOUR_CELLS:
+    if hours is None:
+        hours = _Hours.spanning(int(micros.min()), int(micros.max()), zones)
+    if hours is None:
         every = np.ones(len(micros), bool)
         return _exact_days(
             micros, np.broadcast_to(zone_of_row, every.shape), zones, every
         )
-    edges = (low + np.arange(span, dtype=np.int64)) * _HOUR_US
-    local = np.empty((len(zones), span), dtype=np.int64)
-    for index, zone in enumerate(zones):
-        local[index] = _local_micros(pa, edges, zone)
-    offsets = local - edges
-    start_day = local // _DAY_US  # days since the epoch, at each hour's start
-    turn = (start_day + 1) * _DAY_US - local  # into the hour where the day turns
-    start_day += _EPOCH_ORDINAL
-    start_day[:, :-1][offsets[:, :-1] != offsets[:, 1:]] = _CHANGING
-    cell = hour
-    cell -= low
+    cell = np.floor_divide(micros, _HOUR_US, out=scratch)
+    cell -= hours.low
     if isinstance(zone_of_row, int):
-        cell += zone_of_row * span
+        cell += zone_of_row * hours.span
     else:
         # in the days' buffer (written by the lookup next)
-        cell += np.multiply(zone_of_row, span, out=out, dtype=np.int64)
-    day = np.take(start_day.ravel(), cell, out=out, mode="clip")
-    if (turn < _HOUR_US).any():  # offsets that are not whole hours
-        cell_turn = turn.ravel().take(cell)
+        cell += np.multiply(zone_of_row, hours.span, out=out, dtype=np.int64)
+    day = np.take(hours.start_day, cell, out=out, mode="clip")
+    if hours.turn is not None:  # offsets that are not whole hours
+        cell_turn = hours.turn.take(cell)
         del cell
         day += (micros % _HOUR_US) >= cell_turn
     else:
@@ -1355,31 +1417,75 @@ def _local_days(
     return day
 
 
-def _days_into(
-    day: Any, start: Any, zone_of_row: Any, zones: list[str], *, scratch: Any
-) -> Any:
-    """:func:`_local_days` of a chunked Arrow column of instants, chunk by chunk.
+class _Hours:
+    """Each (zone, UTC hour)'s local day at the hour's start, for a span of hours.
 
-    Each chunk is read where Arrow holds it (no row-long copy of the
-    instants); *day* and *scratch* are row-long ``int64`` arrays.
+    A zone's UTC offset changes at most once within an hour, so an instant
+    takes the offset its zone has at the start of its UTC hour whenever the
+    offset at the end of that hour is the same: Arrow converts those two
+    instants for every hour spanned. ``start_day`` holds each cell's local day
+    (:data:`_CHANGING` for an hour with a change), zone by zone; ``turn`` how
+    far into the hour the local day turns, when some offset is not whole hours
+    (else ``None``).
     """
-    np, pa = _numpy(), _arrow()
+
+    __slots__ = ("low", "span", "start_day", "turn")
+
+    def __init__(self, low: int, span: int, start_day: Any, turn: Any) -> None:
+        self.low, self.span, self.start_day, self.turn = low, span, start_day, turn
+
+    @classmethod
+    def spanning(cls, first: int, last: int, zones: list[str]) -> _Hours | None:
+        """The table for instants from *first* to *last* (microseconds), or ``None``.
+
+        ``None`` when it would hold more than :data:`_HOUR_CELLS` cells.
+        """
+        np, pa = _numpy(), _arrow()
+        low = first // _HOUR_US
+        span = last // _HOUR_US - low + 2  # every hour's start and end
+        if span * len(zones) > _HOUR_CELLS:
+            return None
+        edges = (low + np.arange(span, dtype=np.int64)) * _HOUR_US
+        local = np.empty((len(zones), span), dtype=np.int64)
+        for index, zone in enumerate(zones):
+            local[index] = _local_micros(pa, edges, zone)
+        offsets = local - edges
+        start_day = local // _DAY_US  # days since the epoch, at each hour's start
+        turn = (start_day + 1) * _DAY_US - local  # into the hour where the day turns
+        start_day += _EPOCH_ORDINAL
+        start_day[:, :-1][offsets[:, :-1] != offsets[:, 1:]] = _CHANGING
+        return cls(
+            low,
+            span,
+            start_day.ravel(),
+            turn.ravel() if (turn < _HOUR_US).any() else None,
+        )
+
+
+def _rows(column: Any, start: int, end: int, out: Any) -> Any:
+    """Rows *start* to *end* of a chunked Arrow column of numbers, as numpy.
+
+    The rows where Arrow holds them when one chunk has them all (no copy),
+    else copied piece by piece into *out* (at least ``end - start`` long).
+
+    Example:
+        >>> import numpy as np, pyarrow as pa
+        >>> column = pa.chunked_array([[1, 2, 3], [4, 5]])
+        >>> _rows(column, 1, 3, np.empty(5, np.int64)).tolist()
+        [2, 3]
+        >>> _rows(column, 2, 5, np.empty(5, np.int64)).tolist()
+        [3, 4, 5]
+    """
+    np = _numpy()
+    part = column.slice(start, end - start)
+    if part.num_chunks == 1:
+        return np.asarray(part.chunk(0))
+    into = out[: end - start]
     at = 0
-    for chunk in start.cast(pa.int64()).chunks:
-        end = at + len(chunk)
-        if end > at:
-            into = day[at:end]
-            found = _local_days(
-                np.asarray(chunk),
-                zone_of_row if isinstance(zone_of_row, int) else zone_of_row[at:end],
-                zones,
-                out=into,
-                scratch=scratch[at:end],
-            )
-            if found is not into:  # converted row by row
-                into[:] = found
-        at = end
-    return day
+    for chunk in part.chunks:
+        into[at : at + len(chunk)] = np.asarray(chunk)
+        at += len(chunk)
+    return into
 
 
 def _small(np: Any, values: list[Any]) -> Any:
@@ -1515,38 +1621,6 @@ def _row_classes(
     return pairs, minutes.ravel(), count.ravel()
 
 
-#: Rows looked up at a time by :func:`_lookup` (its index copies stay small).
-_LOOKUP_ROWS: Final = 1 << 20
-
-
-def _lookup(np: Any, table: Any, index: Any, out: Any) -> Any:
-    """``table[index]`` into *out*, a slice of rows at a time.
-
-    ``numpy.take`` makes an ``intp`` copy of a narrower index: slice by slice
-    that copy is small and reused instead of row-long and fresh.
-
-    Example:
-        >>> import numpy as np
-        >>> out = np.empty(3, dtype=np.int64)
-        >>> _lookup(np, np.array([10, 20]), np.array([1, 0, 1], np.uint8), out).tolist()
-        [20, 10, 20]
-    """
-    for at in range(0, len(index), _LOOKUP_ROWS):
-        end = at + _LOOKUP_ROWS
-        np.take(table, index[at:end], out=out[at:end], mode="clip")
-    return out
-
-
-def _add_column(np: Any, column: Any, out: Any) -> Any:
-    """Add a chunked Arrow column of numbers to *out*, chunk by chunk (no copy)."""
-    at = 0
-    for chunk in column.chunks:
-        end = at + len(chunk)
-        out[at:end] += np.asarray(chunk)
-        at = end
-    return out
-
-
 def _index_in(values: Any, value_set: Any) -> Any:
     """Each of *values*' index in *value_set* (``-1`` when absent)."""
     import pyarrow.compute as pc  # noqa: PLC0415
@@ -1595,14 +1669,6 @@ def _first_appearance(np: Any, column: Any) -> tuple[Any, list[str], Any, Any]:
         by_patient,
         np.flatnonzero(np.r_[True, regrouped[1:] != regrouped[:-1]]),
     )
-
-
-def _window(np: Any, day: Any, by_patient: Any, edges: Any) -> tuple[Any, Any]:
-    """Each patient's first and last day (rows in patient order, or ``None``: as is)."""
-    if not len(day):
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    grouped = day if by_patient is None else day[by_patient]
-    return np.minimum.reduceat(grouped, edges), np.maximum.reduceat(grouped, edges)
 
 
 def _on_window(rule: Any) -> bool:
