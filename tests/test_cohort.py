@@ -154,7 +154,9 @@ class TestSameFindings:
         table = sessions_table(plans)
         if shuffle:
             table = table.take(pa.array(list(range(table.num_rows))[::-1], pa.int64()))
-        table = pa.Table.from_batches(table.to_batches(max_chunksize=7))
+        table = pa.Table.from_batches(
+            table.to_batches(max_chunksize=7), schema=table.schema
+        )
         programs = {p.program.name: p.program for p in plans}
         expected = findings_table(cohort_plans(table, programs), rules)
         with mock.patch.object(cohort_module, "_CHUNK_ROWS", rows):

@@ -706,6 +706,7 @@ class _Cohort:
         self.excluded = joined["excluded"]
         self.pending = joined["pending"]
         self.visits = joined["visits"]
+        self.fits = joined["fits"]
         self.counts = {
             kind: joined[f"count{number}"]
             for number, kind in enumerate(classes.counted)
@@ -883,24 +884,17 @@ class _Cohort:
             count = self.counts[_KINDS.index(params.kind.value)]
             flagged = full & (count < minimum)
             keys = (count, self.inside)
-        else:  # the visit pattern
-            min_days, max_days, low_h, high_h = self.batch.pattern
-            days, scheduled = self.visits, self.scheduled
-            fits = (
-                (days >= min_days)
-                & (days <= max_days)
-                & (scheduled * low_h.denominator >= 60 * days * low_h.numerator)
-                & (scheduled * high_h.denominator <= 60 * days * high_h.numerator)
-            )
-            flagged = full & (days > 0) & ~fits
-            keys = (scheduled, days)
+        else:  # the visit pattern (whether each week fits: see _Classes.chunk)
+            days = self.visits
+            flagged = full & (days > 0) & ~self.fits
+            keys = (self.scheduled, days)
         if not applies.all():
             flagged &= self._per_week(applies)
         chosen = np.flatnonzero(flagged)
         if not len(chosen):
             return self.rows(position, rule, chosen, [], np.zeros(0, dtype=np.int64))
         big, small = keys  # small is at most 7 (days)
-        key = big[chosen] << 3
+        key = big[chosen].astype(np.int64) << 3
         key |= small[chosen]
         if len(self.program_list) > 1:
             key += program_of_week[chosen].astype(np.int64) * ((int(key.max()) | 7) + 1)
@@ -1146,6 +1140,20 @@ def _chunks(np: Any, ends: Any, rows: int) -> Any:
     return np.unique(np.r_[0, last, len(ends)])
 
 
+def _fitting(np: Any, most: int) -> Any:
+    """The smallest of ``int16``, ``int32`` and ``int64`` that holds 0 to *most*.
+
+    Example:
+        >>> import numpy as np
+        >>> [_fitting(np, n).__name__ for n in (720, 2**15, 2**31)]
+        ['int16', 'int32', 'int64']
+    """
+    for kind in (np.int16, np.int32):
+        if most <= np.iinfo(kind).max:
+            return kind
+    return np.int64
+
+
 def _weeks(first: Any, last: Any, week_start: int) -> tuple[Any, Any]:
     """The first day (an ordinal) of each window's first week, and its weeks."""
     base = first - ((first - 1) % 7 - week_start) % 7
@@ -1178,8 +1186,9 @@ class _Classes:
         )
         self.columns = [
             "first", "last", "attended", "scheduled", "excluded", "pending", "visits",
-            *(f"count{number}" for number in range(len(self.counted))),
+            "fits", *(f"count{number}" for number in range(len(self.counted))),
         ]  # fmt: skip
+        self.pattern = batch.pattern
         # classes 1 to 3 are program minutes (class 0 wraps around); the
         # other rows mark a ninth, spare week's first day
         self.other = minutes_class - 1 >= _EXCLUDED_CLASS - 1
@@ -1187,6 +1196,10 @@ class _Classes:
         self.count_class = count_class.astype(np.int64)
         self.count_bits = most_rows.bit_length()  # no patient-week has more rows
         self.minute_bits = (most_rows * _MAX_MINUTES).bit_length()
+        # the weekly columns kept for the whole table, as small as their values
+        # allow (they are most of the memory touched afresh)
+        self.minutes_type = _fitting(np, most_rows * _MAX_MINUTES)
+        self.count_type = _fitting(np, most_rows)
         fields = len(self.counted) + 1
         self.packed = self.minute_bits + self.count_bits * fields <= _PACKED_BITS
         if self.packed:
@@ -1288,22 +1301,36 @@ class _Classes:
         visited = np.zeros((total + 1) * 8, dtype=np.uint8)  # eight days a week
         np.putmask(slot, self.other.take(pairs), total * 8)
         visited[slot] = 1
-        sums = {
-            "first": first,
-            "last": last,
-            "visits": np.bitwise_count(visited[:-8].view(np.uint64)).astype(np.int64),
-        }
+        visits = np.bitwise_count(visited[:-8].view(np.uint64)).astype(np.int64)
         del visited
         # class-major keys (each class's sums are one contiguous row), made in
         # the slots' buffer; weights in the weeks' buffer (once the keys are made)
         key = slot
         if self.packed:
-            sums.update(self._packed(key, week, pairs, minutes, total))
+            sums = self._packed(key, week, pairs, minutes, total)
         else:
-            sums.update(self._unpacked(key, week, pairs, minutes, total))
-        sums["scheduled"] = sums["attended"] + sums["pending_minutes"] + sums["other"]
-        del sums["pending_minutes"], sums["other"]
-        return sums
+            sums = self._unpacked(key, week, pairs, minutes, total)
+        scheduled = sums["attended"] + sums.pop("pending_minutes") + sums.pop("other")
+        # the visit pattern, in int64 here (the kept columns are narrower):
+        # minutes * den against 60 * days * num
+        min_days, max_days, low, high = self.pattern
+        fits = (
+            (visits >= min_days)
+            & (visits <= max_days)
+            & (scheduled * low.denominator >= 60 * visits * low.numerator)
+            & (scheduled * high.denominator <= 60 * visits * high.numerator)
+        )
+        counts = {key: sums.pop(key) for key in list(sums) if key.startswith("count")}
+        return {
+            "first": first,
+            "last": last,
+            "visits": visits.astype(np.int8),  # at most 7
+            "fits": fits,
+            "scheduled": scheduled.astype(self.minutes_type),
+            "pending": sums.pop("pending").astype(self.count_type),
+            **{key: value.astype(self.minutes_type) for key, value in sums.items()},
+            **{key: value.astype(self.count_type) for key, value in counts.items()},
+        }
 
     def _packed(
         self, key: Any, week: Any, pairs: Any, minutes: Any, total: int
