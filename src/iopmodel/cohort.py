@@ -105,6 +105,8 @@ FINDING_COLUMNS: Final = (
     "path",
     "source",
 )
+#: The findings table's text columns with a few distinct values: dictionary-encoded.
+_CODED: Final = frozenset({"rule_id", "severity", "message", "path", "source"})
 _KINDS: Final = [kind.value for kind in SessionKind]
 _ATTENDANCES: Final = [a.value for a in Attendance]
 _TEXT: Final = frozenset({"patient_id", "program", "kind", "attendance"})
@@ -575,6 +577,49 @@ def findings_table(plans: Iterable[TreatmentPlan], rules: RuleSet | None = None)
 
 
 def _table_of(patients: list[str], findings: list[Finding]) -> Any:
+    """The findings table of *findings*, each row's patient given (see :func:`_coded`)."""
+    np, pa = _numpy(), _arrow()
+    table = _text_of(patients, findings)
+    every = np.arange(table.num_rows)
+    return pa.Table.from_arrays(
+        [
+            _coded(column, every) if name in _CODED else column
+            for name, column in zip(table.column_names, table.columns, strict=True)
+        ],
+        names=table.column_names,
+    )
+
+
+def _coded(values: Any, which: Any) -> Any:
+    """``values[which[i]]`` for each row *i*, dictionary-encoded (a few distinct texts).
+
+    The dictionary holds the distinct values in sorted order and a null value
+    is a null row, so two columns with the same rows are equal arrays however
+    they were made (the table path's equal the object path's).
+
+    Example:
+        >>> import numpy as np, pyarrow as pa
+        >>> column = _coded(pa.array(["b", None, "a", "b"]), np.array([0, 3, 2, 1]))
+        >>> column.to_pylist(), column.dictionary.to_pylist()
+        (['b', 'b', 'a', None], ['a', 'b'])
+    """
+    np, pa = _numpy(), _arrow()
+    import pyarrow.compute as pc  # noqa: PLC0415
+
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    distinct = pc.unique(values.drop_null())
+    dictionary = distinct.take(pc.sort_indices(distinct))
+    rank = _index_in(values, dictionary).to_numpy(zero_copy_only=False)
+    codes = rank.astype(np.int32)[which] if len(rank) else np.zeros(0, np.int32)
+    null = codes < 0
+    return pa.DictionaryArray.from_arrays(
+        pa.array(codes, pa.int32(), mask=null if null.any() else None), dictionary
+    )
+
+
+def _text_of(patients: list[str], findings: list[Finding]) -> Any:
+    """The columns of the findings table, all text as strings."""
     pa = _arrow()
     return pa.table(
         {
@@ -614,7 +659,11 @@ def validate_cohort(
         progress: Show a progress bar over the rules (``progress`` extra).
 
     Returns:
-        A ``pyarrow.Table`` with :data:`FINDING_COLUMNS`.
+        A ``pyarrow.Table`` with :data:`FINDING_COLUMNS`. The text columns
+        with a few distinct values (``rule_id``, ``severity``, ``message``,
+        ``path``, ``source``) are dictionary-encoded, their dictionaries
+        sorted: a million findings hold a few thousand distinct messages, and
+        ``to_pandas()`` makes them categoricals.
 
     Raises:
         InvalidValueError: Bad rows (named by row and column), a patient in
@@ -821,32 +870,40 @@ class _Cohort:
         key += merged["rule"]
         order = np.argsort(key, kind="stable")
         del key
-        templates = pa.concat_tables([p["templates"] for p in parts])
         # few rows: one chunk each to take from (faster than many chunks)
-        picked = templates.combine_chunks().take(pa.array(template[order]))
+        templates = pa.concat_tables([p["templates"] for p in parts]).combine_chunks()
+        which = template[order]
         label = merged["label"][order]
-        first_at, which = _groups(np, label)
-        prefixes = pa.array(
-            [
-                f"week of {dt.date.fromordinal(d).isoformat()}" if d else ""
-                for d in label[first_at].tolist()
-            ],
-            pa.string(),
-        ).take(pa.array(which))
+        # each message is made once per distinct (week label, template)
+        _, label_group = _groups(np, label)
+        pair_at, pair = _groups(np, label_group * templates.num_rows + which)
+        suffixes = templates.column("message").take(pa.array(which[pair_at]))
+        messages = [
+            None if text is None
+            else f"week of {dt.date.fromordinal(day).isoformat()}{text}" if day
+            else text
+            for day, text in zip(
+                label[pair_at].tolist(), suffixes.to_pylist(), strict=True
+            )
+        ]  # fmt: skip
         labelled = label > 0
         weeks = pa.array(label - _EPOCH_ORDINAL, pa.int32()).cast(pa.date32())
         columns = {
             "patient_id": pa.array(self.patient_names, pa.string()).take(
                 pa.array(merged["patient"][order])
             ),
-            "rule_id": picked.column("rule_id"),
-            "severity": picked.column("severity"),
-            "message": pc.binary_join_element_wise(
-                prefixes, picked.column("message"), ""
+            **{
+                name: _coded(templates.column(name), which)
+                for name in ("rule_id", "severity")
+            },
+            "message": _coded(pa.array(messages, pa.string()), pair),
+            "week": pc.if_else(
+                pa.array(labelled), weeks, templates.column("week").take(which)
             ),
-            "week": pc.if_else(pa.array(labelled), weeks, picked.column("week")),
-            "path": picked.column("path"),
-            "source": picked.column("source"),
+            **{
+                name: _coded(templates.column(name), which)
+                for name in ("path", "source")
+            },
         }
         return pa.table(columns)
 
@@ -1018,7 +1075,7 @@ class _Cohort:
             "rule": np.full(len(found), position),
             "template": np.arange(len(found), dtype=np.int64),
             "label": np.zeros(len(found), dtype=np.int64),  # messages as they are
-            "templates": _table_of([""] * len(found), found).drop_columns(
+            "templates": _text_of([""] * len(found), found).drop_columns(
                 ["patient_id"]
             ),
         }
@@ -1047,7 +1104,7 @@ class _Cohort:
         ]
         sizes = np.array([len(f) for f in per_group], dtype=np.int64)
         flat = [f for group in per_group for f in group]
-        table = _table_of([""] * len(flat), flat)
+        table = _text_of([""] * len(flat), flat)
         # group g's findings start at offsets[g]; each patient takes its group's
         offsets = np.concatenate([[0], np.cumsum(sizes)])
         counts = sizes[inverse]
@@ -1765,8 +1822,9 @@ def validate_cohort_dask(
     Every partition must hold all the rows of its patients (``set_index`` or
     ``shuffle`` on ``patient_id`` does that). Each partition is validated by
     :func:`validate_cohort`; the result is a Dask DataFrame of findings (call
-    ``.compute()``), the same rows as validating the whole table at once.
-    Point Dask at a cluster (``distributed.Client("tcp://scheduler:8786")``)
+    ``.compute()``), the same rows as validating the whole table at once,
+    with text as strings rather than categories (each partition's categories
+    would be its own). Point Dask at a cluster (``distributed.Client("tcp://scheduler:8786")``)
     and the partitions are validated there.
 
     Example:
@@ -1788,11 +1846,13 @@ def validate_cohort_dask(
         raise InvalidTypeError("sessions", sessions, "a Dask DataFrame")
     check_arg(optional_instance_of(RuleSet), "rules", rules)
     known = load_programs(programs)
-    empty = _table_of([], []).to_pandas()
+    # text as strings: each partition's categories would be its own
+    strings = _text_of([], []).schema
+    empty = strings.empty_table().to_pandas()
 
     def one(partition: Any) -> Any:
         if not len(partition):
             return empty
-        return validate_cohort(partition, known, rules).to_pandas()
+        return validate_cohort(partition, known, rules).cast(strings).to_pandas()
 
     return sessions.map_partitions(one, meta=empty)
