@@ -25,11 +25,11 @@ import functools
 import random
 import statistics
 import time
-import tracemalloc
 from collections.abc import Callable
 
 import attrs
 import simpy
+from _measure import peak_bytes, print_growth
 
 from iopmodel.examples import evening_iop
 from iopmodel.simulation import Scenario, run
@@ -52,16 +52,6 @@ def scenario(patients: int) -> Scenario:
 def simulate(design: Scenario, *, keep_objects: bool = False) -> int:
     """``iopmodel.simulation.run`` with seed 1; returns patients seen."""
     return len(run(design, seed=1, keep_objects=keep_objects).records)
-
-
-def peak_bytes(function: Callable[[], object]) -> int:
-    """Peak memory Python allocated during one call (tracemalloc; slower, so untimed)."""
-    tracemalloc.start()
-    try:
-        function()
-        return tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
 
 
 def plain_simpy(design: Scenario, seed: int) -> int:
@@ -138,16 +128,7 @@ def main() -> None:
                 f" {patients[index] / seconds:>11,.0f} {seconds / plain:>8.1f}"
             )
             growth.setdefault(name, []).append((seconds, peak_bytes(function)))
-    if len(args.sizes) > 1:
-        ratio = args.sizes[-1] / args.sizes[0]
-        print(
-            f"growth from {args.sizes[0]:,} to {args.sizes[-1]:,} referrals ({ratio:g}x):"
-        )
-        for name, ((first_s, first_b), *_, (last_s, last_b)) in growth.items():
-            print(
-                f"  {name:<40} {last_s / first_s:5.1f}x time, "
-                f"{last_b / first_b:5.1f}x peak memory ({last_b / 2**20:,.0f} MiB)"
-            )
+    print_growth(growth, args.sizes, "referrals")
 
 
 if __name__ == "__main__":

@@ -29,8 +29,9 @@ import functools
 import random
 import statistics
 import time
-import tracemalloc
 from collections.abc import Callable, Sequence
+
+from _measure import peak_bytes, print_growth
 
 from iopmodel import (
     DEFAULT_RULES,
@@ -120,16 +121,6 @@ def run_pandas(cohort: Sequence[TreatmentPlan]) -> int:
     return int(short.sum() + (weekly["individual"] < 1).sum())
 
 
-def peak_bytes(function: Callable[[], object]) -> int:
-    """Peak memory Python allocated during one call (tracemalloc; slower, so untimed)."""
-    tracemalloc.start()
-    try:
-        function()
-        return tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-
-
 def median_seconds(function: Callable[[], object], runs: int) -> float:
     """Median wall time of *runs* calls."""
     timings = []
@@ -189,16 +180,7 @@ def main() -> None:
             )
             peak = peak_bytes(function)
             growth.setdefault(name, []).append((seconds, peak))
-    if len(args.sizes) > 1:
-        ratio = args.sizes[-1] / args.sizes[0]
-        print(
-            f"growth from {args.sizes[0]:,} to {args.sizes[-1]:,} patients ({ratio:g}x):"
-        )
-        for name, ((first_s, first_b), *_, (last_s, last_b)) in growth.items():
-            print(
-                f"  {name:<38} {last_s / first_s:5.1f}x time, "
-                f"{last_b / first_b:5.1f}x peak memory ({last_b / 2**20:,.0f} MiB)"
-            )
+    print_growth(growth, args.sizes, "patients")
 
 
 if __name__ == "__main__":
