@@ -854,8 +854,9 @@ class _Cohort:
         each row a template (one of the part's ``templates`` rows) and a week
         label (a week's first day as an ordinal, or 0: the template's message
         as is). A stable sort by patient and rule puts the rows in order
-        (merging runs); then each column is taken once from the templates, and
-        the messages are joined once from the labels and the templates'.
+        (merging runs); then each text column is encoded from the templates
+        (see :func:`_coded`), and each message is made once per distinct
+        (label, template).
         """
         np, pa, pc = self.np, self.pa, self.pc
         at = np.cumsum([0] + [p["templates"].num_rows for p in parts])
