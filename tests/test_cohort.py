@@ -224,6 +224,20 @@ class TestFormats:
         for source in (frame, tmp_path / "s.parquet", tmp_path / "s.csv"):
             assert validate_cohort(source, programs).equals(expected)
 
+    def test_parquet_columns_validation_does_not_read_are_left_unread(
+        self, tmp_path: Path
+    ) -> None:
+        """A wide export: only the sessions table's columns are read from Parquet."""
+        plans = small_cohort()
+        programs = [evening_iop(), adolescent_iop(), day_php()]
+        table = sessions_table(plans)
+        notes = pa.array(["free text a patient wrote"] * table.num_rows)
+        pq.write_table(table.append_column("notes", notes), tmp_path / "s.parquet")
+        with mock.patch.object(pq, "read_table", wraps=pq.read_table) as read:
+            found = validate_cohort(tmp_path / "s.parquet", programs)
+        assert found.equals(validate_cohort(table, programs))
+        assert set(read.call_args.kwargs["columns"]) == set(table.column_names)
+
     def test_a_folder_of_parquet_parts(self, tmp_path: Path) -> None:
         """A folder of Parquet files (a dataset written in parts) reads as one table."""
         plans = small_cohort()

@@ -110,6 +110,8 @@ _CODED: Final = frozenset({"rule_id", "severity", "message", "path", "source"})
 _KINDS: Final = [kind.value for kind in SessionKind]
 _ATTENDANCES: Final = [a.value for a in Attendance]
 _TEXT: Final = frozenset({"patient_id", "program", "kind", "attendance"})
+#: The columns of a sessions table that validation reads.
+_READ: Final = _TEXT | {"start", "minutes", "duration"}
 _EPOCH_ORDINAL: Final = dt.date(1970, 1, 1).toordinal()
 _MAX_MINUTES: Final = MAX_SESSION_DURATION // dt.timedelta(minutes=1)
 _MINUTE_US: Final = 60_000_000
@@ -197,9 +199,14 @@ def _as_arrow(source: Any, pa: Any) -> Any:
             if suffix == ".parquet" or (not suffix and path.is_dir()):
                 import pyarrow.parquet as pq  # noqa: PLC0415
 
-                # text columns stay dictionary-encoded: ten times faster to read
+                # only the columns validation reads (a wide export may hold
+                # many more); text stays dictionary-encoded: ten times faster
                 names = set(pq.read_schema(_first_part(path)).names)
-                return pq.read_table(path, read_dictionary=sorted(names & _TEXT))
+                return pq.read_table(
+                    path,
+                    columns=sorted(names & _READ),
+                    read_dictionary=sorted(names & _TEXT),
+                )
         except (OSError, pa.ArrowException):
             raise InvalidValueError(
                 "sessions", _WITHHELD, "cannot be read as a table"
@@ -970,8 +977,8 @@ class _Cohort:
         if not len(values) or (values == values[0]).all():
             return values[0] if len(values) else values
         key = (values.dtype.str, values.tobytes())
-        if key not in self._by_week:
-            self._by_week[key] = values[self.program_of_week]
+        if key not in self._by_week:  # take: no intp copy of the narrow index
+            self._by_week[key] = self.np.take(values, self.program_of_week)
         return self._by_week[key]
 
     def week_first(self, weeks: Any) -> Any:
