@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from itertools import pairwise
 from pathlib import Path
 from typing import Any, Final
@@ -715,7 +715,6 @@ class _Cohort:
         self.table, self.programs, self.rules = table, programs, rules
         self.batch = _Batch(rules, None)
         self._windows: tuple[list[Subject], Any] | None = None
-        self._by_week: dict[tuple[str, bytes], Any] = {}
         patient, self.patient_names, by_patient, edges = _first_appearance(
             np, _one_array(table.column("patient_id"))
         )
@@ -732,42 +731,137 @@ class _Cohort:
         ends = np.r_[edges[1:], rows][:patients].astype(np.int64)
         most_rows = int(np.diff(ends, prepend=0).max()) if patients else 0
         classes = _Classes(self.batch, columns, most_rows)
+        self.counted = classes.counted
+        # what a flagged week keeps (its patient, label and program, and its
+        # numbers), as narrow as the values allow
+        minutes, count = _fitting(np, most_rows * _MAX_MINUTES), _fitting(np, most_rows)
+        self._kept_types = {
+            "patient": np.int64, "label": np.int64,
+            "program": _fitting(np, len(self.program_list)), "inside": np.int8,
+            "scheduled": minutes, "attended": minutes, "excluded": minutes,
+            "pending": count, "visits": np.int8,
+            **{f"count{number}": count for number in range(len(self.counted))},
+        }  # fmt: skip
+        self.screens = self._screens()
         zones = [program.timezone.key for program in self.program_list]
-        joined = classes.sums(
+        # each chunk's weeks are screened by the weekly rules as they are
+        # summed: only flagged weeks are kept (see _screen)
+        self._kept: dict[int, list[dict[str, Any]]] = {p: [] for p in self.screens}
+        windows: list[tuple[Any, Any]] = []
+        excluded: list[Any] = [np.zeros(0, dtype=np.int64)]
+        for low, high, weekly in classes.chunks(
             columns, ends, program_of.astype(_small(np, zones)), zones
-        )
-        first, last = joined.pop("first"), joined.pop("last")
-        base, weeks = _weeks(first, last, rules.week_start)
-        offsets = np.concatenate([[0], np.cumsum(weeks)])
-        total = int(offsets[-1])
-        self.first, self.last, self.base, self.weeks, self.offsets = (
-            first, last, base, weeks, offsets)  # fmt: skip
-        # per patient-week: small types, and only what every week needs (the
-        # first day and index of a week are worked out for chosen weeks)
-        self.week_patient = np.repeat(np.arange(patients, dtype=np.int32), weeks)
-        # every week but a patient's first and last lies inside the window
-        self.inside = np.full(total, 7, dtype=np.int8)  # days in a week
-        for at, begin in (
-            (offsets[:-1], base),
-            (offsets[1:] - 1, base + 7 * (weeks - 1)),
         ):
-            self.inside[at] = np.minimum(begin + 6, last) - np.maximum(begin, first) + 1
-        self.full = self.inside == 7  # days in a week
-        small = len(self.program_list) < 2**15
-        self.program_of_week = (program_of.astype(np.int16) if small else program_of)[
-            self.week_patient
-        ]
-        self.attended = joined["attended"]
-        self.scheduled = joined["scheduled"]
-        self.excluded = joined["excluded"]
-        self.pending = joined["pending"]
-        self.visits = joined["visits"]
-        self.fits = joined["fits"]
-        self.counts = {
-            kind: joined[f"count{number}"]
-            for number, kind in enumerate(classes.counted)
-        }
-        self.excluded_patients = np.unique(self.week_patient[self.excluded > 0])
+            windows.append((weekly["first"], weekly["last"]))
+            excluded.append(self._screen(low, program_of[low:high], weekly))
+        empty = np.zeros(0, dtype=np.int64)
+        self.first = np.concatenate([empty] + [first for first, _ in windows])
+        self.last = np.concatenate([empty] + [last for _, last in windows])
+        self.excluded_patients = np.concatenate(excluded)
+
+    def _screens(self) -> dict[int, tuple[int, dict[str, Any]]]:
+        """The weekly catalogue rules screened in the chunks, by position: settings.
+
+        Each holds which programs the rule applies to and, per program, the
+        limits it compares. A rule with a precondition of your own is left to
+        the object path (it is asked of each plan).
+        """
+        np, batch = self.np, self.batch
+        screens = {}
+        for position, (rule, kind) in enumerate(batch.compiled):
+            if kind not in {_HOURS, _SESSIONS, _PATTERN}:
+                continue
+            reasons = [batch.skip_reasons(p)[position] for p in self.program_list]
+            if any(isinstance(reason, str) for reason in reasons):
+                continue
+            settings: dict[str, Any] = {
+                "applies": np.array([r is None for r in reasons], dtype=bool)
+            }
+            params = rule.params
+            if kind == _HOURS:
+                attended = params.basis == "attended"
+                top = np.iinfo(np.int64).max
+                low = np.full(len(self.program_list), top, dtype=np.int64)
+                high = np.full(len(self.program_list), top, dtype=np.int64)
+                for index, program in enumerate(self.program_list):
+                    band = batch.standard.band(program.level, program.population)
+                    if band is None:
+                        settings["applies"][index] = False
+                        continue
+                    lo, hi = band.minute_limits()
+                    low[index], high[index] = lo, top if hi is None else hi
+                settings |= {
+                    "attended": attended,
+                    "column": "attended" if attended else "scheduled",
+                    "low": low,
+                    "high": high,
+                }
+            elif kind == _SESSIONS:
+                number = self.counted.index(_KINDS.index(params.kind.value))
+                settings |= {
+                    "column": f"count{number}",
+                    "minimum": params.minimum_in(batch.standard).value,
+                }
+            screens[position] = (kind, settings)
+        return screens
+
+    def _screen(self, low: int, programs: Any, weekly: dict[str, Any]) -> Any:
+        """Screen a chunk's weeks (patients from *low*, in *programs*); keep the flagged.
+
+        Returns the chunk's patients with minutes of other kinds (HRS003 asks
+        their plans).
+        """
+        np = self.np
+        first, last, base, weeks = (
+            weekly[name] for name in ("first", "last", "base", "weeks")
+        )
+        local = np.repeat(np.arange(len(weeks)), weeks)  # each week's patient
+        starts = np.cumsum(weeks) - weeks
+        weekly["patient"] = local + low
+        weekly["label"] = base[local] + 7 * (np.arange(len(local)) - starts[local])
+        # every week but a patient's first and last lies inside the window
+        inside = np.full(len(local), 7, dtype=np.int64)  # days in a week
+        for at, begin in ((starts, base), (starts + weeks - 1, base + 7 * (weeks - 1))):
+            inside[at] = np.minimum(begin + 6, last) - np.maximum(begin, first) + 1
+        weekly["inside"], weekly["full"] = inside, inside == 7
+        weekly["program"] = np.repeat(programs, weeks)
+        for position, (kind, settings) in self.screens.items():
+            chosen = np.flatnonzero(self._flagged(kind, settings, weekly))
+            if len(chosen):
+                self._kept[position].append(
+                    {
+                        name: weekly[name][chosen].astype(kind, copy=False)
+                        for name, kind in self._kept_types.items()
+                    }
+                )
+        return np.unique(weekly["patient"][weekly["excluded"] > 0])
+
+    def _flagged(self, kind: int, settings: dict[str, Any], weekly: Any) -> Any:
+        """Which of a chunk's weeks a weekly rule flags (see :meth:`_screens`)."""
+        np = self.np
+        full = weekly["full"]
+
+        def per_week(values: Any) -> Any:
+            """Each week's program's value (one value a program)."""
+            if (values == values[0]).all():
+                return values[0]
+            return np.take(values, weekly["program"])
+
+        if kind == _HOURS:
+            minutes = weekly[settings["column"]]
+            flagged = (minutes < per_week(settings["low"])) | (
+                minutes > per_week(settings["high"])
+            )
+            flagged &= full | (minutes > 0)
+            if settings["attended"]:
+                flagged &= full & (weekly["pending"] == 0)
+        elif kind == _SESSIONS:
+            flagged = full & (weekly[settings["column"]] < settings["minimum"])
+        else:  # the visit pattern (whether each week fits: see _Classes.chunk)
+            flagged = full & (weekly["visits"] > 0) & ~weekly["fits"]
+        if not settings["applies"].all():
+            flagged &= per_week(settings["applies"])
+        return flagged
 
     def _programs(self, column: Any, patient: Any, edges: Any) -> tuple[Any, list[str]]:
         """Each patient's program (numbered densely) and the programs' names.
@@ -916,82 +1010,40 @@ class _Cohort:
         return pa.table(columns)
 
     def weekly(self, position: int, rule: Any, kind: int) -> dict[str, Any]:
-        """A weekly catalogue rule over every patient-week, vectorized."""
+        """A weekly catalogue rule's rows, from the weeks it flagged (see :meth:`_screen`)."""
         np = self.np
-        full, program_of_week = self.full, self.program_of_week
-        applies = np.zeros(len(self.program_list), dtype=bool)
-        for index, program in enumerate(self.program_list):
-            reason = self.batch.skip_reasons(program)[position]
-            if isinstance(reason, str):  # a precondition of your own: ask each plan
-                return self.objects(position, rule, None)
-            applies[index] = reason is None
-        params = rule.params
-        if kind == _HOURS:
-            attended = params.basis == "attended"
-            minutes = self.attended if attended else self.scheduled
-            top = np.iinfo(np.int64).max
-            low = np.full(len(self.program_list), top, dtype=np.int64)
-            high = np.full(len(self.program_list), top, dtype=np.int64)
-            for index, program in enumerate(self.program_list):
-                band = self.batch.standard.band(program.level, program.population)
-                if band is None:
-                    applies[index] = False
-                    continue
-                lo, hi = band.minute_limits()
-                low[index], high[index] = lo, top if hi is None else hi
-            lo, hi = self._per_week(low), self._per_week(high)
-            flagged = ((minutes < lo) | (minutes > hi)) & (full | (minutes > 0))
-            if attended:
-                flagged &= full & (self.pending == 0)
-            keys = (minutes, self.inside)
-        elif kind == _SESSIONS:
-            minimum = params.minimum_in(self.batch.standard).value
-            count = self.counts[_KINDS.index(params.kind.value)]
-            flagged = full & (count < minimum)
-            keys = (count, self.inside)
-        else:  # the visit pattern (whether each week fits: see _Classes.chunk)
-            days = self.visits
-            flagged = full & (days > 0) & ~self.fits
-            keys = (self.scheduled, days)
-        if not applies.all():
-            flagged &= self._per_week(applies)
-        chosen = np.flatnonzero(flagged)
-        if not len(chosen):
-            return self.rows(position, rule, chosen, [], np.zeros(0, dtype=np.int64))
-        big, small = keys  # small is at most 7 (days)
-        key = big[chosen].astype(np.int64) << 3
-        key |= small[chosen]
+        if position not in self.screens:  # a precondition of your own
+            return self.objects(position, rule, None)
+        _, settings = self.screens[position]
+        parts = self._kept[position]
+        if not parts:
+            empty = np.zeros(0, dtype=np.int64)
+            return self.rows(position, rule, (empty, empty), [], empty)
+        weeks = {name: np.concatenate([p[name] for p in parts]) for name in parts[0]}
+        if kind == _PATTERN:
+            big, small = weeks["scheduled"], weeks["visits"]
+        else:
+            big, small = weeks[settings["column"]], weeks["inside"]
+        key = big.astype(np.int64) << 3  # small is at most 7 (days)
+        key |= small
         if len(self.program_list) > 1:
-            key += program_of_week[chosen].astype(np.int64) * ((int(key.max()) | 7) + 1)
+            program = weeks["program"].astype(np.int64)
+            key += program * ((int(key.max()) | 7) + 1)
         first_at, inverse = _groups(np, key)
-        templates = [self.template(rule, kind, int(chosen[at])) for at in first_at]
+        templates = [self.template(rule, kind, weeks, int(at)) for at in first_at]
         present = np.array([t is not None for t in templates], dtype=bool)
         keep = present[inverse]
-        return self.rows(position, rule, chosen[keep], templates, inverse[keep])
+        return self.rows(
+            position,
+            rule,
+            (weeks["patient"][keep], weeks["label"][keep]),
+            templates,
+            inverse[keep],
+        )
 
-    def _per_week(self, values: Any) -> Any:
-        """Each patient-week's program's value of *values* (one per program).
-
-        A scalar when every program has the same value; made once per values.
-        """
-        if not len(values) or (values == values[0]).all():
-            return values[0] if len(values) else values
-        key = (values.dtype.str, values.tobytes())
-        if key not in self._by_week:  # take: no intp copy of the narrow index
-            self._by_week[key] = self.np.take(values, self.program_of_week)
-        return self._by_week[key]
-
-    def week_first(self, weeks: Any) -> Any:
-        """The first day (an ordinal) of patient-weeks *weeks*."""
-        return self.base[self.week_patient[weeks]] + 7 * self.week_index(weeks)
-
-    def week_index(self, weeks: Any) -> Any:
-        """The index of patient-weeks *weeks* among their patient's weeks."""
-        return weeks - self.offsets[self.week_patient[weeks]]
-
-    def template(self, rule: Any, kind: int, at: int) -> Any:
-        """The finding of patient-week *at*, but for its date (see the batch validator)."""
-        program = self.program_list[int(self.program_of[self.week_patient[at]])]
+    def template(self, rule: Any, kind: int, weeks: dict[str, Any], at: int) -> Any:
+        """The finding of flagged week *at*, but for its date (see the batch validator)."""
+        program = self.program_list[int(weeks["program"][at])]
         subject = Subject(
             target="plan",
             name="",
@@ -1000,36 +1052,44 @@ class _Cohort:
             week_start=self.batch.week_start,
         )
         week = WeekSummary(
-            start=dt.date.fromordinal(int(self.week_first(at))),
-            days_in_window=int(self.inside[at]),
-            scheduled_minutes=int(self.scheduled[at]),
-            attended_minutes=int(self.attended[at]),
-            excluded_minutes=int(self.excluded[at]),
-            pending_sessions=int(self.pending[at]),
+            start=dt.date.fromordinal(int(weeks["label"][at])),
+            days_in_window=int(weeks["inside"][at]),
+            scheduled_minutes=int(weeks["scheduled"][at]),
+            attended_minutes=int(weeks["attended"][at]),
+            excluded_minutes=int(weeks["excluded"][at]),
+            pending_sessions=int(weeks["pending"][at]),
             # the kinds the rules count (no weekly rule reads the others)
             session_counts=tuple(
-                int(self.counts[k][at]) if k in self.counts else 0
+                int(weeks[f"count{self.counted.index(k)}"][at])
+                if k in self.counted
+                else 0
                 for k in range(len(_KINDS))
             ),
-            visit_days=int(self.visits[at]),
+            visit_days=int(weeks["visits"][at]),
         )
         # no planned discharge: no step-down allowance (as for cohort_plans)
         return week_template(self.batch, rule, kind, subject, week, allowed=False)
 
     def rows(
-        self, position: int, rule: Any, chosen: Any, templates: list[Any], which: Any
+        self,
+        position: int,
+        rule: Any,
+        weeks: tuple[Any, Any],
+        templates: list[Any],
+        which: Any,
     ) -> dict[str, Any]:
-        """Finding rows for patient-weeks *chosen*, each made from ``templates[which[i]]``.
+        """Finding rows for *weeks* (patients, first days), each ``templates[which[i]]``.
 
         The rows keep their template's number and their week's first day (the
         label): the text is made once for every rule (see :meth:`_merge`).
         """
         np, pa = self.np, self.pa
+        patients, labels = weeks
         return {
-            "patient": self.week_patient[chosen].astype(np.int64),
-            "rule": np.full(len(chosen), position),
+            "patient": patients.astype(np.int64),
+            "rule": np.full(len(patients), position),
             "template": np.asarray(which, dtype=np.int64),
-            "label": self.week_first(chosen),
+            "label": labels.astype(np.int64),
             "templates": pa.table(
                 {
                     "rule_id": pa.array([rule.id] * len(templates), pa.string()),
@@ -1061,7 +1121,7 @@ class _Cohort:
                                    else patients)]  # fmt: skip
         if not chosen:
             empty = np.zeros(0, dtype=np.int64)
-            return self.rows(position, rule, empty, [], empty)
+            return self.rows(position, rule, (empty, empty), [], empty)
         plans = self._plans(chosen)
         single = _Batch(
             RuleSet(
@@ -1105,7 +1165,7 @@ class _Cohort:
                 applies[key] = rule.skip_reason(subject) is None
         if not any(applies.values()):
             empty = np.zeros(0, dtype=np.int64)
-            return self.rows(position, rule, empty, [], empty)
+            return self.rows(position, rule, (empty, empty), [], empty)
         per_group = [
             self.course(rule, subject) if applies[id(subject.program)] else []
             for subject in subjects
@@ -1249,10 +1309,6 @@ class _Classes:
             {_KINDS.index(k.value) for k in batch.rules.counted_kinds},
             self.counted,
         )
-        self.columns = [
-            "first", "last", "attended", "scheduled", "excluded", "pending", "visits",
-            "fits", *(f"count{number}" for number in range(len(self.counted))),
-        ]  # fmt: skip
         self.pattern = batch.pattern
         # classes 1 to 3 are program minutes (class 0 wraps around); the
         # other rows mark a ninth, spare week's first day
@@ -1261,10 +1317,6 @@ class _Classes:
         self.count_class = count_class.astype(np.int64)
         self.count_bits = most_rows.bit_length()  # no patient-week has more rows
         self.minute_bits = (most_rows * _MAX_MINUTES).bit_length()
-        # the weekly columns kept for the whole table, as small as their values
-        # allow (they are most of the memory touched afresh)
-        self.minutes_type = _fitting(np, most_rows * _MAX_MINUTES)
-        self.count_type = _fitting(np, most_rows)
         fields = len(self.counted) + 1
         self.packed = self.minute_bits + self.count_bits * fields <= _PACKED_BITS
         if self.packed:
@@ -1277,13 +1329,14 @@ class _Classes:
             )
             self.weights = np.left_shift(weights, self.minute_bits).astype(np.float64)
 
-    def sums(
+    def chunks(
         self, columns: Any, ends: Any, zone_of: Any, zones: list[str]
-    ) -> dict[str, Any]:
-        """:attr:`columns` of every patient, a chunk of patients at a time.
+    ) -> Iterator[tuple[int, int, dict[str, Any]]]:
+        """Each chunk of patients (from, to) and their windows and weekly sums.
 
         *columns* are the rows, grouped by patient; *ends* where each
-        patient's rows end, *zone_of* each patient's index in *zones*.
+        patient's rows end, *zone_of* each patient's index in *zones*. The
+        arrays of a chunk are its own (see :meth:`chunk`).
         """
         np, pa = self.np, _arrow()
         import pyarrow.compute as pc  # noqa: PLC0415
@@ -1301,12 +1354,13 @@ class _Classes:
         # more than the arithmetic, and small ones stay in the cache)
         longest = int(np.diff(row_at).max()) if len(ends) else 0
         buffers = [np.empty(longest, dtype=np.int64) for _ in range(4)]
-        parts: list[dict[str, Any]] = []
         for (low, high), (start, end) in zip(
             pairwise(cuts.tolist()), pairwise(row_at.tolist()), strict=True
         ):
             sizes = np.diff(ends[low:high], prepend=start)
-            parts.append(
+            yield (
+                low,
+                high,
                 self.chunk(
                     _rows(starts, start, end, buffers[2]),
                     _rows(columns.column("minutes"), start, end, buffers[3]),
@@ -1316,14 +1370,8 @@ class _Classes:
                     zones=zones,
                     hours=hours,
                     buffers=buffers[:2],
-                )
+                ),
             )
-        return {
-            key: np.concatenate([part[key] for part in parts])
-            if parts
-            else np.zeros(0, dtype=np.int64)
-            for key in self.columns
-        }
 
     def chunk(
         self,
@@ -1341,8 +1389,9 @@ class _Classes:
 
         *micros* and *minutes* are those rows' starts and minutes, *sizes*
         each patient's rows, *buffers* two ``int64`` arrays at least as long
-        as the chunk to reuse. Returns :attr:`columns`: each patient's first
-        and last day, and each patient-week's sums.
+        as the chunk to reuse. Returns each patient's first and last day,
+        first week's first day (``base``) and weeks, and each patient-week's
+        sums, whether it fits the visit pattern (``fits``) and its visit days.
         """
         np = self.np
         start, end = rows
@@ -1376,8 +1425,7 @@ class _Classes:
         else:
             sums = self._unpacked(key, week, pairs, minutes, total)
         scheduled = sums["attended"] + sums.pop("pending_minutes") + sums.pop("other")
-        # the visit pattern, in int64 here (the kept columns are narrower):
-        # minutes * den against 60 * days * num
+        # the visit pattern, in integers: minutes * den against 60 * days * num
         min_days, max_days, low, high = self.pattern
         fits = (
             (visits >= min_days)
@@ -1385,16 +1433,14 @@ class _Classes:
             & (scheduled * low.denominator >= 60 * visits * low.numerator)
             & (scheduled * high.denominator <= 60 * visits * high.numerator)
         )
-        counts = {key: sums.pop(key) for key in list(sums) if key.startswith("count")}
-        return {
+        return sums | {
             "first": first,
             "last": last,
-            "visits": visits.astype(np.int8),  # at most 7
+            "base": base,
+            "weeks": weeks,
+            "visits": visits,
             "fits": fits,
-            "scheduled": scheduled.astype(self.minutes_type),
-            "pending": sums.pop("pending").astype(self.count_type),
-            **{key: value.astype(self.minutes_type) for key, value in sums.items()},
-            **{key: value.astype(self.count_type) for key, value in counts.items()},
+            "scheduled": scheduled,
         }
 
     def _packed(
