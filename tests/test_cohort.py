@@ -112,6 +112,56 @@ class TestSameFindings:
         assert validate_cohort(pa.table(columns), programs).equals(expected)
 
     @settings(max_examples=40)
+    @given(st.lists(plan_strategy(), min_size=1, max_size=4), st.data(), st.booleans())
+    def test_dictionary_chunks_equal_the_object_path(
+        self, plans: list[TreatmentPlan], data: st.DataObject, reverse: bool
+    ) -> None:
+        """Each chunk with a dictionary of its own, as Parquet reads: the same findings.
+
+        Patients and programs are read as runs chunk by chunk: a patient's
+        rows may span chunks, whose dictionaries differ in order and repeat
+        entries; rows in reverse order take the sorting path.
+        """
+        plans = with_ids(plans)
+        table = sessions_table(plans)
+        if reverse:
+            table = table.take(pa.array(range(table.num_rows - 1, -1, -1), pa.int64()))
+        programs = {p.program.name: p.program for p in plans}
+        expected = findings_table(cohort_plans(table, programs))
+        text = {"patient_id", "program", "kind", "attendance"}
+        schema = pa.schema(
+            (
+                f.name,
+                pa.dictionary(pa.int32(), pa.string()) if f.name in text else f.type,
+            )
+            for f in table.schema
+        )
+        batches = []
+        for batch in table.to_batches(max_chunksize=data.draw(st.integers(1, 9))):
+            columns = []
+            for field in schema:
+                column = batch.column(field.name)
+                if field.name in text:
+                    values = sorted(set(column.to_pylist()))
+                    repeated = data.draw(st.lists(st.sampled_from(values), max_size=2))
+                    dictionary = data.draw(st.permutations([*values, *repeated]))
+                    indices = [
+                        data.draw(
+                            st.sampled_from(
+                                [i for i, d in enumerate(dictionary) if d == value]
+                            )
+                        )
+                        for value in column.to_pylist()
+                    ]
+                    column = pa.DictionaryArray.from_arrays(
+                        pa.array(indices, pa.int32()), pa.array(dictionary, pa.string())
+                    )
+                columns.append(column)
+            batches.append(pa.RecordBatch.from_arrays(columns, schema=schema))
+        chunked = pa.Table.from_batches(batches, schema=schema)
+        assert validate_cohort(chunked, programs).equals(expected)
+
+    @settings(max_examples=40)
     @given(
         st.lists(plan_strategy(), min_size=1, max_size=4),
         st.sampled_from(RULE_SETS),

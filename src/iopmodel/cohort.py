@@ -319,17 +319,17 @@ def _normalize(table: Any, pa: Any) -> Any:
         bad = pc.or_(pc.less(minutes, 1), pc.greater(minutes, _MAX_MINUTES))
         _refuse(bad, "minutes", f"must be 1 to {_MAX_MINUTES} minutes")
     np = _numpy()
-    kind = _categories(table.column("kind"), _KINDS, "kind", "unknown kind")
+    kind = _categories(table.column("kind"), "kind", _KINDS, "unknown kind")
     if "attendance" in names:
         attendance = _categories(
-            table.column("attendance"), _ATTENDANCES, "attendance", "unknown attendance"
+            table.column("attendance"), "attendance", _ATTENDANCES, "unknown attendance"
         )
     else:
         attendance = pa.DictionaryArray.from_arrays(
             pa.array(np.zeros(table.num_rows, dtype=np.int32)), pa.array(["scheduled"])
         )
     text = {
-        name: _encoded(table.column(name), name, pa)
+        name: _categories(table.column(name), name)
         for name in ("patient_id", "program")
     }
     for name, column in text.items():
@@ -349,17 +349,23 @@ def _normalize(table: Any, pa: Any) -> Any:
     )
 
 
-def _categories(column: Any, values: list[str], name: str, problem: str) -> Any:
-    """A column of *values* as dictionary chunks (each with its own dictionary).
+def _categories(
+    column: Any, name: str, values: list[str] | None = None, problem: str = ""
+) -> Any:
+    """A text column as dictionary chunks (each with its own dictionary).
 
-    Dictionary columns (Parquet, pandas categoricals) keep their chunks: each
-    chunk's dictionary is checked (and its rows only to name a bad one), and
-    no chunk is copied. Other columns are encoded once (see :func:`_encoded`).
+    Dictionary columns (Parquet, pandas categoricals) keep their chunks: no
+    chunk is copied, and with *values* each chunk's dictionary is checked
+    (and its rows only to name a bad one, as *problem*). Other columns, and
+    dictionaries with null entries, are encoded once (see :func:`_encoded`).
     """
     pa = _arrow()
-    if not pa.types.is_dictionary(column.type):
+    if not pa.types.is_dictionary(column.type) or any(
+        chunk.dictionary.null_count for chunk in column.chunks
+    ):
         encoded = _encoded(column, name, pa)
-        _refuse_unknown(encoded, values, name, problem)
+        if values is not None:
+            _refuse_unknown(encoded, values, name, problem)
         return pa.chunked_array([encoded])
     chunks = []
     at = 0
@@ -371,7 +377,8 @@ def _categories(column: Any, values: list[str], name: str, problem: str) -> Any:
                 f"sessions.{name}", _WITHHELD, "must be text"
             ) from None
         checked = pa.DictionaryArray.from_arrays(chunk.indices, text)
-        _refuse_unknown(checked, values, name, problem, offset=at)
+        if values is not None:
+            _refuse_unknown(checked, values, name, problem, offset=at)
         chunks.append(checked)
         at += len(chunk)
     index_type = column.type.index_type
@@ -716,11 +723,12 @@ class _Cohort:
         self.batch = _Batch(rules, None)
         self._windows: tuple[list[Subject], Any] | None = None
         patient, self.patient_names, by_patient, edges = _first_appearance(
-            np, _one_array(table.column("patient_id"))
+            np, table.column("patient_id")
         )
         patients = len(self.patient_names)
-        program_column = _one_array(table.column("program"))
-        program_of, program_names = self._programs(program_column, patient, edges)
+        program_of, program_names = self._programs(
+            table.column("program"), patient, edges
+        )
         self.program_list = [programs[name] for name in program_names]
         self.program_of = program_of
         rows = table.num_rows
@@ -866,39 +874,42 @@ class _Cohort:
     def _programs(self, column: Any, patient: Any, edges: Any) -> tuple[Any, list[str]]:
         """Each patient's program (numbered densely) and the programs' names.
 
-        Rows grouped by patient (*patient* is ``None``) are checked where the
-        program changes; otherwise, and to name the row at fault, row by row.
+        Rows grouped by patient (*patient* is ``None``) are read as runs of
+        one program (see :func:`_runs`), which must begin where a patient's
+        rows do; otherwise, and to name the row at fault, row by row.
         """
-        np = self.np
-        codes = np.asarray(column.indices)
-        names = column.dictionary.to_pylist()
-        if patient is None and len(codes):
-            changes = np.flatnonzero(codes[1:] != codes[:-1]) + 1
-            at_edges = edges[np.searchsorted(edges, changes).clip(max=len(edges) - 1)]
+        np, pa = self.np, self.pa
+        if patient is None and len(edges):
+            starts, values = _runs(np, column)
+            at = np.searchsorted(edges, starts).clip(max=len(edges) - 1)
             # the program changes only where a patient's rows start
-            if np.array_equal(at_edges, changes):
-                used = np.zeros(len(names), dtype=bool)
-                used[codes[edges]] = True
-                self._known_programs(names, used, codes)
-                dense = np.cumsum(used) - 1
-                return dense[codes[edges]], [
-                    n for n, u in zip(names, used, strict=True) if u
-                ]
+            if np.array_equal(edges[at], starts):
+                distinct = values.unique()
+                names = distinct.to_pylist()
+                run_program = np.asarray(_index_in(values, distinct), dtype=np.int64)
+                self._known_programs(names, run_program, starts)
+                each = np.searchsorted(starts, edges, side="right") - 1
+                return run_program[each], names
+        encoded = _encoded(column, "program", pa)
+        codes = np.asarray(encoded.indices, dtype=np.int64)
+        if patient is None:  # grouped by patient, a program changing inside one
             patient = np.repeat(
                 np.arange(len(edges)), np.diff(np.r_[edges, len(codes)])
             )
-        if patient is None:  # no rows
-            patient = np.zeros(0, dtype=np.int64)
-        return self._programs_by_row(codes.astype(np.int64), names, patient)
+        return self._programs_by_row(codes, encoded.dictionary.to_pylist(), patient)
 
-    def _known_programs(self, names: list[str], used: Any, codes: Any) -> None:
-        """Refuse a program the rows name that is not one of the programs given."""
+    def _known_programs(self, names: list[str], codes: Any, rows: Any = None) -> None:
+        """Refuse a program the rows name that is not one of the programs given.
+
+        *codes* are the rows' indices in *names* or, with *rows*, those of
+        runs of rows beginning at *rows*.
+        """
         np = self.np
         for index, name in enumerate(names):
-            if used[index] and name not in self.programs:
+            if name not in self.programs and (codes == index).any():
                 row = int(np.argmax(codes == index))
                 raise InvalidValueError(
-                    f"sessions[{row}].program",
+                    f"sessions[{row if rows is None else int(rows[row])}].program",
                     name,
                     f"is not one of {sorted(self.programs)}",
                 )
@@ -910,7 +921,7 @@ class _Cohort:
         np = self.np
         used = np.zeros(len(names), dtype=bool)
         used[program_of_row] = True
-        self._known_programs(names, used, program_of_row)
+        self._known_programs(names, program_of_row)
         # only the programs that rows name, numbered densely
         program_of_row = (np.cumsum(used) - 1)[program_of_row]
         program_names = [n for n, u in zip(names, used, strict=True) if u]
@@ -1697,11 +1708,6 @@ def _whole(np: Any, sums: Any) -> Any:
     return whole
 
 
-def _one_array(column: Any) -> Any:
-    """A chunked Arrow column as one array (its chunk, uncopied, if it has one)."""
-    return column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
-
-
 def _row_classes(
     kind: Any, attendance: Any, counted: set[int], kinds: list[int]
 ) -> tuple[Any, Any, Any]:
@@ -1766,28 +1772,59 @@ def _index_in(values: Any, value_set: Any) -> Any:
     return pc.index_in(values, value_set=value_set).fill_null(-1)
 
 
+def _runs(np: Any, column: Any) -> tuple[Any, Any]:
+    """Where a chunked dictionary column's value changes, and each run's value.
+
+    Read chunk by chunk from the codes (no row-long copy, no unified
+    dictionary): a run begins where the code changes, unless the value does
+    not (an entry repeated in a dictionary, or a run going on from the chunk
+    before). Returns the rows where runs begin and their values (text).
+
+    Example:
+        >>> import numpy as np, pyarrow as pa
+        >>> column = pa.chunked_array([pa.array(["a", "a", "b"]).dictionary_encode(),
+        ...                            pa.array(["b", "c"]).dictionary_encode()])
+        >>> starts, values = _runs(np, column)
+        >>> starts.tolist(), values.to_pylist()
+        ([0, 2, 4], ['a', 'b', 'c'])
+    """
+    pa = _arrow()
+    import pyarrow.compute as pc  # noqa: PLC0415
+
+    starts, values = [np.zeros(0, dtype=np.int64)], [pa.array([], pa.string())]
+    at, previous = 0, None
+    for chunk in column.chunks:
+        if len(chunk):
+            codes = np.asarray(chunk.indices)
+            first = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+            text = chunk.dictionary.take(pa.array(codes[first]))
+            same = np.asarray(pc.equal(text[1:], text[:-1]), dtype=bool)
+            keep = np.r_[previous is None or text[0].as_py() != previous, ~same]
+            starts.append(first[keep] + at)
+            values.append(text.filter(pa.array(keep)))
+            previous = text[-1].as_py()
+        at += len(chunk)
+    return np.concatenate(starts), pa.concat_arrays(values)
+
+
 def _first_appearance(np: Any, column: Any) -> tuple[Any, list[str], Any, Any]:
     """Patients numbered by first appearance: codes, names, row order, group edges.
 
-    *column* is a dictionary array; its dictionary may be in any order and
-    hold unused entries (a pandas categorical). Returns each row's patient
+    *column* is a chunked dictionary column; its dictionaries may be in any
+    order and hold unused or repeated entries (a pandas categorical). Rows
+    are read as runs (see :func:`_runs`) and, unless each patient's rows
+    are one run, numbered through one dictionary. Returns each row's patient
     number (``None`` when the rows are already grouped by patient, the common
     layout of a table written patient by patient: then patient *p*'s rows are
     those from ``edges[p]`` to the next edge), the names by number, the rows
     sorted by patient (stable; ``None`` when grouped) and where each patient's
     rows begin in that order.
     """
-    codes = np.asarray(column.indices)
-    if not len(codes):
-        return None, [], None, np.zeros(0, dtype=np.int64)
-    runs = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
-    run_codes = codes[runs]
-    seen = np.zeros(len(column.dictionary), dtype=bool)
-    seen[run_codes] = True
-    if int(np.count_nonzero(seen)) == len(runs):  # one run per patient: grouped
-        names = column.dictionary.take(run_codes).to_pylist()
-        return None, names, None, runs
-    codes = codes.astype(np.int64)
+    starts, values = _runs(np, column)
+    if len(values.unique()) == len(values):  # one run per patient: grouped
+        return None, values.to_pylist(), None, starts
+    column = _encoded(column, "patient_id", _arrow())
+    codes = np.asarray(column.indices, dtype=np.int64)
     order = np.argsort(codes, kind="stable")
     ordered = codes[order]
     edges = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
