@@ -932,7 +932,7 @@ class _Cohort:
             raise InvalidValueError(
                 f"sessions[{row}].program",
                 program_names[program_of_row[row]],
-                f"differs for {self.patient_names[patient[row]]}",
+                f"differs for {self.patient_names[int(patient[row])].as_py()}",
             )
         return program_of, program_names
 
@@ -1002,9 +1002,7 @@ class _Cohort:
         labelled = label > 0
         weeks = pa.array(label - _EPOCH_ORDINAL, pa.int32()).cast(pa.date32())
         columns = {
-            "patient_id": pa.array(self.patient_names, pa.string()).take(
-                pa.array(merged["patient"][order])
-            ),
+            "patient_id": self.patient_names.take(pa.array(merged["patient"][order])),
             **{
                 name: _coded(templates.column(name), which)
                 for name in ("rule_id", "severity")
@@ -1214,7 +1212,7 @@ class _Cohort:
                 program = self.program_list[int(self.program_of[patient])]
                 first = dt.date.fromordinal(int(self.first[patient]))
                 plan = TreatmentPlan._trusted(  # noqa: SLF001 - window rules read no sessions
-                    patient_id=self.patient_names[patient],
+                    patient_id=self.patient_names[patient].as_py(),
                     program=program,
                     start=first,
                     sessions=(),
@@ -1242,12 +1240,12 @@ class _Cohort:
     def _plans(self, patients: list[int]) -> list[TreatmentPlan]:
         """Real plans (with sessions) of some patients, as :func:`cohort_plans` makes them."""
         pa, pc = self.pa, self.pc
-        names = pa.array([self.patient_names[p] for p in patients], pa.string())
+        names = self.patient_names.take(pa.array(patients, pa.int64()))
         subset = self.table.filter(
             pc.is_in(self.table.column("patient_id"), value_set=names)
         )
         by_name = {p.patient_id: p for p in cohort_plans(subset, self.programs)}
-        return [by_name[self.patient_names[p]] for p in patients]
+        return [by_name[name] for name in names.to_pylist()]
 
 
 #: Rows summed at a time (whole patients; more when one patient has more):
@@ -1807,7 +1805,7 @@ def _runs(np: Any, column: Any) -> tuple[Any, Any]:
     return np.concatenate(starts), pa.concat_arrays(values)
 
 
-def _first_appearance(np: Any, column: Any) -> tuple[Any, list[str], Any, Any]:
+def _first_appearance(np: Any, column: Any) -> tuple[Any, Any, Any, Any]:
     """Patients numbered by first appearance: codes, names, row order, group edges.
 
     *column* is a chunked dictionary column; its dictionaries may be in any
@@ -1816,13 +1814,14 @@ def _first_appearance(np: Any, column: Any) -> tuple[Any, list[str], Any, Any]:
     are one run, numbered through one dictionary. Returns each row's patient
     number (``None`` when the rows are already grouped by patient, the common
     layout of a table written patient by patient: then patient *p*'s rows are
-    those from ``edges[p]`` to the next edge), the names by number, the rows
+    those from ``edges[p]`` to the next edge), the names by number (an
+    Arrow array of text), the rows
     sorted by patient (stable; ``None`` when grouped) and where each patient's
     rows begin in that order.
     """
     starts, values = _runs(np, column)
     if len(values.unique()) == len(values):  # one run per patient: grouped
-        return None, values.to_pylist(), None, starts
+        return None, values, None, starts
     column = _encoded(column, "patient_id", _arrow())
     codes = np.asarray(column.indices, dtype=np.int64)
     order = np.argsort(codes, kind="stable")
@@ -1832,9 +1831,7 @@ def _first_appearance(np: Any, column: Any) -> tuple[Any, list[str], Any, Any]:
     appearance = np.argsort(first_rows, kind="stable")
     number = np.full(len(column.dictionary), -1, dtype=np.int64)
     number[ordered[edges][appearance]] = np.arange(len(edges))
-    names = column.dictionary.take(
-        column.indices.take(first_rows[appearance])
-    ).to_pylist()
+    names = column.dictionary.take(column.indices.take(first_rows[appearance]))
     patient = number[codes]
     by_patient = np.argsort(patient, kind="stable")
     regrouped = patient[by_patient]
