@@ -1249,8 +1249,10 @@ class _Cohort:
 
 
 #: Rows summed at a time (whole patients; more when one patient has more):
-#: buffers this small are reused from chunk to chunk and stay in the cache.
-_CHUNK_ROWS: Final = 1 << 17
+#: buffers this small are reused from chunk to chunk and stay in the cache,
+#: and a chunk this large spreads the per-chunk steps over many rows (2**16
+#: to 2**21 rows measured at 10M sessions: 2**19 was among the fastest).
+_CHUNK_ROWS: Final = 1 << 19
 
 
 def _chunks(np: Any, ends: Any, rows: int) -> Any:
