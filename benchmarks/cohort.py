@@ -19,7 +19,11 @@ second) of:
 - the obvious alternative: pandas, reading the same file and computing only
   the weekly hours and individual-therapy counts with a ``groupby``.
 
-Each single-core route also runs in a fresh process to report its peak memory
+The single-core routes (``validate_cohort`` and pandas) are timed before the
+process pool and the Dask cluster start: idle workers and the scheduler's
+event loop would otherwise share the machine with them (on two cores they
+added 10-20 % to the one-core figure). Each single-core route also runs in a
+fresh process to report its peak memory
 (max RSS), and the growth from the smallest to the largest size is printed
 (time and memory). ``--engines`` times the core step (local days and weekly
 sums of 1M sessions) in numpy over Arrow, polars and DuckDB: the measurement
@@ -172,6 +176,12 @@ def median(function: Callable[[], object], runs: int) -> float:
     return statistics.median(timings)
 
 
+def report(rows: int, name: str, function: Callable[[], object], runs: int) -> None:
+    """Print a route's median time and sessions per second."""
+    seconds = median(function, runs)
+    print(f"{rows:>11,}  {name:<32} {seconds:>8.2f} s {rows / seconds:>13,.0f}/s")
+
+
 def child(route: str, folder: str) -> None:
     """Run one route once in this fresh process; print seconds and peak RSS."""
     paths = sorted(Path(folder).glob("part-*.parquet"))
@@ -283,44 +293,54 @@ def main() -> None:
     cores = os.cpu_count() or 1
     print(f"{cores} cores; median of {args.runs} runs; sessions per second")
     growth: dict[str, list[tuple[int, float, float]]] = {}
-    with (
-        LocalCluster(
-            n_workers=cores,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-        ) as cluster,  # fmt: skip
-        Client(cluster),
-        ProcessPoolExecutor(max_workers=cores) as pool,
-    ):
-        for size in args.sizes:
-            with tempfile.TemporaryDirectory() as temporary:
-                folder = Path(temporary)
-                table = make_table(size)
-                rows = table.num_rows
-                paths = write_parts(table, folder)
-                del table
-                routes: list[tuple[str, Callable[[], object]]] = [
-                    ("validate_cohort, one core", functools.partial(one_core, paths)),
-                    (
-                        f"all cores ({cores} processes)",
-                        functools.partial(all_cores, paths, pool),
-                    ),
-                    ("Dask LocalCluster", functools.partial(on_dask, folder)),
-                    (
-                        "pandas groupby (2 rules only)",
-                        functools.partial(pandas_route, paths),
-                    ),
-                ]
-                for name, function in routes:
-                    seconds = median(function, args.runs)
-                    print(f"{rows:>11,}  {name:<32} {seconds:>8.2f} s "
-                          f"{rows / seconds:>13,.0f}/s")  # fmt: skip
-                for route in ("iopmodel", "pandas"):
-                    seconds, peak = peak_memory(route, folder)
-                    growth.setdefault(route, []).append((rows, seconds, peak))
-                    print(f"{rows:>11,}  {route + ' (fresh process)':<32} {seconds:>8.2f} s "
-                          f"peak {peak:>8,.0f} MiB")  # fmt: skip
+    for size in args.sizes:
+        with tempfile.TemporaryDirectory() as temporary:
+            folder = Path(temporary)
+            table = make_table(size)
+            rows = table.num_rows
+            paths = write_parts(table, folder)
+            del table
+
+            # alone on the machine first, then the routes with workers
+            report(
+                rows,
+                "validate_cohort, one core",
+                functools.partial(one_core, paths),
+                args.runs,
+            )
+            report(
+                rows,
+                "pandas groupby (2 rules only)",
+                functools.partial(pandas_route, paths),
+                args.runs,
+            )
+            with (
+                LocalCluster(
+                    n_workers=cores,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                ) as cluster,  # fmt: skip
+                Client(cluster),
+                ProcessPoolExecutor(max_workers=cores) as pool,
+            ):
+                report(
+                    rows,
+                    f"all cores ({cores} processes)",
+                    functools.partial(all_cores, paths, pool),
+                    args.runs,
+                )
+                report(
+                    rows,
+                    "Dask LocalCluster",
+                    functools.partial(on_dask, folder),
+                    args.runs,
+                )
+            for route in ("iopmodel", "pandas"):
+                seconds, peak = peak_memory(route, folder)
+                growth.setdefault(route, []).append((rows, seconds, peak))
+                print(f"{rows:>11,}  {route + ' (fresh process)':<32} {seconds:>8.2f} s "
+                      f"peak {peak:>8,.0f} MiB")  # fmt: skip
     for route, points in growth.items():
         if len(points) > 1:
             (n0, t0, m0), (n1, t1, m1) = points[0], points[-1]
