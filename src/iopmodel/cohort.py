@@ -79,7 +79,7 @@ from iopmodel.rules.batch import (
     validate_many,
     week_template,
 )
-from iopmodel.rules.engine import RuleSet, Subject
+from iopmodel.rules.engine import RuleSet, Subject, _week_label
 from iopmodel.rules.record import _READS_SESSIONS, _RECORD_PRECONDITIONS
 from iopmodel.sessions import MAX_SESSION_DURATION, Attendance, Session, SessionKind
 from iopmodel.weeks import WeekSummary
@@ -758,7 +758,7 @@ class _Cohort:
         windows: list[tuple[Any, Any]] = []
         excluded: list[Any] = [np.zeros(0, dtype=np.int64)]
         for low, high, weekly in classes.chunks(
-            columns, ends, program_of.astype(_small(np, zones)), zones
+            columns, ends, program_of.astype(_fitting(np, len(zones))), zones
         ):
             windows.append((weekly["first"], weekly["last"]))
             excluded.append(self._screen(low, program_of[low:high], weekly))
@@ -993,7 +993,7 @@ class _Cohort:
         suffixes = templates.column("message").take(pa.array(which[pair_at]))
         messages = [
             None if text is None
-            else f"week of {dt.date.fromordinal(day).isoformat()}{text}" if day
+            else f"{_week_label(dt.date.fromordinal(day))}{text}" if day
             else text
             for day, text in zip(
                 label[pair_at].tolist(), suffixes.to_pylist(), strict=True
@@ -1277,14 +1277,14 @@ def _chunks(np: Any, ends: Any, rows: int) -> Any:
 
 
 def _fitting(np: Any, most: int) -> Any:
-    """The smallest of ``int16``, ``int32`` and ``int64`` that holds 0 to *most*.
+    """The smallest signed integer type that holds 0 to *most*.
 
     Example:
         >>> import numpy as np
-        >>> [_fitting(np, n).__name__ for n in (720, 2**15, 2**31)]
-        ['int16', 'int32', 'int64']
+        >>> [_fitting(np, n).__name__ for n in (127, 720, 2**15, 2**31)]
+        ['int8', 'int16', 'int32', 'int64']
     """
-    for kind in (np.int16, np.int32):
+    for kind in (np.int8, np.int16, np.int32):
         if most <= np.iinfo(kind).max:
             return kind
     return np.int64
@@ -1635,17 +1635,6 @@ def _rows(column: Any, start: int, end: int, out: Any) -> Any:
         into[at : at + len(chunk)] = np.asarray(chunk)
         at += len(chunk)
     return into
-
-
-def _small(np: Any, values: list[Any]) -> Any:
-    """The smallest signed integer type that numbers *values*.
-
-    Example:
-        >>> import numpy as np
-        >>> _small(np, ["UTC"] * 127), _small(np, ["UTC"] * 128)
-        (<class 'numpy.int8'>, <class 'numpy.int32'>)
-    """
-    return np.int8 if len(values) < 2**7 else np.int32
 
 
 def _spread(np: Any, values: Any, edges: Any, *, out: Any) -> Any:

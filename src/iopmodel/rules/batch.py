@@ -58,6 +58,7 @@ from iopmodel.rules.engine import (
     Rule,
     RuleSet,
     Subject,
+    _week_label,
     validate,
 )
 from iopmodel.rules.hours import (
@@ -1043,7 +1044,7 @@ class _Template:
         return Finding(
             rule_id=rule.id,
             severity=self.severity,
-            message=f"week of {start.isoformat()}{self.suffix}",
+            message=f"{_week_label(start)}{self.suffix}",
             citation=self.citation,
             week=start,
         )

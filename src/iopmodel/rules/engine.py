@@ -307,7 +307,7 @@ class Subject:
         cycle where the week occurs (``"week 2 of the 2-week cycle"``).
         """
         if self.cycle is None:
-            return f"week of {week.start.isoformat()}"
+            return _week_label(week.start)
         return self.cycle.label_positions(self.positions(week))
 
     def positions(self, week: WeekSummary) -> tuple[int, ...]:
@@ -345,6 +345,16 @@ class Observation:
 
 
 # -- rules ------------------------------------------------------------------------
+
+
+def _week_label(start: dt.date) -> str:
+    """How a plan's findings name the week starting on *start* (see :meth:`Subject.label`).
+
+    Example:
+        >>> _week_label(dt.date(2026, 3, 9))
+        'week of 2026-03-09'
+    """
+    return f"week of {start.isoformat()}"
 
 
 def _rule_id(_instance: object, attribute: Any, value: Any) -> None:
