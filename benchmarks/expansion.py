@@ -12,8 +12,8 @@ In the same run, the obvious alternative: each patient's templates expanded
 with dateutil directly (``rrulestr(...).between(...)``, localized with
 zoneinfo), giving bare aware datetimes and no objects at all.
 
-Prints sessions per second (median), and the growth from 1x to 10x patients
-when ``--growth`` is given.
+Prints sessions per second (median), and with ``--growth`` the growth of time
+and peak memory (tracemalloc, in an untimed call) from 1x to 10x patients.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ import time
 from collections.abc import Callable
 
 import dateutil.rrule
+from _measure import peak_bytes, print_growth
 
 from iopmodel import Program, TreatmentPlan
 from iopmodel.examples import adolescent_iop, evening_iop
@@ -92,15 +93,19 @@ def main() -> None:
     args = parser.parse_args()
     sizes = [args.patients, 10 * args.patients] if args.growth else [args.patients]
     print(f"median of {args.runs} runs, cold cache; sessions per second")
+    growth: dict[str, list[tuple[float, int]]] = {}
     for size in sizes:
         days = starts(size)
         for name, function in (
             ("TreatmentPlan.from_program", with_iopmodel),
             ("dateutil rrulestr, bare datetimes", with_dateutil),
         ):
-            seconds, sessions = median(functools.partial(function, days), args.runs)
+            call = functools.partial(function, days)
+            seconds, sessions = median(call, args.runs)
             print(f"{size:>8,} patients {sessions:>10,} sessions  {name:<36}"
                   f"{seconds:>7.2f} s {sessions / seconds:>12,.0f}/s")  # fmt: skip
+            growth.setdefault(name, []).append((seconds, peak_bytes(call)))
+    print_growth(growth, sizes, "patients")
 
 
 if __name__ == "__main__":

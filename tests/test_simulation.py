@@ -116,6 +116,24 @@ class TestReproducibility:
         assert [r.records for r in parallel] == [r.records for r in sequential]
 
 
+class TestProgress:
+    def test_bars_only_when_asked_and_the_results_do_not_change(
+        self, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """Replications and sweeps show a bar on stderr with progress=True, else none."""
+        scenario = attrs.evolve(FIXED, horizon_days=200)
+        quiet = run(scenario, 2, seed=5)
+        assert capsys.readouterr().err == ""  # off by default in a library call
+        shown = run(scenario, 2, seed=5, progress=True)
+        assert "replications" in capsys.readouterr().err
+        assert shown.records == quiet.records
+        swept = sweep([scenario, scenario], seed=5, progress=True)
+        assert "scenarios" in capsys.readouterr().err
+        assert [r.records for r in swept] == [
+            r.records for r in sweep([scenario, scenario], seed=5)
+        ]
+
+
 class TestModel:
     def scenario(self) -> Scenario:
         return Scenario(
